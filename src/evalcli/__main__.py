@@ -1,0 +1,3 @@
+from evalcli.cli import main
+
+main()
