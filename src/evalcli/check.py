@@ -12,8 +12,9 @@ from evalcli.template import Template
 def check(report: Report, template: Template) -> list[Finding]:
     """Every problem in the report, sorted by file, line and column."""
     findings = list(report.load_findings)
-    metadata_unusable = any(f.loc.file == report.metadata_path for f in findings
-                            if f.fatal or f.code == "empty-file")
+    metadata_unusable = any(
+        f.loc.file == report.metadata_path for f in findings if f.fatal or f.code == "empty-file"
+    )
     if not metadata_unusable:
         findings.extend(check_metadata(report, template))
     findings.extend(check_sections(report, template, report_language(report, template)))

@@ -54,9 +54,14 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("reports", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="Output: text for people, json for tools, github for "
-              "annotations in GitHub Actions.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Output: text for people, json for tools, github for annotations in GitHub Actions.",
+)
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the word count of each section.")
 def check(reports: tuple[str, ...], fmt: str, strict: bool, verbose: bool) -> None:

@@ -26,8 +26,11 @@ def find_reports(paths: tuple[str, ...] | list[str]) -> list[Path]:
     reports: list[Path] = []
     for target in targets:
         if not target.exists():
-            hint = (" (run it from the folder that holds content/, or name a report folder)"
-                    if not paths else "")
+            hint = (
+                " (run it from the folder that holds content/, or name a report folder)"
+                if not paths
+                else ""
+            )
             raise InputError(f"{target}: no such file or folder{hint}")
         if target.is_file():
             if target.name != METADATA_FILE:
@@ -38,8 +41,10 @@ def find_reports(paths: tuple[str, ...] | list[str]) -> list[Path]:
         else:
             found = _search(target)
             if not found:
-                raise InputError(f"{target}: no report folder here (a report folder holds "
-                                 f"{METADATA_FILE}); create one with 'evalcli init'")
+                raise InputError(
+                    f"{target}: no report folder here (a report folder holds "
+                    f"{METADATA_FILE}); create one with 'evalcli init'"
+                )
         for folder in found:
             if folder not in reports:
                 reports.append(folder)

@@ -30,8 +30,13 @@ def _language(node: Node, spec: Field, template: Template) -> tuple[str | None, 
         return None, problems
     if value.lower() in template.languages:
         return value.lower(), []
-    return None, [("invalid-choice", f"language '{value}' is not one of "
-                   f"{', '.join(template.languages)}", node.loc)]
+    return None, [
+        (
+            "invalid-choice",
+            f"language '{value}' is not one of {', '.join(template.languages)}",
+            node.loc,
+        )
+    ]
 
 
 Parser = Callable[[Node, Field, Template, str], tuple[Any, list[Problem]]]

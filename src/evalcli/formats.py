@@ -30,8 +30,10 @@ def as_text(results: list[tuple[Path, list[Finding]]]) -> str:
             lines.append(f"{_where(f)}: {f.severity}[{f.code}] {f.message}")
     errors, warnings = _totals(results)
     plural = "report" if len(results) == 1 else "reports"
-    lines.append(f"{len(results)} {plural} checked: {errors} error{'s' * (errors != 1)}, "
-                 f"{warnings} warning{'s' * (warnings != 1)}")
+    lines.append(
+        f"{len(results)} {plural} checked: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}"
+    )
     return "\n".join(lines)
 
 
@@ -83,12 +85,14 @@ def as_github(results: list[tuple[Path, list[Finding]]]) -> str:
     lines = []
     for _path, findings in results:
         for f in findings:
-            props = ",".join([
-                f"file={_escape_property(display_path(f.loc.file))}",
-                f"line={f.loc.line}",
-                f"col={f.loc.column}",
-                f"title={_escape_property('evalcli ' + f.code)}",
-            ])
+            props = ",".join(
+                [
+                    f"file={_escape_property(display_path(f.loc.file))}",
+                    f"line={f.loc.line}",
+                    f"col={f.loc.column}",
+                    f"title={_escape_property('evalcli ' + f.code)}",
+                ]
+            )
             lines.append(f"::{f.severity} {props}::{_escape_data(f.message)}")
     errors, warnings = _totals(results)
     lines.append(f"{len(results)} reports checked: {errors} errors, {warnings} warnings")

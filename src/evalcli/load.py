@@ -24,14 +24,24 @@ def _metadata(path: Path) -> tuple[Map, list[Finding]]:
     if root is None:
         if not findings:
             findings.append(
-                Finding("error", "empty-file", f"{path.name} is empty; run 'evalcli init' "
-                        "for a complete one to fill in", Location(path), fatal=False)
+                Finding(
+                    "error",
+                    "empty-file",
+                    f"{path.name} is empty; run 'evalcli init' for a complete one to fill in",
+                    Location(path),
+                    fatal=False,
+                )
             )
         return empty, findings
     if not isinstance(root, Map):
         findings.append(
-            Finding("error", "yaml-structure", f"{path.name} must be a mapping of "
-                    "'key: value' lines at the top level", root.loc, fatal=True)
+            Finding(
+                "error",
+                "yaml-structure",
+                f"{path.name} must be a mapping of 'key: value' lines at the top level",
+                root.loc,
+                fatal=True,
+            )
         )
         return empty, findings
     return root, findings

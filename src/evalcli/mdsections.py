@@ -15,6 +15,7 @@ from evalcli.model import Heading, Item, Location, Section
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+$")
 _ATTRS = re.compile(r"[ \t]*\{([^{}]*)\}$")
+_UNCLOSED_ATTRS = re.compile(r"\{[^{}]*\w+=[^{}]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 
@@ -49,6 +50,8 @@ def _heading(line: str, number: int, path: Path) -> Heading | None:
     if attr_match:
         attrs, error = parse_attributes(attr_match.group(1))
         text = text[: attr_match.start()]
+    elif _UNCLOSED_ATTRS.search(text):
+        error = "the attribute list has no closing '}'; end the heading with }"
     return Heading(len(match.group(1)), text.strip(), attrs, Location(path, number, 1), error)
 
 

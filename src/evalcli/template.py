@@ -201,8 +201,11 @@ def _build(data: dict[str, Any], path: Path) -> Template:
             attributes=attributes,
         )
     parts = [
-        Part(raw["id"], _labels(raw.get("labels"), f"{where}: part", languages),
-             tuple(raw["sections"]))
+        Part(
+            raw["id"],
+            _labels(raw.get("labels"), f"{where}: part", languages),
+            tuple(raw["sections"]),
+        )
         for raw in data.get("parts", [])
     ]
     for part in parts:

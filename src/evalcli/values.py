@@ -88,14 +88,16 @@ def expect_scalar(node: Node, what: str) -> tuple[Scalar | None, list[Problem]]:
 def expect_scalars(node: Node, what: str) -> tuple[list[Scalar], list[Problem]]:
     """One scalar or a list of them; mappings and nested lists are problems."""
     if isinstance(node, Map):
-        return [], [("invalid-type", f"expected {what} or a list of them, found a mapping",
-                     node.loc)]
+        return [], [
+            ("invalid-type", f"expected {what} or a list of them, found a mapping", node.loc)
+        ]
     problems: list[Problem] = []
     if isinstance(node, Seq):
         for item in node.items:
             if not isinstance(item, Scalar):
-                problems.append(("invalid-type", f"expected {what}, found a nested structure",
-                                 item.loc))
+                problems.append(
+                    ("invalid-type", f"expected {what}, found a nested structure", item.loc)
+                )
     return scalars(node), problems
 
 
@@ -116,8 +118,9 @@ def parse_date(node: Node) -> tuple[PartialDate | None, list[Problem]]:
     if day is not None and month is not None:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            return None, [("invalid-date", f"'{text}': day {day} does not exist in that month",
-                           scalar.loc)]
+            return None, [
+                ("invalid-date", f"'{text}': day {day} does not exist in that month", scalar.loc)
+            ]
     return PartialDate(year, month, day), []
 
 
@@ -128,9 +131,15 @@ def parse_money(node: Node) -> tuple[Money | None, list[Problem]]:
     problems: list[Problem] = []
     for entry in node.entries.values():
         if entry.key not in ("amount", "currency", "note"):
-            problems.append(("unknown-field", f"'{entry.key}' is not part of an amount"
-                             f"{did_you_mean(entry.key, ['amount', 'currency', 'note'])}; "
-                             "use amount, currency and note", entry.key_loc))
+            problems.append(
+                (
+                    "unknown-field",
+                    f"'{entry.key}' is not part of an amount"
+                    f"{did_you_mean(entry.key, ['amount', 'currency', 'note'])}; "
+                    "use amount, currency and note",
+                    entry.key_loc,
+                )
+            )
     amount_node = node.get("amount")
     currency_node = node.get("currency")
     amount = None
@@ -144,9 +153,15 @@ def parse_money(node: Node) -> tuple[Money | None, list[Problem]]:
             except InvalidOperation:  # pragma: no cover - the regex admits only numbers
                 amount = None
         if amount is None:
-            problems.append(("invalid-money", f"amount '{amount_node.text}' is not a number; "
-                             "write digits with no thousands separators or currency sign, "
-                             "e.g. 7940000 or 49123.00", amount_node.loc))
+            problems.append(
+                (
+                    "invalid-money",
+                    f"amount '{amount_node.text}' is not a number; "
+                    "write digits with no thousands separators or currency sign, "
+                    "e.g. 7940000 or 49123.00",
+                    amount_node.loc,
+                )
+            )
     currency = None
     if currency_node is None or not isinstance(currency_node, Scalar) or not currency_node.text:
         problems.append(("invalid-currency", f"the currency is missing; {form}", node.loc))
@@ -155,10 +170,18 @@ def parse_money(node: Node) -> tuple[Money | None, list[Problem]]:
         if code.upper() in currencies() and code == code.upper():
             currency = code
         else:
-            hint = (f"; write '{code.upper()}'" if code.upper() in currencies()
-                    else "; use an ISO 4217 code such as USD, EUR or CHF")
-            problems.append(("invalid-currency", f"'{code}' is not an ISO 4217 currency code"
-                             f"{hint}", currency_node.loc))
+            hint = (
+                f"; write '{code.upper()}'"
+                if code.upper() in currencies()
+                else "; use an ISO 4217 code such as USD, EUR or CHF"
+            )
+            problems.append(
+                (
+                    "invalid-currency",
+                    f"'{code}' is not an ISO 4217 currency code{hint}",
+                    currency_node.loc,
+                )
+            )
     note_node = node.get("note")
     note = note_node.text if isinstance(note_node, Scalar) else None
     if amount is None or currency is None:
@@ -175,12 +198,23 @@ def parse_project_codes(node: Node) -> tuple[list[str], list[Problem]]:
         if PROJECT_CODE.fullmatch(text):
             codes.append(text)
         elif PROJECT_CODE.fullmatch(text.upper()):
-            problems.append(("invalid-project-code", f"'{text}' must be in capitals: "
-                             f"'{text.upper()}'", scalar.loc))
+            problems.append(
+                (
+                    "invalid-project-code",
+                    f"'{text}' must be in capitals: '{text.upper()}'",
+                    scalar.loc,
+                )
+            )
         else:
-            problems.append(("invalid-project-code", f"'{text}' is not an ILO project code; "
-                             "write three letters, two digits, two digits and three letters, "
-                             "e.g. PER/17/51/USA", scalar.loc))
+            problems.append(
+                (
+                    "invalid-project-code",
+                    f"'{text}' is not an ILO project code; "
+                    "write three letters, two digits, two digits and three letters, "
+                    "e.g. PER/17/51/USA",
+                    scalar.loc,
+                )
+            )
     return codes, problems
 
 
@@ -213,16 +247,24 @@ def parse_sdgs(node: Node) -> tuple[list[str], list[Problem]]:
         match = _SDG.fullmatch(scalar.text.strip())
         if match:
             goal = match.group(1).split(".")[0]
-            why = ("there are 17 goals" if goal not in sdg_targets()
-                   else f"goal {goal} has no such target")
-            message = f"SDG '{scalar.text}' does not exist ({why}); use a target from the official list, e.g. 8.7"
+            why = (
+                "there are 17 goals"
+                if goal not in sdg_targets()
+                else f"goal {goal} has no such target"
+            )
+            message = (
+                f"SDG '{scalar.text}' does not exist ({why}); "
+                "use a target from the official list, e.g. 8.7"
+            )
         else:
-            message = f"'{scalar.text}' is not an SDG target; write it as \"8.7\" or \"SDG 8.7\""
+            message = f'\'{scalar.text}\' is not an SDG target; write it as "8.7" or "SDG 8.7"'
         problems.append(("invalid-sdg", message, scalar.loc))
     return targets, problems
 
 
-def parse_choice(node: Node, options: dict[str, dict[str, str]]) -> tuple[str | None, list[Problem]]:
+def parse_choice(
+    node: Node, options: dict[str, dict[str, str]]
+) -> tuple[str | None, list[Problem]]:
     scalar, problems = expect_scalar(node, "one of the listed values")
     if scalar is None or scalar.text is None:
         return None, problems
@@ -231,8 +273,13 @@ def parse_choice(node: Node, options: dict[str, dict[str, str]]) -> tuple[str | 
         if wanted == fold(key) or any(wanted == fold(label) for label in labels.values()):
             return key, []
     keys = list(options)
-    return None, [("invalid-choice", f"'{scalar.text}' is not one of: {', '.join(keys)}"
-                   f"{did_you_mean(scalar.text, keys)}", scalar.loc)]
+    return None, [
+        (
+            "invalid-choice",
+            f"'{scalar.text}' is not one of: {', '.join(keys)}{did_you_mean(scalar.text, keys)}",
+            scalar.loc,
+        )
+    ]
 
 
 def parse_countries(node: Node, lang: str) -> tuple[list[str], list[Problem]]:
@@ -244,10 +291,14 @@ def parse_countries(node: Node, lang: str) -> tuple[list[str], list[Problem]]:
         if code:
             codes.append(code)
             continue
-        hint = ("; use the two-letter ISO 3166 code" if re.fullmatch(r"[A-Z]{3}", scalar.text)
-                else f"; use an ISO 3166 code such as PE, or the name as written in '{lang}'")
-        problems.append(("invalid-country", f"'{scalar.text}' is not a country or region"
-                         f"{hint}", scalar.loc))
+        hint = (
+            "; use the two-letter ISO 3166 code"
+            if re.fullmatch(r"[A-Z]{3}", scalar.text)
+            else f"; use an ISO 3166 code such as PE, or the name as written in '{lang}'"
+        )
+        problems.append(
+            ("invalid-country", f"'{scalar.text}' is not a country or region{hint}", scalar.loc)
+        )
     return codes, problems
 
 
@@ -264,19 +315,33 @@ def parse_people(node: Node) -> tuple[list[Person], list[Problem]]:
             role = entry.get("role")
             for key, item in entry.entries.items():
                 if key not in ("name", "role"):
-                    problems.append(("unknown-field", f"'{key}' is not part of a consultant"
-                                     f"{did_you_mean(key, ['name', 'role'])}; use name and role",
-                                     item.key_loc))
+                    problems.append(
+                        (
+                            "unknown-field",
+                            f"'{key}' is not part of a consultant"
+                            f"{did_you_mean(key, ['name', 'role'])}; use name and role",
+                            item.key_loc,
+                        )
+                    )
             if not isinstance(name, Scalar) or not name.text:
-                problems.append(("invalid-type", "a consultant needs a name: "
-                                 "{name: ..., role: lead}", entry.loc))
+                problems.append(
+                    (
+                        "invalid-type",
+                        "a consultant needs a name: {name: ..., role: lead}",
+                        entry.loc,
+                    )
+                )
                 continue
-            people.append(Person(name.text.strip(),
-                                 role.text.strip() if isinstance(role, Scalar) and role.text
-                                 else None))
+            people.append(
+                Person(
+                    name.text.strip(),
+                    role.text.strip() if isinstance(role, Scalar) and role.text else None,
+                )
+            )
         else:
-            problems.append(("invalid-type", "expected a name or {name: ..., role: ...}",
-                             entry.loc))
+            problems.append(
+                ("invalid-type", "expected a name or {name: ..., role: ...}", entry.loc)
+            )
     return people, problems
 
 

@@ -37,9 +37,7 @@ def _convert(node: yaml.Node, path: Path, findings: list[Finding]) -> Node:
     for key_node, value_node in node.value:
         key_loc = _loc(path, key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode):
-            findings.append(
-                Finding("error", "invalid-key", "a key must be a plain name", key_loc)
-            )
+            findings.append(Finding("error", "invalid-key", "a key must be a plain name", key_loc))
             continue
         key = key_node.value
         if key in entries:
@@ -67,13 +65,15 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
         mark = exc.problem_mark or exc.context_mark
         loc = _loc(path, mark) if mark else Location(path)
         problem = exc.problem or "invalid YAML"
-        context = f" {exc.context}" if exc.context else ""
+        context = ""
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            context = f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         return None, [
             Finding(
                 "error",
                 "yaml-syntax",
-                f"YAML syntax error: {problem}{context}; check the indentation and quoting "
-                "on this line or the one before it",
+                f"YAML syntax error: {problem}{context}; check the indentation, and that "
+                "every quote is closed, here and on the lines above",
                 loc,
                 fatal=True,
             )

@@ -1,0 +1,44 @@
+"""Shared helpers: run the CLI in-process, find the repository's content and fixtures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from evalcli.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CONTENT = ROOT / "content"
+SAMPLE = ROOT.parent / "shared" / "samples" / "alianzas-peru-summary-es.md"
+
+
+def run(*args: str | Path) -> Result:
+    """Invoke evalcli in-process; an unexpected exception fails the test."""
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+def run_json(*args: str | Path) -> dict:
+    result = run("check", "--format", "json", *args)
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def report_copy(tmp_path: Path):
+    """Copy a report folder (fixture name or path) into tmp_path and return the copy."""
+
+    def copy(source: str | Path, name: str | None = None) -> Path:
+        src = Path(source)
+        if not src.is_absolute():
+            src = FIXTURES / src
+        dest = tmp_path / (name or src.name)
+        shutil.copytree(src, dest)
+        return dest
+
+    return copy
