@@ -87,6 +87,78 @@ def check(reports: tuple[str, ...], fmt: str, strict: bool, verbose: bool) -> No
     sys.exit(exit_code([f for _, fs in results for f in fs], strict))
 
 
+def _print_findings(findings: list[Finding]) -> None:
+    from evalcli.formats import as_text_lines
+
+    for line in as_text_lines(findings):
+        click.echo(line, err=True)
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, type=click.Path())
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Folder for the documents.")
+@click.option("--to", "formats", default="docx,pdf", show_default=True,
+              help="Comma-separated formats: docx, pdf, md.")
+@click.option("--lang", type=click.Choice(["en", "es", "fr"]),
+              help="Labels and fixed text in this language instead of the report's.")
+@click.option("--draft", is_flag=True, help="Build despite errors; every page is marked as a "
+              "draft.")
+@click.option("--strict", is_flag=True, help="Warnings (including the page limit) fail too.")
+@click.option("--pdf-standard", type=click.Choice(["a-2b", "a-3b", "ua-1"]),
+              help="Make an archival PDF/A (a-2b, a-3b) or PDF/UA-1 file.")
+@click.option("--pdf-engine", type=click.Choice(["typst", "libreoffice"]), default="typst",
+              show_default=True, help="typst (bundled) or libreoffice (the PDF then looks "
+              "exactly like the DOCX; needs soffice on PATH).")
+def build(reports: tuple[str, ...], output: Path, formats: str, lang: str | None, draft: bool,
+          strict: bool, pdf_standard: str | None, pdf_engine: str) -> None:
+    """Build the summary as DOCX and PDF into build/.
+
+    Each report is checked first; a report with errors is not built unless
+    --draft. Files are written only when every output succeeded.
+    """
+    from evalcli.build import FORMATS, BuildOptions, build_report
+    from evalcli.check import check as check_report
+    from evalcli.discover import find_reports
+    from evalcli.errors import InputError
+    from evalcli.formats import display_path
+    from evalcli.load import load_report
+
+    wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        raise InputError(f"--to {formats}: choose from {', '.join(FORMATS)}")
+    options = BuildOptions(output, wanted, lang, draft, strict, pdf_standard, pdf_engine)
+    folders = find_reports(reports)
+    codes = []
+    for number, folder in enumerate(folders, start=1):
+        prefix = f"[{number}/{len(folders)}] {display_path(folder)}"
+        report, template = load_report(folder)
+        findings = check_report(report, template)
+        code = exit_code(findings, strict)
+        blocking = [f for f in findings if f.fatal or f.severity == "error"]
+        if code == EXIT_USAGE or (code and not draft):
+            _print_findings(findings)
+            reason = "cannot be read" if code == EXIT_USAGE else "has errors; fix them or use --draft"
+            if strict and not blocking:
+                reason = "has warnings and --strict is set"
+            click.echo(f"{prefix}: not built: the report {reason}", err=True)
+            codes.append(code)
+            continue
+        _print_findings([f for f in findings if f.severity == "warning" or draft])
+        result = build_report(report, template, options)
+        _print_findings(result.findings)
+        pages = f", {result.pages} pages" if result.pages is not None else ""
+        if not result.outputs:
+            click.echo(f"{prefix}: not built{pages}: see above", err=True)
+            codes.append(EXIT_CONTENT)
+            continue
+        written = ", ".join(display_path(p) for p in result.outputs)
+        click.echo(f"{prefix}: wrote {written}{pages}" + (" (draft)" if draft else ""))
+        codes.append(EXIT_OK)
+    sys.exit(max(codes, default=EXIT_OK))
+
+
 def main() -> None:
     """Entry point of the ``evalcli`` command."""
     cli(prog_name="evalcli")

@@ -23,11 +23,15 @@ def _where(finding: Finding) -> str:
     return f"{display_path(finding.loc.file)}:{finding.loc.line}:{finding.loc.column}"
 
 
+def as_text_lines(findings: list[Finding]) -> list[str]:
+    """One line per finding: ``file:line:column: severity[code] message``."""
+    return [f"{_where(f)}: {f.severity}[{f.code}] {f.message}" for f in findings]
+
+
 def as_text(results: list[tuple[Path, list[Finding]]]) -> str:
     lines = []
     for _path, findings in results:
-        for f in findings:
-            lines.append(f"{_where(f)}: {f.severity}[{f.code}] {f.message}")
+        lines.extend(as_text_lines(findings))
     errors, warnings = _totals(results)
     plural = "report" if len(results) == 1 else "reports"
     lines.append(

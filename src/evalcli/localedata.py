@@ -13,6 +13,14 @@ from decimal import Decimal
 from evalcli.textutil import fold
 
 
+# English dates and numbers as the ILO writes them: "14 November 2025"
+LOCALES = {"en": "en_GB"}
+
+
+def locale_for(lang: str) -> str:
+    return LOCALES.get(lang, lang)
+
+
 @functools.cache
 def territories(lang: str) -> dict[str, str]:
     """Territory code -> name in ``lang``: countries (PE) and regions (419)."""
@@ -60,14 +68,14 @@ def format_month_year(year: int, month: int, lang: str) -> str:
     """ "December 2024", "diciembre de 2024", "décembre 2024"."""
     from babel.dates import format_skeleton
 
-    return str(format_skeleton("yMMMM", date(year, month, 1), locale=lang))
+    return str(format_skeleton("yMMMM", date(year, month, 1), locale=locale_for(lang)))
 
 
 def format_day(year: int, month: int, day: int, lang: str) -> str:
     """ "5 December 2024" style, as the language writes it."""
     from babel.dates import format_date
 
-    return str(format_date(date(year, month, day), format="long", locale=lang))
+    return str(format_date(date(year, month, day), format="long", locale=locale_for(lang)))
 
 
 def format_money(amount: Decimal, currency: str, lang: str) -> str:
@@ -81,11 +89,11 @@ def format_money(amount: Decimal, currency: str, lang: str) -> str:
     exponent = amount.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return f"{currency} {format_decimal(amount, format=pattern, locale=lang)}"
+    return f"{currency} {format_decimal(amount, format=pattern, locale=locale_for(lang))}"
 
 
 def format_list(items: list[str], lang: str) -> str:
     """ "a, b and c" / "a, b y c" / "a, b et c"."""
     from babel.lists import format_list as babel_format_list
 
-    return str(babel_format_list(items, locale=lang)) if items else ""
+    return str(babel_format_list(items, locale=locale_for(lang))) if items else ""

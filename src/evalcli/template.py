@@ -32,6 +32,7 @@ class Field:
     aliases: tuple[str, ...] = ()
     options: dict[str, Labels] = field(default_factory=dict)
     roles: dict[str, Labels] = field(default_factory=dict)
+    join: str = "and"
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class Template:
     placeholder_phrases: list[str]
     placeholder_patterns: list[str]
     page_limit: int | None
+    page_limit_source: str = ""
 
     def phrase(self, name: str, lang: str) -> str:
         """A fixed phrase of the document (disclaimer, "Page X of Y" ...) in a language."""
@@ -128,8 +130,16 @@ class Template:
 
 
 def _labels(raw: Any, where: str, languages: tuple[str, ...]) -> Labels:
-    if not isinstance(raw, dict) or any(lang not in raw for lang in languages):
-        raise TemplateError(f"{where}: labels must give {', '.join(languages)}")
+    """Text in every language, and nothing else (a stray key is usually an unquoted comma)."""
+    if (
+        not isinstance(raw, dict)
+        or set(raw) != set(languages)
+        or not all(isinstance(v, str) and v for v in raw.values())
+    ):
+        raise TemplateError(
+            f"{where}: labels must give exactly {', '.join(languages)}, each as text "
+            f"(got {raw!r}; quote a label that holds a comma)"
+        )
     return {str(k): str(v) for k, v in raw.items()}
 
 
@@ -154,6 +164,7 @@ def _build(data: dict[str, Any], path: Path) -> Template:
             aliases=tuple(raw.get("aliases", ())),
             options=_options(raw.get("options"), f"{where}: field {key}", languages),
             roles=_options(raw.get("roles"), f"{where}: field {key}", languages),
+            join=raw.get("join", "and"),
         )
     rows: list[Row] = []
     for raw in data.get("quick_facts", []):
@@ -228,10 +239,16 @@ def _build(data: dict[str, Any], path: Path) -> Template:
         sections=sections,
         criteria=criteria,
         date_order=[(a, b) for a, b in data.get("date_order", [])],
-        document={k: dict(v) for k, v in (data.get("document") or {}).items()},
+        document={
+            key: _labels(value, f"{where}: document.{key}", languages)
+            for key, value in (data.get("document") or {}).items()
+        },
         placeholder_phrases=list(placeholders.get("phrases", [])),
         placeholder_patterns=list(placeholders.get("patterns", [])),
         page_limit=(data.get("limits") or {}).get("pages"),
+        page_limit_source=(
+            f" ({data['limits']['source']})" if (data.get("limits") or {}).get("source") else ""
+        ),
     )
 
 

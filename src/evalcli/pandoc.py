@@ -1,0 +1,46 @@
+"""Run the pandoc bundled in pypandoc-binary."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from evalcli.errors import ConversionError
+
+# The reader: pandoc Markdown without raw output blocks (content never injects
+# Typst or OOXML code) and without citations ("@name" stays text).
+READER = "markdown-raw_attribute-raw_html-raw_tex-citations"
+
+
+def pandoc_path() -> str:
+    import pypandoc
+
+    try:
+        return str(pypandoc.get_pandoc_path())
+    except OSError as exc:  # pragma: no cover - the wheel ships pandoc
+        raise ConversionError(f"pandoc is not available: {exc}") from exc
+
+
+def run_pandoc(markdown: str, args: list[str], epoch: int, reader: str = READER) -> bytes:
+    """Convert Markdown with pandoc; ``epoch`` fixes any timestamps it writes."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
+    try:
+        done = subprocess.run(
+            [pandoc_path(), "--from", reader, *args],
+            input=markdown.encode("utf-8"),
+            capture_output=True,
+            env=env,
+            check=False,
+        )
+    except OSError as exc:
+        raise ConversionError(f"cannot run pandoc: {exc}") from exc
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise ConversionError(f"pandoc failed ({done.returncode}): {message}")
+    return done.stdout
+
+
+def filter_args(template_path: Path) -> list[str]:
+    lua = template_path / "evalcli.lua"
+    return ["--lua-filter", str(lua)] if lua.is_file() else []

@@ -1,0 +1,105 @@
+"""PDF: pandoc's Typst writer and the typst compiler, or LibreOffice from the DOCX."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from evalcli.docinfo import DocInfo
+from evalcli.errors import ConversionError, InputError
+from evalcli.pandoc import filter_args, run_pandoc
+from evalcli.template import Template
+
+TYPST_TEMPLATE = "summary.typ"
+PDF_STANDARDS = ("a-2b", "a-3b", "ua-1")
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def typst_source(markdown: str, template: Template, epoch: int) -> str:
+    """The summary as Typst source, through the template's pandoc template."""
+    args = ["--to", "typst", "--template", str(template.path / TYPST_TEMPLATE),
+            *filter_args(template.path)]
+    return run_pandoc(markdown, args, epoch).decode("utf-8")
+
+
+def _meta(info: DocInfo) -> dict[str, object]:
+    return {
+        "title": info.title,
+        "kind": info.kind,
+        "lang": info.lang,
+        "authors": list(info.authors),
+        "keywords": list(info.keywords),
+        "code": info.code,
+        "header": info.header,
+        "page": info.page,
+        "draft": info.draft,
+    }
+
+
+def make_pdf_typst(markdown: str, template: Template, info: DocInfo,
+                   standard: str | None = None) -> bytes:
+    """Compile in-process with the bundled fonts only, rooted in a private folder."""
+    import typst
+
+    source = typst_source(markdown, template, info.epoch)
+    fonts = template.path / "fonts"
+    with tempfile.TemporaryDirectory(prefix="evalcli-typst-") as tmp:
+        root = Path(tmp)
+        (root / "main.typ").write_text(source, encoding="utf-8")
+        (root / "meta.json").write_text(json.dumps(_meta(info), ensure_ascii=False),
+                                        encoding="utf-8")
+        empty = root / "no-packages"
+        empty.mkdir()
+        try:
+            pdf = typst.compile(
+                str(root / "main.typ"),
+                root=str(root),
+                font_paths=[str(fonts)] if fonts.is_dir() else [],
+                ignore_system_fonts=True,
+                format="pdf",
+                pdf_standards=[standard] if standard else [],
+                timestamp=info.epoch,
+                package_path=str(empty),
+                package_cache_path=str(empty),
+            )
+        except typst.TypstError as exc:
+            raise ConversionError(f"typst could not compile the PDF: {exc}") from exc
+    if not isinstance(pdf, bytes):  # pragma: no cover - typst returns bytes for pdf
+        raise ConversionError("typst returned no PDF")
+    return pdf
+
+
+def soffice() -> str | None:
+    """The LibreOffice binary, if one is installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def make_pdf_libreoffice(docx: bytes) -> bytes:
+    """Convert a DOCX with LibreOffice headless, so the PDF looks exactly like the DOCX."""
+    binary = soffice()
+    if binary is None:
+        raise InputError("--pdf-engine libreoffice needs LibreOffice ('soffice' on PATH); "
+                         "install it or use the default engine, typst")
+    with tempfile.TemporaryDirectory(prefix="evalcli-lo-") as tmp:
+        root = Path(tmp)
+        (root / "summary.docx").write_bytes(docx)
+        profile = (root / "profile").as_uri()
+        done = subprocess.run(
+            [binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+             "--outdir", str(root), str(root / "summary.docx")],
+            capture_output=True, check=False, timeout=300,
+        )
+        pdf = root / "summary.pdf"
+        if done.returncode != 0 or not pdf.is_file():
+            message = done.stderr.decode("utf-8", "replace").strip()
+            raise ConversionError(f"LibreOffice could not convert the DOCX: {message}")
+        return pdf.read_bytes()
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages in a PDF: its /Type /Page objects (both engines write them uncompressed)."""
+    return len(_PAGE.findall(pdf))
