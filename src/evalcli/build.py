@@ -42,8 +42,9 @@ def _guard_sources(report: Report, targets: list[Path]) -> None:
     sources |= {s.path.resolve() for s in report.sections.values()}
     for target in targets:
         if target.resolve() in sources:
-            raise InputError(f"{target} is one of the report's own files; choose another "
-                             "output folder with -o")
+            raise InputError(
+                f"{target} is one of the report's own files; choose another output folder with -o"
+            )
 
 
 def build_report(report: Report, template: Template, options: BuildOptions) -> BuildResult:
@@ -73,11 +74,15 @@ def build_report(report: Report, template: Template, options: BuildOptions) -> B
         result.pages = page_count(pdf)
         limit = template.page_limit
         if limit and result.pages > limit:
-            result.findings.append(Finding(
-                "error" if options.strict else "warning", "page-limit",
-                f"the PDF has {result.pages} pages; the {template.title} should have no more "
-                f"than about {limit}{template.page_limit_source}: shorten the longest sections",
-                Location(report.metadata_path)))
+            result.findings.append(
+                Finding(
+                    "error" if options.strict else "warning",
+                    "page-limit",
+                    f"the PDF has {result.pages} pages; the {template.title} should have no more "
+                    f"than about {limit}{template.page_limit_source}: shorten the longest sections",
+                    Location(report.metadata_path),
+                )
+            )
     if any(f.severity == "error" for f in result.findings):
         return result
     _guard_sources(report, list(files))

@@ -96,22 +96,53 @@ def _print_findings(findings: list[Finding]) -> None:
 
 @cli.command()
 @click.argument("reports", nargs=-1, type=click.Path())
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("build"), show_default=True, help="Folder for the documents.")
-@click.option("--to", "formats", default="docx,pdf", show_default=True,
-              help="Comma-separated formats: docx, pdf, md.")
-@click.option("--lang", type=click.Choice(["en", "es", "fr"]),
-              help="Labels and fixed text in this language instead of the report's.")
-@click.option("--draft", is_flag=True, help="Build despite errors; every page is marked as a "
-              "draft.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Folder for the documents.",
+)
+@click.option(
+    "--to",
+    "formats",
+    default="docx,pdf",
+    show_default=True,
+    help="Comma-separated formats: docx, pdf, md.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "es", "fr"]),
+    help="Labels and fixed text in this language instead of the report's.",
+)
+@click.option(
+    "--draft", is_flag=True, help="Build despite errors; every page is marked as a draft."
+)
 @click.option("--strict", is_flag=True, help="Warnings (including the page limit) fail too.")
-@click.option("--pdf-standard", type=click.Choice(["a-2b", "a-3b", "ua-1"]),
-              help="Make an archival PDF/A (a-2b, a-3b) or PDF/UA-1 file.")
-@click.option("--pdf-engine", type=click.Choice(["typst", "libreoffice"]), default="typst",
-              show_default=True, help="typst (bundled) or libreoffice (the PDF then looks "
-              "exactly like the DOCX; needs soffice on PATH).")
-def build(reports: tuple[str, ...], output: Path, formats: str, lang: str | None, draft: bool,
-          strict: bool, pdf_standard: str | None, pdf_engine: str) -> None:
+@click.option(
+    "--pdf-standard",
+    type=click.Choice(["a-2b", "a-3b", "ua-1"]),
+    help="Make an archival PDF/A (a-2b, a-3b) or PDF/UA-1 file.",
+)
+@click.option(
+    "--pdf-engine",
+    type=click.Choice(["typst", "libreoffice"]),
+    default="typst",
+    show_default=True,
+    help="typst (bundled) or libreoffice (the PDF then looks "
+    "exactly like the DOCX; needs soffice on PATH).",
+)
+def build(
+    reports: tuple[str, ...],
+    output: Path,
+    formats: str,
+    lang: str | None,
+    draft: bool,
+    strict: bool,
+    pdf_standard: str | None,
+    pdf_engine: str,
+) -> None:
     """Build the summary as DOCX and PDF into build/.
 
     Each report is checked first; a report with errors is not built unless
@@ -139,7 +170,9 @@ def build(reports: tuple[str, ...], output: Path, formats: str, lang: str | None
         blocking = [f for f in findings if f.fatal or f.severity == "error"]
         if code == EXIT_USAGE or (code and not draft):
             _print_findings(findings)
-            reason = "cannot be read" if code == EXIT_USAGE else "has errors; fix them or use --draft"
+            reason = (
+                "cannot be read" if code == EXIT_USAGE else "has errors; fix them or use --draft"
+            )
             if strict and not blocking:
                 reason = "has warnings and --strict is set"
             click.echo(f"{prefix}: not built: the report {reason}", err=True)

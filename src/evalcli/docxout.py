@@ -62,8 +62,9 @@ def _style_facts_table(doc: Any, text_width: int) -> None:
     _replace(tbl_pr, "w:tblLayout", _element("w:tblLayout", type="fixed"))
     grid = table._tbl.tblGrid
     for col, width in zip(grid.findall("{*}gridCol"), widths, strict=False):
-        col.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w",
-                str(width // 635))
+        col.set(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w", str(width // 635)
+        )
     for row in table.rows:
         for index, cell in enumerate(row.cells):
             cell.width = Emu(widths[min(index, 1)])
@@ -74,8 +75,9 @@ def _style_facts_table(doc: Any, text_width: int) -> None:
                         run.bold = True
             if index == 0:
                 tc_pr = cell._tc.get_or_add_tcPr()
-                _replace(tc_pr, "w:shd", _element("w:shd", val="clear", color="auto",
-                                                  fill=LABEL_FILL))
+                _replace(
+                    tc_pr, "w:shd", _element("w:shd", val="clear", color="auto", fill=LABEL_FILL)
+                )
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -139,7 +141,9 @@ def make_docx(markdown: str, template: Template, info: DocInfo) -> bytes:
 
     doc = Document(io.BytesIO(pandoc_docx(markdown, template, info.epoch)))
     section = doc.sections[0]
-    text_width = int(section.page_width - section.left_margin - section.right_margin)
+    text_width = int(
+        (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    )
     _style_facts_table(doc, text_width)
     _header_footer(doc, info, text_width)
     _properties(doc, info)

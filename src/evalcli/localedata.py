@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from evalcli.textutil import fold
 
-
 # English dates and numbers as the ILO writes them: "14 November 2025"
 LOCALES = {"en": "en_GB"}
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from evalcli.errors import ConversionError
 
 # The reader: pandoc Markdown without raw output blocks (content never injects
-# Typst or OOXML code) and without citations ("@name" stays text).
-READER = "markdown-raw_attribute-raw_html-raw_tex-citations"
+# Typst or OOXML code), without citations ("@name" stays text) and without
+# smart punctuation (quotes and dashes stay exactly as the author typed them).
+READER = "markdown-raw_attribute-raw_html-raw_tex-citations-smart"
 
 
 def pandoc_path() -> str:

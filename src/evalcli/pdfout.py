@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any, cast
 
 from evalcli.docinfo import DocInfo
 from evalcli.errors import ConversionError, InputError
@@ -21,8 +22,13 @@ _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 def typst_source(markdown: str, template: Template, epoch: int) -> str:
     """The summary as Typst source, through the template's pandoc template."""
-    args = ["--to", "typst", "--template", str(template.path / TYPST_TEMPLATE),
-            *filter_args(template.path)]
+    args = [
+        "--to",
+        "typst",
+        "--template",
+        str(template.path / TYPST_TEMPLATE),
+        *filter_args(template.path),
+    ]
     return run_pandoc(markdown, args, epoch).decode("utf-8")
 
 
@@ -40,8 +46,9 @@ def _meta(info: DocInfo) -> dict[str, object]:
     }
 
 
-def make_pdf_typst(markdown: str, template: Template, info: DocInfo,
-                   standard: str | None = None) -> bytes:
+def make_pdf_typst(
+    markdown: str, template: Template, info: DocInfo, standard: str | None = None
+) -> bytes:
     """Compile in-process with the bundled fonts only, rooted in a private folder."""
     import typst
 
@@ -50,8 +57,9 @@ def make_pdf_typst(markdown: str, template: Template, info: DocInfo,
     with tempfile.TemporaryDirectory(prefix="evalcli-typst-") as tmp:
         root = Path(tmp)
         (root / "main.typ").write_text(source, encoding="utf-8")
-        (root / "meta.json").write_text(json.dumps(_meta(info), ensure_ascii=False),
-                                        encoding="utf-8")
+        (root / "meta.json").write_text(
+            json.dumps(_meta(info), ensure_ascii=False), encoding="utf-8"
+        )
         empty = root / "no-packages"
         empty.mkdir()
         try:
@@ -61,7 +69,7 @@ def make_pdf_typst(markdown: str, template: Template, info: DocInfo,
                 font_paths=[str(fonts)] if fonts.is_dir() else [],
                 ignore_system_fonts=True,
                 format="pdf",
-                pdf_standards=[standard] if standard else [],
+                pdf_standards=cast(Any, [standard] if standard else []),
                 timestamp=info.epoch,
                 package_path=str(empty),
                 package_cache_path=str(empty),
@@ -82,16 +90,28 @@ def make_pdf_libreoffice(docx: bytes) -> bytes:
     """Convert a DOCX with LibreOffice headless, so the PDF looks exactly like the DOCX."""
     binary = soffice()
     if binary is None:
-        raise InputError("--pdf-engine libreoffice needs LibreOffice ('soffice' on PATH); "
-                         "install it or use the default engine, typst")
+        raise InputError(
+            "--pdf-engine libreoffice needs LibreOffice ('soffice' on PATH); "
+            "install it or use the default engine, typst"
+        )
     with tempfile.TemporaryDirectory(prefix="evalcli-lo-") as tmp:
         root = Path(tmp)
         (root / "summary.docx").write_bytes(docx)
         profile = (root / "profile").as_uri()
         done = subprocess.run(
-            [binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-             "--outdir", str(root), str(root / "summary.docx")],
-            capture_output=True, check=False, timeout=300,
+            [
+                binary,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(root),
+                str(root / "summary.docx"),
+            ],
+            capture_output=True,
+            check=False,
+            timeout=300,
         )
         pdf = root / "summary.pdf"
         if done.returncode != 0 or not pdf.is_file():

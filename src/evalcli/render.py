@@ -38,8 +38,9 @@ def shift_headings(text: str, by: int, source: Section) -> str:
         return text
     lines = text.split("\n")
     for index, _heading in find_headings(text, source.path):
-        lines[index] = _HEADING_MARKS.sub(lambda m: "#" * min(6, len(m.group(0)) + by),
-                                          lines[index], count=1)
+        lines[index] = _HEADING_MARKS.sub(
+            lambda m: "#" * min(6, len(m.group(0)) + by), lines[index], count=1
+        )
     return "\n".join(lines)
 
 
@@ -85,29 +86,39 @@ def _section(spec: SectionSpec, report: Report, lang: str) -> dict[str, Any]:
     data["body"] = shift_headings(section.intro, shift, section)
     prefix = spec.prefix.get(lang, "")
     for number, item in enumerate(section.items, start=1):
-        data["entries"].append({
-            "label": f"{prefix}{number}",
-            "title": _strip_own_number(item.title, prefix),
-            "body": shift_headings(item.body, shift, section),
-            "follow_up": _follow_up(spec, item.heading.attrs, lang),
-        })
+        data["entries"].append(
+            {
+                "label": f"{prefix}{number}",
+                "title": _strip_own_number(item.title, prefix),
+                "body": shift_headings(item.body, shift, section),
+                "follow_up": _follow_up(spec, item.heading.attrs, lang),
+            }
+        )
     return data
 
 
-def context(report: Report, template: Template, lang: str | None = None) -> tuple[dict[str, Any], Facts]:
+def context(
+    report: Report, template: Template, lang: str | None = None
+) -> tuple[dict[str, Any], Facts]:
     """Everything summary.md.j2 needs, in the report's language or ``lang``."""
     facts = parse_facts(report, template)
     if lang:
         facts.language = lang
     lang = facts.language
     title = field_text("title", report, facts, template) if "title" in template.fields else ""
-    subtitle = field_text("subtitle", report, facts, template) if "subtitle" in template.fields else ""
+    subtitle = (
+        field_text("subtitle", report, facts, template) if "subtitle" in template.fields else ""
+    )
     full_title = f"{title} – {subtitle}" if subtitle else title
-    rows = [{"label": row.labels[lang], "value": row_text(row, report, facts, template)}
-            for row in template.rows]
+    rows = [
+        {"label": row.labels[lang], "value": row_text(row, report, facts, template)}
+        for row in template.rows
+    ]
     parts = [
-        {"heading": part.labels[lang],
-         "sections": [_section(template.sections[sid], report, lang) for sid in part.sections]}
+        {
+            "heading": part.labels[lang],
+            "sections": [_section(template.sections[sid], report, lang) for sid in part.sections],
+        }
         for part in template.parts
     ]
     data = {
@@ -123,7 +134,8 @@ def context(report: Report, template: Template, lang: str | None = None) -> tupl
 
 def render(report: Report, template: Template, lang: str | None = None) -> Rendered:
     """The whole summary as one Markdown document."""
-    from jinja2 import FileSystemLoader, StrictUndefined, TemplateError as JinjaError
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import TemplateError as JinjaError
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(

@@ -18,8 +18,9 @@ def write_all(files: dict[Path, bytes]) -> None:
     try:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                            dir=target.parent)
+            handle, name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+            )
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
             Path(name).chmod(0o644)
