@@ -28,16 +28,32 @@ def test_libreoffice_opens_the_docx_and_the_text_is_there(built, tmp_path):
     binary = soffice()
     assert binary is not None
     done = subprocess.run(
-        [binary, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(built)],
-        capture_output=True, timeout=300, check=False,
+        [
+            binary,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(built),
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     reader = PdfReader(str(tmp_path / "example-en.pdf"))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    for expected in ["Executive Summary", "Project code", "GHA/20/05/EXA",
-                     "Relevance", "R3. Extend district co-funding",
-                     f"Page 1 of {len(reader.pages)}", "Ghana and Togo"]:
+    for expected in [
+        "Executive Summary",
+        "Project code",
+        "GHA/20/05/EXA",
+        "Relevance",
+        "R3. Extend district co-funding",
+        f"Page 1 of {len(reader.pages)}",
+        "Ghana and Togo",
+    ]:
         assert expected in text
     assert len(reader.pages) >= 2
 

@@ -78,7 +78,8 @@ def check_metadata(report: Report, template: Template) -> list[Finding]:
                     field=key,
                 )
             )
-    facts = parse_facts(report, template, skip=frozenset(placeholder_keys))
+    empty = {key for key, entry in meta.entries.items() if is_empty(entry.value)}
+    facts = parse_facts(report, template, skip=frozenset(placeholder_keys | empty))
     for key, problems in facts.problems.items():
         findings.extend(
             Finding("error", code, f"{key}: {message}", loc, field=key)

@@ -114,7 +114,7 @@ def _item(
             )
             continue
         attribute = spec.attributes.get(key)
-        if attribute and attribute.options:
+        if attribute and attribute.options and value.strip():
             wanted = fold(value)
             if not any(
                 wanted == fold(k) or wanted in {fold(v) for v in labels.values()}

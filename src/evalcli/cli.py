@@ -192,6 +192,58 @@ def build(
     sys.exit(max(codes, default=EXIT_OK))
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "es", "fr"]),
+    default="en",
+    show_default=True,
+    help="The language the summary will be written in.",
+)
+@click.option(
+    "--template",
+    "template_name",
+    default="ilo_summary",
+    show_default=True,
+    help="A built-in template name or a template folder.",
+)
+def init(folder: Path, lang: str, template_name: str) -> None:
+    """Create a report folder with every field and section, ready to fill in.
+
+    Every value starts empty or as "[insert ...]" text, so 'evalcli check'
+    lists exactly what is left to write.
+    """
+    from evalcli.formats import display_path
+    from evalcli.scaffold import create_report
+    from evalcli.template import load_template, template_dir
+
+    template = load_template(template_dir(template_name))
+    for path in create_report(folder, template, lang):
+        click.echo(f"created {display_path(path)}")
+    click.echo(f"next: fill them in, then run: evalcli check {display_path(folder)}")
+
+
+@cli.command()
+@click.option(
+    "--template",
+    "template_name",
+    default="ilo_summary",
+    show_default=True,
+    help="A built-in template name or a template folder.",
+)
+def schema(template_name: str) -> None:
+    """Print the JSON Schema of evaluation.yaml, for editors.
+
+    Save it (evalcli schema > evaluation.schema.json) and point your editor's
+    YAML support at it to get completion and validation while you type.
+    """
+    from evalcli.scaffold import schema_text
+    from evalcli.template import load_template, template_dir
+
+    click.echo(schema_text(load_template(template_dir(template_name))))
+
+
 def main() -> None:
     """Entry point of the ``evalcli`` command."""
     cli(prog_name="evalcli")

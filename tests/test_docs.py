@@ -1,0 +1,67 @@
+"""Docs that cannot drift: every command has help, and the README's commands run."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ROOT, run
+from evalcli.cli import cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_help(name):
+    command = cli.commands[name]
+    assert command.help and len(command.help) > 40
+    for param in command.params:
+        if param.param_type_name == "option":
+            assert param.help, f"{name} {param.opts} has no help"  # type: ignore[attr-defined]
+
+
+def test_readme_lists_every_command():
+    table = README.split("## Commands", 1)[1]
+    for name in cli.commands:
+        if name != "import":
+            assert f"`evalcli {name}" in table, name
+
+
+def test_readme_quick_start_commands():
+    blocks = re.findall(r"```sh\n(.*?)```", README.split("## A report")[0], re.S)
+    assert len(blocks) == 2
+    build, test = (block.strip() for block in blocks)
+    assert build.endswith("evalcli build content/example-en")
+    assert test.endswith(".venv/bin/pytest")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test in ci, ".ci/run must run the README's test command verbatim"
+
+
+def test_readme_quick_start_build_works(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = run("build", "content/example-en", "-o", tmp_path)
+    assert result.exit_code == 0
+    assert "wrote" in result.stdout
+
+
+def test_readme_check_output_is_what_check_prints(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    shown = README.split("$ .venv/bin/evalcli check content/alianzas-peru\n", 1)[1]
+    shown = shown.split("```", 1)[0].strip().splitlines()
+    printed = run("check", "content/alianzas-peru").stdout.strip().splitlines()
+    assert shown[:3] == printed[:3]
+    assert shown[-1] == printed[-1]
+
+
+def test_readme_documents_every_finding_code():
+    package = ROOT / "src" / "evalcli"
+    source = "\n".join(p.read_text(encoding="utf-8") for p in package.glob("*.py"))
+    # Finding(severity, "code", ...) anywhere, and the (code, message, where) problems
+    codes = set(re.findall(r'Finding\(\s*[^,()]+,\s*"([a-z0-9-]+)"', source))
+    for name in ("values.py", "fields.py"):
+        text = (package / name).read_text(encoding="utf-8")
+        codes |= set(re.findall(r'\(\s*"([a-z0-9-]+)",\s*f?"', text))
+    assert {"placeholder", "invalid-sdg", "page-limit", "not-utf8"} <= codes
+    for code in codes:
+        assert f"`{code}`" in README, code
