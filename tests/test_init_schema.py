@@ -83,6 +83,6 @@ def test_schema_accepts_the_valid_reports_and_rejects_bad_ones():
     for folder in (CONTENT / "example-en", FIXTURES / "valid"):
         assert list(validator.iter_errors(_as_data(folder))) == []
     errors = list(validator.iter_errors(_as_data(FIXTURES / "bad-project-code")))
-    assert [list(e.absolute_path)[0] for e in errors] == ["project_code"]
+    assert [e.absolute_path[0] for e in errors] == ["project_code"]
     errors = list(validator.iter_errors(_as_data(FIXTURES / "missing-field")))
     assert any("'title' is a required property" in e.message for e in errors)

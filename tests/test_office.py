@@ -1,4 +1,4 @@
-"""Interop: a real office suite opens the DOCX. Skipped, with the reason shown, without LibreOffice."""
+"""Interop: a real office suite opens the DOCX (skipped, with a reason, without LibreOffice)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from evalcli.errors import InputError
 from evalcli.load import METADATA_FILE
@@ -111,7 +112,7 @@ def json_schema(template: Template) -> dict[str, object]:
             },
         ]
     }
-    types: dict[str, dict[str, object]] = {
+    types: dict[str, dict[str, Any]] = {
         "text": {"type": "string"},
         "text_list": text_or_list,
         "date": date,
@@ -126,7 +127,7 @@ def json_schema(template: Template) -> dict[str, object]:
     for spec in template.fields.values():
         if spec.type == "choice":
             names = sorted({*spec.options, *(v for o in spec.options.values() for v in o.values())})
-            schema: dict[str, object] = {"enum": names}
+            schema: dict[str, Any] = {"enum": names}
         else:
             schema = dict(types[spec.type])
         schema["title"] = spec.labels.get("en", spec.key)
