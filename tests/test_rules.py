@@ -150,3 +150,17 @@ def test_headings_inside_code_blocks_are_not_items(report_copy):
 def test_item_section_without_items(report_copy):
     found = findings_for(report_copy, files={"lessons.md": "Some text but no headings.\n"})
     assert [f["code"] for f in found] == ["no-items"]
+
+
+def test_locale_cache_matches_the_installed_babel():
+    import json
+    import runpy
+
+    from conftest import ROOT
+    from evalcli.localedata import DATA
+
+    script = runpy.run_path(str(ROOT / "scripts" / "make_locale_data.py"))
+    fresh = json.loads(json.dumps(script["locale_data"]()))
+    assert json.loads(DATA.read_text(encoding="utf-8")) == fresh, (
+        "babel's data changed: run python scripts/make_locale_data.py"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from evalcli.fields import parse_facts
 from evalcli.model import Finding, Report, Scalar, is_empty
 from evalcli.placeholders import find_placeholders, scalars_in
@@ -13,22 +15,31 @@ from evalcli.values import PartialDate
 def _placeholder_findings(report: Report, template: Template) -> tuple[list[Finding], set[str]]:
     findings: list[Finding] = []
     keys: set[str] = set()
-    for key, entry in report.metadata.entries.items():
-        for scalar in scalars_in(entry.value):
-            if not scalar.text:
-                continue
-            for _offset, matched in find_placeholders(scalar.text, template):
-                keys.add(key)
-                findings.append(
-                    Finding(
-                        "error",
-                        "placeholder",
-                        f'{key} still holds the template\'s placeholder text "{matched}"; '
-                        "replace it with the real value",
-                        scalar.loc,
-                        field=key,
-                    )
-                )
+    # one search over every value joined, then each match traced back to its value
+    values = [
+        (key, s)
+        for key, entry in report.metadata.entries.items()
+        for s in scalars_in(entry.value)
+        if s.text
+    ]
+    starts, position = [], 0
+    for _key, scalar in values:
+        starts.append(position)
+        position += len(scalar.text or "") + 1
+    every = "\0".join(scalar.text or "" for _key, scalar in values)
+    for offset, matched in find_placeholders(every, template):
+        key, scalar = values[bisect.bisect_right(starts, offset) - 1]
+        keys.add(key)
+        findings.append(
+            Finding(
+                "error",
+                "placeholder",
+                f'{key} still holds the template\'s placeholder text "{matched}"; '
+                "replace it with the real value",
+                scalar.loc,
+                field=key,
+            )
+        )
     return findings, keys
 
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
-from textwrap import shorten
 
 from evalcli.model import Finding, Item, Location, Report, Section, Severity
 from evalcli.placeholders import find_placeholders, line_and_column
 from evalcli.template import SectionSpec, Template
-from evalcli.textutil import count_words, did_you_mean, fold
+from evalcli.textutil import count_words, did_you_mean, fold, has_words
 
 _NUMBERING = re.compile(r"^\s*([A-Za-z]{1,3})\s*\.?\s*(\d{1,2})\s*[.):\-–]?\s+")
+
+
+def _short(text: str, limit: int = 48) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit] + " [...]"
 
 
 def _placeholders(section: Section, template: Template) -> list[Finding]:
@@ -136,7 +142,7 @@ def _item(
             Finding(
                 "warning",
                 "missing-follow-up",
-                f"{label} ('{shorten(item.title, 48)}') does not say {', '.join(missing)}; "
+                f"{label} ('{_short(item.title)}') does not say {', '.join(missing)}; "
                 f"add them to its heading: {{{example}}}",
                 heading.loc,
                 section=spec.id,
@@ -165,7 +171,7 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
         section = report.sections.get(spec.id)
         if section is None:
             continue  # unreadable: already reported by load
-        if count_words(section.text) == 0:
+        if not has_words(section.text):
             severity: Severity = "error" if spec.required else "warning"
             findings.append(
                 Finding(

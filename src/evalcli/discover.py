@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from evalcli.errors import InputError
@@ -13,11 +14,11 @@ _SKIP = {".git", "build", "node_modules", "__pycache__", ".venv", "venv"}
 
 def _search(root: Path) -> list[Path]:
     found = []
-    for path in sorted(root.rglob(METADATA_FILE)):
-        parts = set(path.relative_to(root).parts[:-1])
-        if not parts & _SKIP and not any(p.startswith(".") for p in parts):
-            found.append(path.parent)
-    return found
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if d not in _SKIP and not d.startswith("."))
+        if METADATA_FILE in files:
+            found.append(Path(folder))
+    return sorted(found)
 
 
 def find_reports(paths: tuple[str, ...] | list[str]) -> list[Path]:

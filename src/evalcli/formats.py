@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 from pathlib import Path
 
 from evalcli.check import count
@@ -11,12 +13,21 @@ from evalcli.model import Finding
 JSON_VERSION = 1
 
 
+@functools.cache
+def _cwd() -> str:
+    return os.path.realpath(Path.cwd())
+
+
+@functools.cache
 def display_path(path: Path) -> str:
     """A path relative to the working folder when it lies inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    full = os.path.realpath(path)
+    cwd = _cwd()
+    if full == cwd:
+        return "."
+    if full.startswith(cwd + os.sep):
+        return full[len(cwd) + 1 :]
+    return str(path)
 
 
 def _where(finding: Finding) -> str:
@@ -73,7 +84,7 @@ def as_json(results: list[tuple[Path, list[Finding]]]) -> str:
         ],
         "summary": {"reports": len(results), "errors": errors, "warnings": warnings},
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _escape_data(text: str) -> str:

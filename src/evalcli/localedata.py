@@ -1,16 +1,30 @@
 """Locale facts from babel (CLDR): countries, currencies, months, number formats.
 
 babel is imported on first use, so commands that need none of it stay fast.
+Country names and currency codes, which every check needs, are read from
+data/locale_data.json, generated from babel by scripts/make_locale_data.py.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from evalcli.textutil import fold
+
+DATA = Path(__file__).parent / "data" / "locale_data.json"
+
+
+@functools.cache
+def _cached() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+    return data
+
 
 # English dates and numbers as the ILO writes them: "14 November 2025"
 LOCALES = {"en": "en_GB"}
@@ -23,6 +37,9 @@ def locale_for(lang: str) -> str:
 @functools.cache
 def territories(lang: str) -> dict[str, str]:
     """Territory code -> name in ``lang``: countries (PE) and regions (419)."""
+    cached = _cached()["territories"].get(lang)
+    if cached is not None:
+        return dict(cached)
     from babel import Locale
 
     return dict(Locale.parse(lang).territories)
@@ -50,9 +67,7 @@ def country_name(code: str, lang: str) -> str:
 @functools.cache
 def currencies() -> frozenset[str]:
     """ISO 4217 currency codes known to CLDR."""
-    from babel.numbers import list_currencies
-
-    return frozenset(list_currencies())
+    return frozenset(_cached()["currencies"])
 
 
 @functools.cache

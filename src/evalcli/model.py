@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
-class Location:
-    """A place in a source file; line and column count from 1."""
+class Location(NamedTuple):
+    """A place in a source file; line and column count from 1.
+
+    A named tuple rather than a dataclass: YAML gives every key and value one,
+    and tuples are several times cheaper to create.
+    """
 
     file: Path
     line: int = 1

@@ -11,7 +11,6 @@ from typing import Any
 import yaml
 
 from evalcli.errors import TemplateError
-from evalcli.textutil import fold
 from evalcli.yamlsource import YAML_LOADER
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -110,19 +109,13 @@ class Template:
     date_order: list[tuple[str, str]]
     document: dict[str, Labels]
     placeholder_phrases: list[str]
-    placeholder_patterns: list[str]
+    placeholder_patterns: list[tuple[tuple[str, ...], str]]
     page_limit: int | None
     page_limit_source: str = ""
 
     def phrase(self, name: str, lang: str) -> str:
         """A fixed phrase of the document (disclaimer, "Page X of Y" ...) in a language."""
         return self.document[name][lang]
-
-    @functools.cached_property
-    def placeholder_regex(self) -> re.Pattern[str]:
-        """One regex matching any placeholder phrase, to run over folded text."""
-        phrases = [re.escape(fold(p).rstrip(". ")) for p in self.placeholder_phrases]
-        return re.compile("|".join(phrases))
 
     @property
     def reference_docx(self) -> Path:
@@ -244,7 +237,10 @@ def _build(data: dict[str, Any], path: Path) -> Template:
             for key, value in (data.get("document") or {}).items()
         },
         placeholder_phrases=list(placeholders.get("phrases", [])),
-        placeholder_patterns=list(placeholders.get("patterns", [])),
+        placeholder_patterns=[
+            (tuple(p.get("contains", ())), p["regex"]) if isinstance(p, dict) else ((), p)
+            for p in placeholders.get("patterns", [])
+        ],
         page_limit=(data.get("limits") or {}).get("pages"),
         page_limit_source=(
             f" ({data['limits']['source']})" if (data.get("limits") or {}).get("source") else ""

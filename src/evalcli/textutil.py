@@ -31,6 +31,11 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(re.sub(r"\{[^}]*\}\s*$", "", text, flags=re.M)))
 
 
+def has_words(text: str) -> bool:
+    """True if the text holds at least one word (cheaper than counting them)."""
+    return _WORD.search(text) is not None
+
+
 def did_you_mean(word: str, choices: list[str]) -> str:
     """A " (did you mean 'x'?)" hint, or an empty string."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
