@@ -63,13 +63,13 @@ def find_headings(text: str, path: Path) -> list[tuple[int, Heading]]:
     found: list[tuple[int, Heading]] = []
     if "```" not in text and "~~~" not in text:
         # no code blocks: find heading lines directly instead of testing every line
-        line, position = 0, 0
+        number, position = 0, 0
         for match in _ANY_HEADING.finditer(text):
-            line += text.count("\n", position, match.start())
+            number += text.count("\n", position, match.start())
             position = match.start()
-            heading = _heading(match.group(0), line + 1, path)
+            heading = _heading(match.group(0), number + 1, path)
             if heading:
-                found.append((line, heading))
+                found.append((number, heading))
         return found
     fence: str | None = None
     for index, line in enumerate(text.split("\n")):

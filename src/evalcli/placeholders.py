@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ def _phrase_anchor(phrase: str) -> str | None:
     must be plain ASCII; two words are rarer in prose than one.
     """
     words = phrase.casefold().rstrip(". ").split()
-    for first, second in zip(words, words[1:], strict=False):
+    for first, second in itertools.pairwise(words):
         if all(w.isascii() and w.isalpha() for w in (first, second)):
             return f"{first} {second}"
     plain = [w for w in words if w.isascii() and w.isalpha()]
