@@ -244,6 +244,61 @@ def schema(template_name: str) -> None:
     click.echo(schema_text(load_template(template_dir(template_name))))
 
 
+@cli.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The report folder to create.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "es", "fr"]),
+    help="The summary's language, if evalcli should not decide from its labels.",
+)
+@click.option("--force", is_flag=True, help="Replace the output folder if it exists.")
+@click.option(
+    "--template",
+    "template_name",
+    default="ilo_summary",
+    show_default=True,
+    help="A built-in template name or a template folder.",
+)
+def import_(source: Path, output: Path, lang: str | None, force: bool, template_name: str) -> None:
+    """Turn an existing summary (DOCX or Markdown) into a report folder.
+
+    Quick facts are read from "Label: value" lines or a two-column table, in
+    English, Spanish or French. Values that cannot be read are kept as
+    written, so that 'evalcli check' can flag them; text that fits no section
+    goes to unplaced.md. Nothing is invented and nothing is dropped.
+    """
+    from evalcli.formats import display_path
+    from evalcli.importing.run import import_summary
+    from evalcli.template import load_template, template_dir
+
+    template = load_template(template_dir(template_name))
+    result = import_summary(source, output, template, lang, force)
+    imported = result.imported
+    where = display_path(source)
+    for note in imported.notes:
+        line = f":{note.line}" if note.line and result.kind == "markdown" else ""
+        click.echo(f"{where}{line}: {note.severity}: {note.message}", err=True)
+    facts = len([k for k in imported.metadata if k not in ("template", "language")])
+    counts = []
+    for sid, text in imported.sections.items():
+        spec = template.sections[sid]
+        if spec.items:
+            number = sum(1 for line in text.split("\n") if line.startswith("## "))
+            counts.append(f"{number} {spec.labels['en'].lower()}")
+    summary = ", ".join(
+        [f"{facts} quick facts ({imported.lang})", f"{len(imported.sections)} sections", *counts]
+    )
+    click.echo(f"imported {where} into {display_path(result.folder)}: {summary}")
+    click.echo(f"next: evalcli check {display_path(result.folder)}")
+
+
 def main() -> None:
     """Entry point of the ``evalcli`` command."""
     cli(prog_name="evalcli")

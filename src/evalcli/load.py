@@ -12,6 +12,7 @@ from evalcli.template import DEFAULT_TEMPLATE, Template, load_template, template
 from evalcli.yamlsource import parse_yaml
 
 METADATA_FILE = "evaluation.yaml"
+UNPLACED_FILE = "unplaced.md"  # written by import for text it could not place
 
 
 def _metadata(path: Path) -> tuple[Map, list[Finding]]:
@@ -75,5 +76,11 @@ def load_report(folder: Path, template: Template | None = None) -> tuple[Report,
             continue
         assert text is not None
         sections[spec.id] = parse_section(spec.id, text, path, spec.items)
+    unplaced = folder / UNPLACED_FILE
+    if unplaced.is_file():
+        findings.append(Finding(
+            "warning", "unplaced-text",
+            f"{UNPLACED_FILE} holds text that import could not place; move it into the "
+            "section it belongs to, then delete the file", Location(unplaced)))
     report = Report(folder, metadata, metadata_path, sections, missing, findings)
     return report, template

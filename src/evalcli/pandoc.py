@@ -23,13 +23,15 @@ def pandoc_path() -> str:
         raise ConversionError(f"pandoc is not available: {exc}") from exc
 
 
-def run_pandoc(markdown: str, args: list[str], epoch: int, reader: str = READER) -> bytes:
-    """Convert Markdown with pandoc; ``epoch`` fixes any timestamps it writes."""
+def run_pandoc(
+    markdown: str, args: list[str], epoch: int, reader: str = READER, stdin: bytes | None = None
+) -> bytes:
+    """Convert with pandoc (Markdown by default); ``epoch`` fixes any timestamps it writes."""
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
     try:
         done = subprocess.run(
             [pandoc_path(), "--from", reader, *args],
-            input=markdown.encode("utf-8"),
+            input=markdown.encode("utf-8") if stdin is None else stdin,
             capture_output=True,
             env=env,
             check=False,

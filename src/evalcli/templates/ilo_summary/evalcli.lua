@@ -1,9 +1,10 @@
 -- Pandoc filter applied to every output of the ILO summary.
 
 -- A link with no target ("[text](#)", as in real published summaries) keeps
--- its text: pandoc's Typst writer would otherwise emit an invalid #link().
+-- its text in the PDF: pandoc's Typst writer would otherwise emit an invalid
+-- #link(). The DOCX keeps the link as written.
 function Link(el)
-  if el.target == "" or el.target == "#" then
+  if FORMAT == "typst" and (el.target == "" or el.target == "#") then
     return el.content
   end
 end

@@ -1,0 +1,1 @@
+"""import: an existing summary (DOCX or Markdown) back into a report folder."""

@@ -1,0 +1,58 @@
+"""Decide what a file is from its content, not only its name."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from evalcli.errors import InputError
+
+
+def read_input(path: Path) -> tuple[str, bytes]:
+    """("docx" | "markdown", the file's bytes), or a clear refusal."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder; import reads one DOCX or Markdown file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it: {exc.strerror}") from exc
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            raise InputError(
+                f"{path}: a damaged zip file; if it is a Word document, open "
+                "it in Word and save it again as .docx"
+            ) from None
+        if "word/document.xml" in names:
+            return "docx", data
+        kind = (
+            "an OpenDocument file (save it as .docx)"
+            if "content.xml" in names
+            else "a zip file but not a Word document"
+        )
+        raise InputError(f"{path}: {kind}; import reads DOCX or Markdown")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(
+            f"{path}: an old Word .doc file; open it in Word and save it as .docx, then import that"
+        )
+    if data.startswith(b"%PDF"):
+        raise InputError(
+            f"{path}: a PDF; import reads DOCX or Markdown. Export the summary "
+            "from Word as .docx, or convert the PDF's text to Markdown first"
+        )
+    if data.startswith(b"{\\rtf"):
+        raise InputError(f"{path}: an RTF file; save it as .docx in Word, then import that")
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{path}: a binary file, not DOCX or Markdown text")
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: text that is not UTF-8 (byte {exc.start}); save it as "
+            "UTF-8 and import it again"
+        ) from None
+    return "markdown", data
