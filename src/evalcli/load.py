@@ -78,9 +78,14 @@ def load_report(folder: Path, template: Template | None = None) -> tuple[Report,
         sections[spec.id] = parse_section(spec.id, text, path, spec.items)
     unplaced = folder / UNPLACED_FILE
     if unplaced.is_file():
-        findings.append(Finding(
-            "warning", "unplaced-text",
-            f"{UNPLACED_FILE} holds text that import could not place; move it into the "
-            "section it belongs to, then delete the file", Location(unplaced)))
+        findings.append(
+            Finding(
+                "warning",
+                "unplaced-text",
+                f"{UNPLACED_FILE} holds text that import could not place; move it into the "
+                "section it belongs to, then delete the file",
+                Location(unplaced),
+            )
+        )
     report = Report(folder, metadata, metadata_path, sections, missing, findings)
     return report, template

@@ -1,0 +1,104 @@
+"""Time `evalcli build` (DOCX and PDF) against its floor and the route users take today.
+
+Run by hand; not part of the tests.
+
+    python benchmarks/bench_build.py [--runs 5]
+
+- evalcli: `evalcli build content/example-en` (check, render, DOCX, PDF).
+- floor: the same conversions called directly in one Python process: pandoc
+  to DOCX with the reference document, pandoc to Typst, typst compile.
+- today: pandoc to DOCX, then LibreOffice headless to PDF (skipped without soffice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "content" / "example-en"
+EVALCLI = Path(sys.executable).parent / "evalcli"
+
+FLOOR = """
+import subprocess, sys, json, typst
+from pathlib import Path
+pandoc, md, tpl, out = sys.argv[1:5]
+tpl = Path(tpl); out = Path(out)
+subprocess.run([pandoc, "-f", "markdown", "-t", "docx", "--reference-doc",
+                str(tpl / "reference.docx"), "-o", str(out / "f.docx"), md], check=True)
+src = subprocess.run([pandoc, "-f", "markdown", "-t", "typst", "--template",
+                      str(tpl / "summary.typ"), "--lua-filter", str(tpl / "evalcli.lua"), md],
+                     check=True, capture_output=True).stdout
+(out / "main.typ").write_bytes(src)
+(out / "meta.json").write_text(json.dumps({"title": "t", "kind": "k", "lang": "en",
+    "authors": [], "keywords": [], "code": "", "header": "", "page": "{page}/{pages}",
+    "draft": None}))
+typst.compile(str(out / "main.typ"), output=str(out / "f.pdf"), root=str(out),
+              font_paths=[str(tpl / "fonts")], ignore_system_fonts=True)
+"""
+
+
+def timed(command: list[str], runs: int) -> tuple[float, float]:
+    subprocess.run(command, capture_output=True, check=True)
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        samples.append((time.perf_counter() - start) * 1000)
+    return min(samples), statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    import pypandoc
+
+    from evalcli.template import builtin_template
+
+    pandoc = pypandoc.get_pandoc_path()
+    template = builtin_template()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        subprocess.run(
+            [str(EVALCLI), "build", str(REPORT), "-o", str(out / "md"), "--to", "md"],
+            check=True,
+            capture_output=True,
+        )
+        markdown = out / "md" / "example-en.md"
+        ours = timed([str(EVALCLI), "build", str(REPORT), "-o", str(out / "b")], args.runs)
+        floor = timed(
+            [sys.executable, "-c", FLOOR, pandoc, str(markdown), str(template.path), str(out)],
+            args.runs,
+        )
+        print(f"evalcli build (docx+pdf): best {ours[0]:7.1f} ms (median {ours[1]:7.1f})")
+        print(
+            f"floor (pandoc x2 + typst): best {floor[0]:7.1f} ms (median {floor[1]:7.1f}) "
+            f"| ratio of bests {ours[0] / floor[0]:.2f} (aim <= 1.5)"
+        )
+        soffice = shutil.which("soffice")
+        if soffice is None:
+            print("today's route: skipped (no soffice on PATH)")
+            return
+        profile = (out / "profile").as_uri()
+        script = (
+            f'"{pandoc}" -f markdown -t docx -o "{out}/t.docx" "{markdown}" && '
+            f'"{soffice}" -env:UserInstallation={profile} --headless --convert-to pdf '
+            f'--outdir "{out}" "{out}/t.docx"'
+        )
+        today = timed(["sh", "-c", script], args.runs)
+        print(
+            f"today (pandoc docx + LibreOffice pdf): best {today[0]:7.1f} ms "
+            f"(median {today[1]:7.1f}) | evalcli is {today[0] / ours[0]:.1f}x faster"
+        )
+
+
+if __name__ == "__main__":
+    main()
