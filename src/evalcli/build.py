@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,17 +60,25 @@ def build_report(report: Report, template: Template, options: BuildOptions) -> B
     result = BuildResult()
     if "md" in options.formats:
         files[stem.with_suffix(".md")] = rendered.markdown.encode("utf-8")
-    docx = None
-    if "docx" in options.formats or options.pdf_engine == "libreoffice":
-        docx = make_docx(rendered.markdown, template, info)
-        if "docx" in options.formats:
-            files[stem.with_suffix(".docx")] = docx
+    want_docx = "docx" in options.formats or options.pdf_engine == "libreoffice"
+    typst_pdf = "pdf" in options.formats and options.pdf_engine == "typst"
+    # the DOCX and the Typst PDF are independent: make them side by side (pandoc
+    # and typst run outside the interpreter lock)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        docx_job = pool.submit(make_docx, rendered.markdown, template, info) if want_docx else None
+        pdf_job = (
+            pool.submit(make_pdf_typst, rendered.markdown, template, info, options.pdf_standard)
+            if typst_pdf
+            else None
+        )
+        docx = docx_job.result() if docx_job else None
+        pdf = pdf_job.result() if pdf_job else None
+    if docx is not None and "docx" in options.formats:
+        files[stem.with_suffix(".docx")] = docx
     if "pdf" in options.formats:
-        if options.pdf_engine == "libreoffice":
+        if pdf is None:
             assert docx is not None
             pdf = make_pdf_libreoffice(docx)
-        else:
-            pdf = make_pdf_typst(rendered.markdown, template, info, options.pdf_standard)
         files[stem.with_suffix(".pdf")] = pdf
         result.pages = page_count(pdf)
         limit = template.page_limit

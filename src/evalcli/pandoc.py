@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 import subprocess
 from pathlib import Path
@@ -14,7 +16,18 @@ from evalcli.errors import ConversionError
 READER = "markdown-raw_attribute-raw_html-raw_tex-citations-smart"
 
 
+@functools.cache
 def pandoc_path() -> str:
+    """The pandoc binary inside pypandoc-binary's wheel.
+
+    Found without importing pypandoc (which takes ~60 ms); pypandoc's own
+    lookup is the fallback.
+    """
+    spec = importlib.util.find_spec("pypandoc")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(location) / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+        if candidate.is_file():
+            return str(candidate)
     import pypandoc
 
     try:
