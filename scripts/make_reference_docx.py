@@ -77,10 +77,11 @@ def main() -> None:
     doc = Document(io.BytesIO(default_reference()))
     styles = doc.styles
 
+    # the same measure as the PDF (10.5 pt, single spacing), so both have the same length
     for name in ("Normal", "Body Text", "First Paragraph", "Compact"):
-        set_font(styles[name], 11)
+        set_font(styles[name], 10.5)
     for name in ("Body Text", "First Paragraph"):
-        spacing(styles[name], 0, 6, 1.08)
+        spacing(styles[name], 0, 5, 1.0)
         styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     spacing(styles["Compact"], 0, 0)
 
@@ -91,11 +92,11 @@ def main() -> None:
     spacing(styles["Subtitle"], 0, 12)
     styles["Subtitle"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
-    heading_sizes = {1: 13, 2: 12, 3: 11, 4: 11}
+    heading_sizes = {1: 12.5, 2: 11.5, 3: 10.5, 4: 10.5}
     for level, size in heading_sizes.items():
         style = styles[f"Heading {level}"]
         set_font(style, size, bold=True, italic=level == 4, color=BLUE if level < 3 else DARK)
-        spacing(style, 14 if level == 1 else 10, 4)
+        spacing(style, 12 if level == 1 else 8, 3)
         style.paragraph_format.keep_with_next = True
     styles["Heading 1"].font.all_caps = True
 
@@ -109,8 +110,8 @@ def main() -> None:
     spacing(follow_up, 0, 8)
 
     facts = paragraph_style(doc, "Quick Facts", "Compact")
-    set_font(facts, 10)
-    spacing(facts, 2, 2)
+    set_font(facts, 9.5)
+    spacing(facts, 1, 1)
     facts.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     for name in ("Header", "Footer"):
