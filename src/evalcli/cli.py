@@ -37,6 +37,15 @@ def exit_code(findings: list[Finding], strict: bool) -> int:
     return EXIT_OK
 
 
+template_option = click.option(
+    "--template",
+    "template_name",
+    default="ilo_summary",
+    show_default=True,
+    help="A built-in template name or a template folder.",
+)
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="evalcli")
 def cli() -> None:
@@ -201,13 +210,7 @@ def build(
     show_default=True,
     help="The language the summary will be written in.",
 )
-@click.option(
-    "--template",
-    "template_name",
-    default="ilo_summary",
-    show_default=True,
-    help="A built-in template name or a template folder.",
-)
+@template_option
 def init(folder: Path, lang: str, template_name: str) -> None:
     """Create a report folder with every field and section, ready to fill in.
 
@@ -225,13 +228,7 @@ def init(folder: Path, lang: str, template_name: str) -> None:
 
 
 @cli.command()
-@click.option(
-    "--template",
-    "template_name",
-    default="ilo_summary",
-    show_default=True,
-    help="A built-in template name or a template folder.",
-)
+@template_option
 def schema(template_name: str) -> None:
     """Print the JSON Schema of evaluation.yaml, for editors.
 
@@ -259,13 +256,7 @@ def schema(template_name: str) -> None:
     help="The summary's language, if evalcli should not decide from its labels.",
 )
 @click.option("--force", is_flag=True, help="Replace the output folder if it exists.")
-@click.option(
-    "--template",
-    "template_name",
-    default="ilo_summary",
-    show_default=True,
-    help="A built-in template name or a template folder.",
-)
+@template_option
 def import_(source: Path, output: Path, lang: str | None, force: bool, template_name: str) -> None:
     """Turn an existing summary (DOCX or Markdown) into a report folder.
 
