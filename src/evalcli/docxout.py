@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from evalcli.docinfo import DocInfo
-from evalcli.pandoc import filter_args, run_pandoc
+from evalcli.pandoc import PandocRun, filter_args
 from evalcli.template import Template
 from evalcli.ziputil import normalize_zip
 
@@ -21,11 +21,12 @@ BORDER = "BFBFBF"
 LABEL_SHARE = 0.32
 
 
-def pandoc_docx(markdown: str, template: Template, epoch: int) -> bytes:
+def pandoc_docx(markdown: str, template: Template, epoch: int) -> PandocRun:
+    """Start pandoc on the DOCX; collect it with ``.result()``."""
     args = ["--to", "docx", "--output", "-", *filter_args(template.path)]
     if template.reference_docx.is_file():
         args += ["--reference-doc", str(template.reference_docx)]
-    return run_pandoc(markdown, args, epoch)
+    return PandocRun(markdown.encode("utf-8"), args, epoch)
 
 
 def _element(tag: str, **attrs: str) -> Any:
@@ -137,9 +138,10 @@ def _properties(doc: Any, info: DocInfo) -> None:
 
 def make_docx(markdown: str, template: Template, info: DocInfo) -> bytes:
     """The finished DOCX, byte-identical for the same input."""
-    from docx import Document
+    job = pandoc_docx(markdown, template, info.epoch)
+    from docx import Document  # imported while pandoc works
 
-    doc = Document(io.BytesIO(pandoc_docx(markdown, template, info.epoch)))
+    doc = Document(io.BytesIO(job.result()))
     section = doc.sections[0]
     text_width = int(
         (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from evalcli.docinfo import DocInfo
 from evalcli.errors import ConversionError, InputError
-from evalcli.pandoc import filter_args, run_pandoc
+from evalcli.pandoc import PandocRun, filter_args
 from evalcli.template import Template
 
 TYPST_TEMPLATE = "summary.typ"
@@ -20,8 +20,8 @@ PDF_STANDARDS = ("a-2b", "a-3b", "ua-1")
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
-def typst_source(markdown: str, template: Template, epoch: int) -> str:
-    """The summary as Typst source, through the template's pandoc template."""
+def typst_source(markdown: str, template: Template, epoch: int) -> PandocRun:
+    """Start pandoc on the Typst source; collect it with ``.result()``."""
     args = [
         "--to",
         "typst",
@@ -29,7 +29,7 @@ def typst_source(markdown: str, template: Template, epoch: int) -> str:
         str(template.path / TYPST_TEMPLATE),
         *filter_args(template.path),
     ]
-    return run_pandoc(markdown, args, epoch).decode("utf-8")
+    return PandocRun(markdown.encode("utf-8"), args, epoch)
 
 
 def _meta(info: DocInfo) -> dict[str, object]:
@@ -50,9 +50,10 @@ def make_pdf_typst(
     markdown: str, template: Template, info: DocInfo, standard: str | None = None
 ) -> bytes:
     """Compile in-process with the bundled fonts only, rooted in a private folder."""
-    import typst
+    job = typst_source(markdown, template, info.epoch)
+    import typst  # imported while pandoc works
 
-    source = typst_source(markdown, template, info.epoch)
+    source = job.result().decode("utf-8")
     fonts = template.path / "fonts"
     with tempfile.TemporaryDirectory(prefix="evalcli-typst-") as tmp:
         root = Path(tmp)

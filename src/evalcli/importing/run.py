@@ -53,7 +53,7 @@ def to_markdown(kind: str, data: bytes) -> str:
     if kind == "markdown":
         return data.decode("utf-8-sig")
     markdown = run_pandoc(
-        "", ["--to", _WRITER, "--wrap=none", "--standalone", "-"], 0, reader="docx", stdin=data
+        "", ["--to", _WRITER, "--wrap=none", "--standalone"], 0, reader="docx", stdin=data
     ).decode("utf-8")
     return _drop_dangling_anchors(markdown)
 
