@@ -290,6 +290,72 @@ def import_(source: Path, output: Path, lang: str | None, force: bool, template_
     click.echo(f"next: evalcli check {display_path(result.folder)}")
 
 
+@cli.command()
+@click.argument("reports", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="json: metadata and items of every report; csv: one "
+    "row per item of the kind given with --items.",
+)
+@click.option(
+    "--items",
+    "item_kind",
+    help="With --format csv: the item section to list, "
+    "e.g. recommendations, lessons or good_practices.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def export(reports: tuple[str, ...], fmt: str, item_kind: str | None, output: Path | None) -> None:
+    """Export reports as data: metadata and items as JSON, or one item kind as CSV.
+
+    For follow-up tables: 'evalcli export --format csv --items recommendations'
+    lists every recommendation with whom it is addressed to, its priority and
+    its timeframe, one row each, across all reports.
+    """
+    from evalcli.discover import find_reports
+    from evalcli.errors import InputError
+    from evalcli.export import as_csv, as_json, report_data
+    from evalcli.formats import display_path
+    from evalcli.load import load_report
+    from evalcli.writeout import write_all
+
+    exported = []
+    template = None
+    for folder in find_reports(reports):
+        report, template = load_report(folder)
+        fatal = [f for f in report.load_findings if f.fatal]
+        if fatal:
+            _print_findings(fatal)
+            raise InputError(f"{display_path(folder)}: cannot be read; fix it, then export")
+        exported.append(report_data(folder, report, template, display_path(folder)))
+    if fmt == "json":
+        text = as_json(exported)
+    else:
+        assert template is not None
+        kinds = [sid for sid, spec in template.sections.items() if spec.items]
+        if item_kind not in kinds:
+            raise InputError(f"--format csv needs --items, one of: {', '.join(kinds)}")
+        rows = [
+            (r, item)
+            for r in exported
+            for item in r["sections"].get(item_kind, {}).get("items", [])
+        ]
+        text = as_csv(rows, template, item_kind)
+    if output:
+        write_all({output: text.encode("utf-8")})
+        click.echo(f"wrote {display_path(output)}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 def main() -> None:
     """Entry point of the ``evalcli`` command."""
     cli(prog_name="evalcli")
