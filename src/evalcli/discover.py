@@ -25,6 +25,7 @@ def find_reports(paths: tuple[str, ...] | list[str]) -> list[Path]:
     """Report folders named by ``paths`` (or under ``content/``), in order, without repeats."""
     targets = [Path(p) for p in paths] or [DEFAULT_ROOT]
     reports: list[Path] = []
+    seen: set[Path] = set()
     for target in targets:
         if not target.exists():
             hint = (
@@ -47,6 +48,7 @@ def find_reports(paths: tuple[str, ...] | list[str]) -> list[Path]:
                     f"{METADATA_FILE}); create one with 'evalcli init'"
                 )
         for folder in found:
-            if folder not in reports:
+            if folder not in seen:
+                seen.add(folder)
                 reports.append(folder)
     return reports
