@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "content" / "example-en"
@@ -44,16 +45,6 @@ typst.compile(str(out / "main.typ"), output=str(out / "f.pdf"), root=str(out),
 """
 
 
-def timed(command: list[str], runs: int) -> tuple[float, float]:
-    subprocess.run(command, capture_output=True, check=True)
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True)
-        samples.append((time.perf_counter() - start) * 1000)
-    return min(samples), statistics.median(samples)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -73,7 +64,9 @@ def main() -> None:
             capture_output=True,
         )
         markdown = out / "md" / "example-en.md"
-        ours = timed([str(EVALCLI), "build", str(REPORT), "-o", str(out / "b")], args.runs)
+        ours = timed(
+            [str(EVALCLI), "build", str(REPORT), "-o", str(out / "b")], args.runs, check=True
+        )
         floor = timed(
             [sys.executable, "-c", FLOOR, pandoc, str(markdown), str(template.path), str(out)],
             args.runs,
@@ -93,7 +86,7 @@ def main() -> None:
             f'"{soffice}" -env:UserInstallation={profile} --headless --convert-to pdf '
             f'--outdir "{out}" "{out}/t.docx"'
         )
-        today = timed(["sh", "-c", script], args.runs)
+        today = timed(["sh", "-c", script], args.runs, check=True)
         print(
             f"today (pandoc docx + LibreOffice pdf): best {today[0]:7.1f} ms "
             f"(median {today[1]:7.1f}) | evalcli is {today[0] / ours[0]:.1f}x faster"

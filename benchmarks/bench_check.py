@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "alianzas-peru"
@@ -31,20 +31,6 @@ for folder in sorted(Path(sys.argv[1]).iterdir()):
     for md in sorted(folder.glob("*.md")):
         md.read_text(encoding="utf-8").split("\\n")
 """
-
-
-def timed(command: list[str], runs: int) -> tuple[float, float]:
-    """(best, median) wall time of a command in milliseconds, after one warm-up run.
-
-    On a shared machine the best of N is the steadiest figure to compare.
-    """
-    subprocess.run(command, capture_output=True, check=False)
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False)
-        samples.append((time.perf_counter() - start) * 1000)
-    return min(samples), statistics.median(samples)
 
 
 def line(

@@ -70,14 +70,6 @@ def currencies() -> frozenset[str]:
     return frozenset(_cached()["currencies"])
 
 
-@functools.cache
-def month_names(lang: str) -> dict[int, str]:
-    """Month number -> full month name in ``lang`` (stand-alone form)."""
-    from babel.dates import get_month_names
-
-    return dict(get_month_names("wide", context="stand-alone", locale=lang))
-
-
 def format_month_year(year: int, month: int, lang: str) -> str:
     """ "December 2024", "diciembre de 2024", "décembre 2024"."""
     from babel.dates import format_skeleton

@@ -148,7 +148,3 @@ class Report:
 
     def value(self, key: str) -> Node | None:
         return self.metadata.get(key)
-
-    def text(self, key: str) -> str | None:
-        node = self.metadata.get(key)
-        return node.text if isinstance(node, Scalar) else None
