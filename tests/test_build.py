@@ -318,3 +318,43 @@ def test_output_never_overwrites_the_reports_own_files(report_copy):
     # valid.md is not a section file, so writing it is allowed; sections stay as they were
     assert result.exit_code == 0
     assert (folder / "background.md").read_bytes() == before
+
+
+def test_several_reports_build_one_after_another(tmp_path):
+    result = run("build", CONTENT / "alianzas-peru", FIXTURES / "valid", "-o", tmp_path)
+    assert result.exit_code == 1  # the sample has errors; the other report still builds
+    assert "[1/2] " in result.stderr and "alianzas-peru: not built" in result.stderr
+    assert "[2/2] " in result.stdout and "valid: wrote" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["valid.docx", "valid.pdf"]
+
+
+def test_a_report_can_use_its_own_template_folder(tmp_path, report_copy):
+    custom = tmp_path / "agency_template"
+    shutil.copytree(TEMPLATES_DIR / "ilo_summary", custom)
+    spec = custom / "template.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace(
+            "kind: {en: Executive Summary,", "kind: {en: Evaluation Brief,"
+        ),
+        encoding="utf-8",
+    )
+    folder = report_copy("valid")
+    meta = folder / "evaluation.yaml"
+    meta.write_text(
+        f"template: ../agency_template\n{meta.read_text(encoding='utf-8')}", encoding="utf-8"
+    )
+    result = run("build", folder, "-o", tmp_path / "out", "--to", "docx")
+    assert result.exit_code == 0, result.output
+    assert ("Subtitle", "Evaluation Brief") in docx_paragraphs(tmp_path / "out" / "valid.docx")
+
+
+def test_unknown_template_is_a_usage_error(report_copy):
+    folder = report_copy("valid")
+    meta = folder / "evaluation.yaml"
+    meta.write_text(f"template: nonesuch\n{meta.read_text(encoding='utf-8')}", encoding="utf-8")
+    result = run("check", folder)
+    assert result.exit_code == 2
+    assert (
+        "no template 'nonesuch': use one of ilo_summary, or a folder holding a template.yaml"
+        in (result.stderr)
+    )
