@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 
 from conftest import CONTENT, FIXTURES, run
 from evalcli.errors import ConversionError
+from evalcli.template import TEMPLATES_DIR
 
 
 def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
