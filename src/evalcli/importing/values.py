@@ -82,6 +82,7 @@ def parse_date(text: str) -> str | None:
     match = re.fullmatch(r"(\d{1,2})/(\d{4})", raw)
     if match and 1 <= int(match.group(1)) <= 12:
         return f"{match.group(2)}-{int(match.group(1)):02d}"
+    raw = re.sub(r"\b[dl]['’]", "", raw)  # French elision: "d'octobre"
     tokens = [
         t for t in re.split(r"[\s,.]+", raw) if t and t not in {"de", "del", "le", "of", "the"}
     ]
