@@ -206,3 +206,27 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         run("import", SAMPLE, "-o", tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_headings_as_the_ilo_english_template_writes_them(tmp_path):
+    source = tmp_path / "old.md"
+    source.write_text(
+        "# Skills for Work – Final Independent Evaluation\n\n"
+        "| | |\n|---|---|\n| ILO TC/SYMBOL | ABC/21/01/XYZ |\n| Country(ies) | Ghana |\n\n"
+        "## 1. Background & Context\n\nThe project trained people.\n\n"
+        "## 2. Main Findings & Conclusions\n\n### Relevance\n\nIt was relevant.\n\n"
+        "## 3. Recommendations, Lessons Learned and Good Practices\n\n"
+        "### Main recommendations and follow-up\n\n**1. Keep going**\n\nDo more.\n\n"
+        "### Important lessons learned\n\n**Lesson one**\n\nLearned.\n",
+        encoding="utf-8",
+    )
+    result = run("import", source, "-o", tmp_path / "r", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "r"
+    assert (folder / "background.md").read_text(encoding="utf-8") == "The project trained people.\n"
+    assert (folder / "findings.md").read_text(encoding="utf-8") == (
+        "## Relevance\n\nIt was relevant.\n"
+    )
+    assert item_titles(folder, "lessons") == ["Lesson one"]
+    assert item_titles(folder, "recommendations") == ["Keep going"]
+    assert not (folder / "unplaced.md").exists()

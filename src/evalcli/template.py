@@ -83,6 +83,7 @@ class Part:
     id: str
     labels: Labels
     sections: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ def _build(data: dict[str, Any], path: Path) -> Template:
             raw["id"],
             _labels(raw.get("labels"), f"{where}: part", languages),
             tuple(raw["sections"]),
+            tuple(raw.get("aliases", ())),
         )
         for raw in data.get("parts", [])
     ]

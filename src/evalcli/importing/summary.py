@@ -16,6 +16,7 @@ from evalcli.textutil import fold, fold_key
 _ITEM = re.compile(
     r"^\**\s*(?P<prefix>[A-Za-z]{1,3})\s*\.?\s*(?P<number>\d{1,2})\s*[.):\-–]?\s+(?P<title>.+?)\s*\**$"
 )
+_OWN_NUMBER = re.compile(r"^(?:[A-Za-z]{1,3}\s*\.?\s*)?\d{1,2}\s*[.):\-–]?\s+")
 _FOLLOW_UP_LINE = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*\s*(?P<value>.*?)\s*\\?$")
 _ENDS_SENTENCE = re.compile(r"[.!?:;)»”\"'’*_]\s*$")
 _EVALUATION_WORDS = ("evaluacion", "evaluation")
@@ -77,23 +78,34 @@ class _Reader:
         self.part_sections: tuple[str, ...] = ()
 
     # --- recognisers -------------------------------------------------------------
-    def _labels_of(self, labels: dict[str, str], text: str) -> set[str]:
-        key = fold_key(strip_emphasis(text))
-        return {lang for lang, label in labels.items() if fold_key(label) == key}
+    @staticmethod
+    def _heading_key(text: str) -> str:
+        """A heading folded for matching, without its numbering ("1.", "II.", "A)")."""
+        text = re.sub(r"^\s*(?:\d+|[IVX]+|[A-H])[.)]\s+", "", strip_emphasis(text))
+        return fold_key(text.replace("&", " and "))
+
+    def _matches(
+        self, labels: dict[str, str], aliases: tuple[str, ...], text: str
+    ) -> set[str] | None:
+        """The languages of the labels ``text`` is (empty for an alias), or None."""
+        key = self._heading_key(text)
+        langs = {lang for lang, label in labels.items() if self._heading_key(label) == key}
+        if langs:
+            return langs
+        return set() if key in {self._heading_key(a) for a in aliases} else None
 
     def part(self, text: str) -> tuple[str, ...] | None:
         for part in self.template.parts:
-            langs = self._labels_of(part.labels, text)
-            if langs:
+            langs = self._matches(part.labels, part.aliases, text)
+            if langs is not None:
                 self.votes.update(langs)
                 return part.sections
         return None
 
     def section(self, text: str) -> SectionSpec | None:
-        key = fold_key(strip_emphasis(text))
         for spec in self.template.sections.values():
-            langs = self._labels_of(spec.labels, text)
-            if langs or key in {fold_key(a) for a in spec.aliases}:
+            langs = self._matches(spec.labels, spec.aliases, text)
+            if langs is not None:
                 self.votes.update(langs)
                 return spec
         return None
@@ -254,7 +266,8 @@ class _Reader:
         if block.kind == "heading" or (
             self.looks_like_heading(block, following) and re.fullmatch(r"\*\*[^*]+\*\*", text)
         ):
-            self.current.items.append(Item(strip_emphasis(text)))
+            # a heading is an item; its own numbering ("1.", "R 2)") is left to the compiler
+            self.current.items.append(Item(_OWN_NUMBER.sub("", strip_emphasis(text))))
             return
         if self.current.items and self.follow_up(block.text, spec):
             return
