@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -360,3 +361,31 @@ def test_unknown_template_is_a_usage_error(report_copy):
         "no template 'nonesuch': use one of ilo_summary, or a folder holding a template.yaml"
         in (result.stderr)
     )
+
+
+def test_images_in_the_report_folder_go_into_both_documents(tmp_path, report_copy):
+    folder = report_copy("valid")
+    shutil.copyfile(FIXTURES / "chart.png", folder / "chart.png")
+    (folder / "background.md").write_text(
+        "## Project\n\nThe project did things.\n\n![Results by year](chart.png)\n", encoding="utf-8"
+    )
+    result = run("build", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    names = zipfile.ZipFile(tmp_path / "out" / "valid.docx").namelist()
+    assert any(n.startswith("word/media/") for n in names)
+    assert re.search(rb"/Subtype\s*/Image", (tmp_path / "out" / "valid.pdf").read_bytes())
+    assert "Results by year" in pdf_text(tmp_path / "out" / "valid.pdf")
+
+
+def test_missing_or_outside_images_are_errors(report_copy):
+    folder = report_copy("valid")
+    (folder / "background.md").write_text(
+        "## Project\n\nText.\n\n![A](nope.png)\n\n![B](../valid/../../secret.png)\n",
+        encoding="utf-8",
+    )
+    result = run("check", folder)
+    assert result.exit_code == 1
+    assert "background.md:5:1: error[missing-image] image 'nope.png' is not a file" in (
+        result.stdout
+    )
+    assert "background.md:7:1: error[missing-image]" in result.stdout

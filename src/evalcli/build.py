@@ -60,14 +60,26 @@ def build_report(report: Report, template: Template, options: BuildOptions) -> B
     result = BuildResult()
     if "md" in options.formats:
         files[stem.with_suffix(".md")] = rendered.markdown.encode("utf-8")
+    images = {
+        image.target: image.file
+        for section in report.sections.values()
+        for image in section.images
+        if image.file is not None
+    }
     want_docx = "docx" in options.formats or options.pdf_engine == "libreoffice"
     typst_pdf = "pdf" in options.formats and options.pdf_engine == "typst"
     # the DOCX and the Typst PDF are independent: make them side by side (pandoc
     # and typst run outside the interpreter lock)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        docx_job = pool.submit(make_docx, rendered.markdown, template, info) if want_docx else None
+        docx_job = (
+            pool.submit(make_docx, rendered.markdown, template, info, report.path)
+            if want_docx
+            else None
+        )
         pdf_job = (
-            pool.submit(make_pdf_typst, rendered.markdown, template, info, options.pdf_standard)
+            pool.submit(
+                make_pdf_typst, rendered.markdown, template, info, options.pdf_standard, images
+            )
             if typst_pdf
             else None
         )

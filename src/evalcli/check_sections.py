@@ -185,6 +185,18 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
             )
             continue
         findings.extend(_placeholders(section, template))
+        findings.extend(
+            Finding(
+                "error",
+                "missing-image",
+                f"image '{image.target}' is not a file in the report folder; put the image "
+                "file next to the section files and refer to it by its name",
+                image.loc,
+                section=spec.id,
+            )
+            for image in section.images
+            if image.file is None
+        )
         for heading in section.headings:
             if heading.level == 1:
                 findings.append(

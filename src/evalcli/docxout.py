@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 from evalcli.docinfo import DocInfo
@@ -21,9 +22,13 @@ BORDER = "BFBFBF"
 LABEL_SHARE = 0.32
 
 
-def pandoc_docx(markdown: str, template: Template, epoch: int) -> PandocRun:
-    """Start pandoc on the DOCX; collect it with ``.result()``."""
+def pandoc_docx(
+    markdown: str, template: Template, epoch: int, resources: Path | None = None
+) -> PandocRun:
+    """Start pandoc on the DOCX; collect it with ``.result()``. Images come from ``resources``."""
     args = ["--to", "docx", "--output", "-", *filter_args(template.path)]
+    if resources is not None:
+        args += ["--resource-path", str(resources)]
     if template.reference_docx.is_file():
         args += ["--reference-doc", str(template.reference_docx)]
     return PandocRun(markdown.encode("utf-8"), args, epoch)
@@ -136,9 +141,11 @@ def _properties(doc: Any, info: DocInfo) -> None:
     props.revision = 1
 
 
-def make_docx(markdown: str, template: Template, info: DocInfo) -> bytes:
+def make_docx(
+    markdown: str, template: Template, info: DocInfo, resources: Path | None = None
+) -> bytes:
     """The finished DOCX, byte-identical for the same input."""
-    job = pandoc_docx(markdown, template, info.epoch)
+    job = pandoc_docx(markdown, template, info.epoch, resources)
     from docx import Document  # imported while pandoc works
 
     doc = Document(io.BytesIO(job.result()))

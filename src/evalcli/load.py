@@ -48,6 +48,15 @@ def _metadata(path: Path) -> tuple[Map, list[Finding]]:
     return root, findings
 
 
+def _image_file(folder: Path, target: str) -> Path | None:
+    """The image file a section names, if it exists inside the report folder."""
+    if "://" in target or target.startswith(("data:", "/")) or ".." in Path(target).parts:
+        return None
+    candidate = (folder / target).resolve()
+    inside = candidate.is_relative_to(folder.resolve())
+    return candidate if inside and candidate.is_file() else None
+
+
 def template_for(metadata: Map, report_dir: Path) -> Template:
     """The template a report names (``template:``), or the default one."""
     node = metadata.get("template")
@@ -75,7 +84,10 @@ def load_report(folder: Path, template: Template | None = None) -> tuple[Report,
             findings.append(problem)
             continue
         assert text is not None
-        sections[spec.id] = parse_section(spec.id, text, path, spec.items)
+        section = parse_section(spec.id, text, path, spec.items)
+        for image in section.images:
+            image.file = _image_file(folder, image.target)
+        sections[spec.id] = section
     unplaced = folder / UNPLACED_FILE
     if unplaced.is_file():
         findings.append(

@@ -10,7 +10,7 @@ import re
 import shlex
 from pathlib import Path
 
-from evalcli.model import Heading, Item, Location, Section
+from evalcli.model import Heading, Image, Item, Location, Section
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+$")
@@ -88,10 +88,26 @@ def find_headings(text: str, path: Path) -> list[tuple[int, Heading]]:
     return found
 
 
+_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
+
+
+def find_images(text: str, path: Path) -> list[Image]:
+    """Every ``![caption](target)`` in the text, with where it stands."""
+    if "![" not in text:
+        return []
+    images = []
+    for match in _IMAGE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        images.append(Image(match.group(1), Location(path, line, column)))
+    return images
+
+
 def parse_section(section_id: str, text: str, path: Path, items: bool) -> Section:
     """A Section; for item sections, each level-2 heading starts an item."""
     located = find_headings(text, path)
     section = Section(section_id, path, text, [heading for _, heading in located])
+    section.images = find_images(text, path)
     if not items:
         return section
     lines = text.split("\n")

@@ -116,6 +116,16 @@ class Section:
     headings: list[Heading] = field(default_factory=list)
     intro: str = ""
     items: list[Item] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+
+
+@dataclass
+class Image:
+    """An image a section refers to (``![caption](file.png)``), and whether load found it."""
+
+    target: str
+    loc: Location
+    file: Path | None = None  # the file inside the report folder, when it exists there
 
 
 @dataclass

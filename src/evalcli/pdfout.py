@@ -47,9 +47,17 @@ def _meta(info: DocInfo) -> dict[str, object]:
 
 
 def make_pdf_typst(
-    markdown: str, template: Template, info: DocInfo, standard: str | None = None
+    markdown: str,
+    template: Template,
+    info: DocInfo,
+    standard: str | None = None,
+    images: dict[str, Path] | None = None,
 ) -> bytes:
-    """Compile in-process with the bundled fonts only, rooted in a private folder."""
+    """Compile in-process with the bundled fonts only, rooted in a private folder.
+
+    The folder holds the Typst source and copies of the report's images, and
+    nothing else: content cannot read any other file.
+    """
     job = typst_source(markdown, template, info.epoch)
     import typst  # imported while pandoc works
 
@@ -61,6 +69,10 @@ def make_pdf_typst(
         (root / "meta.json").write_text(
             json.dumps(_meta(info), ensure_ascii=False), encoding="utf-8"
         )
+        for target, file in (images or {}).items():
+            copy = root / target
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file, copy)
         empty = root / "no-packages"
         empty.mkdir()
         try:
