@@ -113,6 +113,13 @@ def main() -> None:
     set_font(facts, 9.5)
     spacing(facts, 1, 1)
     facts.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    label = paragraph_style(doc, "Quick Facts Label", "Quick Facts")
+    set_font(label, 9.5, bold=True)
+
+    if "Draft Mark" not in [s.name for s in styles]:
+        mark = styles.add_style("Draft Mark", WD_STYLE_TYPE.CHARACTER)
+        mark.font.bold = True
+        mark.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
 
     for name in ("Header", "Footer"):
         style = paragraph_style(doc, name, "Normal")

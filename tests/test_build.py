@@ -109,7 +109,7 @@ def test_docx_headings_in_order_with_word_styles(example_build):
     ]
     assert [n for n in names if n in order] == order
     styles = {style for style, _ in paragraphs}
-    assert {"Disclaimer", "Follow-up", "Quick Facts", "Heading 3"} <= styles
+    assert {"Disclaimer", "Follow-up", "Quick Facts", "Quick Facts Label", "Heading 3"} <= styles
     follow_up = [text for style, text in paragraphs if style == "Follow-up"]
     assert follow_up[0].startswith("Addressed to: ILO, national TVET agency of Togo")
 
@@ -262,7 +262,7 @@ def test_lang_changes_labels(tmp_path, lang, label, kind):
     assert result.exit_code == 0
     paragraphs = docx_paragraphs(tmp_path / "valid.docx")
     assert ("Subtitle", kind) in paragraphs
-    assert ("Quick Facts", label) in paragraphs
+    assert ("Quick Facts Label", label) in paragraphs
 
 
 def test_draft_builds_despite_errors_and_marks_every_page(tmp_path):

@@ -74,11 +74,9 @@ def _style_facts_table(doc: Any, text_width: int) -> None:
     for row in table.rows:
         for index, cell in enumerate(row.cells):
             cell.width = Emu(widths[min(index, 1)])
+            style = doc.styles["Quick Facts Label" if index == 0 else "Quick Facts"]
             for paragraph in cell.paragraphs:
-                paragraph.style = doc.styles["Quick Facts"]
-                if index == 0:
-                    for run in paragraph.runs:
-                        run.bold = True
+                paragraph.style = style
             if index == 0:
                 tc_pr = cell._tc.get_or_add_tcPr()
                 _replace(
@@ -98,7 +96,7 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 def _header_footer(doc: Any, info: DocInfo, text_width: int) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-    from docx.shared import Emu, RGBColor
+    from docx.shared import Emu
 
     section = doc.sections[0]
     header = section.header
@@ -107,9 +105,7 @@ def _header_footer(doc: Any, info: DocInfo, text_width: int) -> None:
     paragraph.style = doc.styles["Header"]
     paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(text_width), WD_TAB_ALIGNMENT.RIGHT)
     if info.draft:
-        mark = paragraph.add_run(info.draft + "   ")
-        mark.bold = True
-        mark.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+        paragraph.add_run(info.draft + "   ", style=doc.styles["Draft Mark"])
     paragraph.add_run(f"{info.header}\t{info.code}")
 
     footer = section.footer
