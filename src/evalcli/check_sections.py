@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
+from evalcli.mdsections import OWN_NUMBER
 from evalcli.model import Finding, Item, Location, Report, Section, Severity
 from evalcli.placeholders import find_placeholders, line_and_column
 from evalcli.template import SectionSpec, Template
-from evalcli.textutil import count_words, did_you_mean, fold, has_words
-
-_NUMBERING = re.compile(r"^\s*([A-Za-z]{1,3})\s*\.?\s*(\d{1,2})\s*[.):\-–]?\s+")
-
-
-def _short(text: str, limit: int = 48) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > 0 else limit] + " [...]"
+from evalcli.textutil import count_words, did_you_mean, fold, has_words, shorten
 
 
 def _placeholders(section: Section, template: Template) -> list[Finding]:
@@ -73,7 +63,7 @@ def _item(
                 section=spec.id,
             )
         )
-    numbered = _NUMBERING.match(heading.text)
+    numbered = OWN_NUMBER.match(heading.text)
     if numbered:
         findings.append(
             Finding(
@@ -137,12 +127,13 @@ def _item(
                 )
     missing = [key for key in spec.follow_up if not heading.attrs.get(key, "").strip()]
     if missing and not heading.attr_error:
+        title = shorten(item.title, 48, " [...]")
         example = " ".join(f'{key}="..."' for key in missing)
         findings.append(
             Finding(
                 "warning",
                 "missing-follow-up",
-                f"{label} ('{_short(item.title)}') does not say {', '.join(missing)}; "
+                f"{label} ('{title}') does not say {', '.join(missing)}; "
                 f"add them to its heading: {{{example}}}",
                 heading.loc,
                 section=spec.id,

@@ -13,6 +13,7 @@ from evalcli.errors import EvalcliError
 from evalcli.model import Finding
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_CONVERSION = 0, 1, 2, 3
+LANGUAGES = ("en", "es", "fr")  # the languages of the built-in template
 
 
 class Group(click.Group):
@@ -122,7 +123,7 @@ def _print_findings(findings: list[Finding]) -> None:
 )
 @click.option(
     "--lang",
-    type=click.Choice(["en", "es", "fr"]),
+    type=click.Choice(LANGUAGES),
     help="Labels and fixed text in this language instead of the report's.",
 )
 @click.option(
@@ -205,7 +206,7 @@ def build(
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option(
     "--lang",
-    type=click.Choice(["en", "es", "fr"]),
+    type=click.Choice(LANGUAGES),
     default="en",
     show_default=True,
     help="The language the summary will be written in.",
@@ -252,7 +253,7 @@ def schema(template_name: str) -> None:
 )
 @click.option(
     "--lang",
-    type=click.Choice(["en", "es", "fr"]),
+    type=click.Choice(LANGUAGES),
     help="The summary's language, if evalcli should not decide from its labels.",
 )
 @click.option("--force", is_flag=True, help="Replace the output folder if it exists.")

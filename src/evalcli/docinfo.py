@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from evalcli.fields import Facts
 from evalcli.template import Template
+from evalcli.textutil import shorten
 from evalcli.values import PartialDate, Person
 
 
@@ -47,12 +48,6 @@ def document_epoch(facts: Facts) -> int:
     return 946684800  # 2000-01-01
 
 
-def _short(text: str, limit: int = 70) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: text.rfind(" ", 0, limit)].rstrip(" ,;:–-") + " …"
-
-
 def doc_info(facts: Facts, template: Template, title: str, draft: bool) -> DocInfo:
     lang = facts.language
     people: list[Person] = facts.values.get("consultants") or []
@@ -66,7 +61,7 @@ def doc_info(facts: Facts, template: Template, title: str, draft: bool) -> DocIn
         authors=tuple(p.name for p in people),
         keywords=tuple(keywords),
         code=", ".join(codes),
-        header=_short(str(base_title)),
+        header=shorten(str(base_title), 70),
         page=template.phrase("page", lang),
         draft=template.phrase("draft", lang) if draft else None,
         epoch=document_epoch(facts),

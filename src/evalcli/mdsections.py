@@ -15,6 +15,9 @@ from evalcli.model import Heading, Image, Item, Location, Section
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+$")
 _ATTRS = re.compile(r"[ \t]*\{([^{}]*)\}$")
+# A number the author typed before an item's title ("R1. ", "BP.4 ", "LA 2)"); the
+# compiler numbers items, so check warns about it and render leaves it out.
+OWN_NUMBER = re.compile(r"^\s*[A-Za-z]{1,3}\s*\.?\s*\d{1,2}\s*[.):\-–]?\s+")
 _UNCLOSED_ATTRS = re.compile(r"\{[^{}]*\w+=[^{}]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 

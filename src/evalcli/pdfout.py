@@ -16,7 +16,6 @@ from evalcli.pandoc import PandocRun, filter_args
 from evalcli.template import Template
 
 TYPST_TEMPLATE = "summary.typ"
-PDF_STANDARDS = ("a-2b", "a-3b", "ua-1")
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 

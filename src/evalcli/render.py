@@ -14,7 +14,7 @@ from typing import Any
 from evalcli.errors import TemplateError
 from evalcli.factformat import field_text, row_text
 from evalcli.fields import Facts, parse_facts
-from evalcli.mdsections import find_headings
+from evalcli.mdsections import OWN_NUMBER, find_headings
 from evalcli.model import Report, Section
 from evalcli.template import SectionSpec, Template
 from evalcli.textutil import fold
@@ -47,12 +47,6 @@ def shift_headings(text: str, by: int, source: Section) -> str:
 def _cell(value: object) -> str:
     text = " ".join(str(value).split())
     return text.replace("|", "\\|") or "–"
-
-
-def _strip_own_number(title: str, prefix: str) -> str:
-    """Drop a number the author typed ("R1. ", "BP.4 ") so it is not printed twice."""
-    pattern = rf"^\s*{re.escape(prefix)}\s*\.?\s*\d+\s*[.):\-–]?\s+" if prefix else r"^$"
-    return re.sub(pattern, "", title, flags=re.IGNORECASE)
 
 
 def _follow_up(spec: SectionSpec, attrs: dict[str, str], lang: str) -> list[dict[str, str]]:
@@ -89,7 +83,8 @@ def _section(spec: SectionSpec, report: Report, lang: str) -> dict[str, Any]:
         data["entries"].append(
             {
                 "label": f"{prefix}{number}",
-                "title": _strip_own_number(item.title, prefix),
+                # check warns about a typed number; it is not printed twice
+                "title": OWN_NUMBER.sub("", item.title, count=1),
                 "body": shift_headings(item.body, shift, section),
                 "follow_up": _follow_up(spec, item.heading.attrs, lang),
             }

@@ -31,6 +31,14 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(re.sub(r"\{[^}]*\}\s*$", "", text, flags=re.M)))
 
 
+def shorten(text: str, limit: int, mark: str = " …") -> str:
+    """``text`` cut at the last word boundary before ``limit`` characters, then ``mark``."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit].rstrip(" ,;:–-") + mark
+
+
 def has_words(text: str) -> bool:
     """True if the text holds at least one word (cheaper than counting them)."""
     return _WORD.search(text) is not None
