@@ -52,7 +52,7 @@ def main() -> None:
 
     import pypandoc
 
-    from evalcli.template import builtin_template
+    from evalcli.template.loader import builtin_template
 
     pandoc = pypandoc.get_pandoc_path()
     template = builtin_template()

@@ -1,4 +1,4 @@
-"""Generate templates/ilo_summary/reference.docx from pandoc's default reference document.
+"""Generate template/bundled/ilo_summary/reference.docx from pandoc's default reference document.
 
 The reference document carries the Word styles pandoc applies (headings, body
 text, tables). It is generated, never edited by hand: change this script and
@@ -21,9 +21,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from evalcli.ziputil import normalize_zip
+from evalcli.outputs.zipnorm import normalize_zip
 
-OUT = Path(__file__).resolve().parent.parent / "src/evalcli/templates/ilo_summary/reference.docx"
+OUT = Path(__file__).resolve().parent.parent / "src/evalcli/template/bundled/ilo_summary/reference.docx"
 FONT = "Calibri"  # Carlito, bundled for the PDF, has the same metrics
 BLUE = RGBColor(0x1E, 0x2D, 0xBE)  # ILO blue
 DARK = RGBColor(0x23, 0x23, 0x23)

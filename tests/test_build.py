@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from conftest import CONTENT, FIXTURES, run
 from evalcli.errors import ConversionError
-from evalcli.template import TEMPLATES_DIR
+from evalcli.template.loader import BUNDLED_DIR as TEMPLATES_DIR
 
 
 def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
@@ -223,10 +223,13 @@ def test_failed_conversion_keeps_previous_outputs_and_leaves_no_partial_file(
     def broken(*args, **kwargs):
         raise ConversionError("typst could not compile the PDF: simulated failure")
 
-    monkeypatch.setattr("evalcli.pdfout.make_pdf_typst", broken)
+    monkeypatch.setattr("evalcli.outputs.pdf.make_pdf_typst", broken)
     result = run("build", folder, "-o", out)
     assert result.exit_code == 3
-    assert "evalcli: error: typst could not compile the PDF: simulated failure" in result.stderr
+    assert (
+        "evaluation.yaml: error[conversion-failed] typst could not compile the PDF: "
+        "simulated failure" in result.stderr
+    )
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
@@ -331,7 +334,7 @@ def test_several_reports_build_one_after_another(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["valid.docx", "valid.pdf"]
 
 
-def test_a_report_can_use_its_own_template_folder(tmp_path, report_copy):
+def test_a_template_folder_allowed_on_the_command_line(tmp_path, report_copy):
     custom = tmp_path / "agency_template"
     shutil.copytree(TEMPLATES_DIR / "ilo_summary", custom)
     spec = custom / "template.yaml"
@@ -344,9 +347,14 @@ def test_a_report_can_use_its_own_template_folder(tmp_path, report_copy):
     folder = report_copy("valid")
     meta = folder / "evaluation.yaml"
     meta.write_text(
-        f"template: ../agency_template\n{meta.read_text(encoding='utf-8')}", encoding="utf-8"
+        f"template: agency_template\n{meta.read_text(encoding='utf-8')}", encoding="utf-8"
     )
-    result = run("build", folder, "-o", tmp_path / "out", "--to", "docx")
+    refused = run("build", folder, "-o", tmp_path / "out", "--to", "docx")
+    assert refused.exit_code == 2
+    assert "no template 'agency_template'" in refused.stderr
+    result = run(
+        "build", folder, "-o", tmp_path / "out", "--to", "docx", "--template-dir", custom
+    )
     assert result.exit_code == 0, result.output
     assert ("Subtitle", "Evaluation Brief") in docx_paragraphs(tmp_path / "out" / "valid.docx")
 
@@ -358,9 +366,9 @@ def test_unknown_template_is_a_usage_error(report_copy):
     result = run("check", folder)
     assert result.exit_code == 2
     assert (
-        "no template 'nonesuch': use one of ilo_summary, or a folder holding a template.yaml"
-        in (result.stderr)
-    )
+        "evaluation.yaml:1:11: error[unknown-template] no template 'nonesuch': use one of "
+        "ilo_summary, or allow your own template folder with --template-dir PATH"
+    ) in result.stdout
 
 
 def test_images_in_the_report_folder_go_into_both_documents(tmp_path, report_copy):
@@ -385,7 +393,8 @@ def test_missing_or_outside_images_are_errors(report_copy):
     )
     result = run("check", folder)
     assert result.exit_code == 1
-    assert "background.md:5:1: error[missing-image] image 'nope.png' is not a file" in (
-        result.stdout
-    )
+    assert (
+        "background.md:5:1: error[missing-image] image 'nope.png': there is no such file in "
+        "the report folder"
+    ) in result.stdout
     assert "background.md:7:1: error[missing-image]" in result.stdout

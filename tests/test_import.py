@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, FIXTURES, run, run_json
-from evalcli.load import load_report
-from evalcli.model import plain
-from evalcli.pandoc import pandoc_path
+from evalcli.report.load import load_report
+from evalcli.report.yamlnodes import plain
+from evalcli.outputs.pandoc import pandoc_path
 
 SAMPLE = FIXTURES / "import" / "alianzas-peru-summary-es.md"
 SECTIONS = ("background", "findings", "lessons", "good_practices", "recommendations")
@@ -77,8 +77,8 @@ def test_import_reports_what_it_found(tmp_path):
     assert "2 lessons learned, 4 good practices, 9 recommendations" in result.stdout
     assert "(es)" in result.stdout
     assert (
-        "alianzas-peru-summary-es.md:25: warning: approval_date: 'Haga clic aquí para "
-        "ingresar la fecha' kept as written (placeholder text; check will flag it)"
+        "alianzas-peru-summary-es.md:25:1: warning[import-kept] approval_date: 'Haga clic aquí "
+        "para ingresar la fecha' kept as written (placeholder text; check will flag it)"
     ) in result.stderr
     assert "joined 3 paragraph(s) that were split mid-sentence" in result.stderr
 
@@ -159,7 +159,9 @@ def test_existing_folder_is_kept_unless_force(tmp_path):
     (out / "mine.txt").write_text("keep", encoding="utf-8")
     result = run("import", SAMPLE, "-o", out)
     assert result.exit_code == 2
-    assert "already exists; choose another folder, or add --force" in result.stderr
+    assert "already exists and is not empty; choose another folder, or add --force" in (
+        result.stderr
+    )
     assert [p.name for p in out.iterdir()] == ["mine.txt"]
     assert run("import", SAMPLE, "-o", out, "--force").exit_code == 0
     assert not (out / "mine.txt").exists()
@@ -184,12 +186,15 @@ def test_partly_understood_input(tmp_path):
     assert result.exit_code == 0
     err = result.stderr
     assert (
-        "partial.md:5: warning: completion_date: 'sometime next spring' kept as written "
-        "(not understood as date; check will flag it)"
+        "partial.md:5:1: warning[import-kept] completion_date: 'sometime next spring' kept as "
+        "written (not understood as date; check will flag it)"
     ) in err
-    assert "partial.md:7: warning: 'Favourite colour' matches no field" in err
+    assert "partial.md:7:1: warning[import-unmatched] 'Favourite colour' matches no field" in err
     assert "countries: 'Peru and Atlantis' kept as written" in err
-    assert "partial.md:11: warning: could not place 'A stray sentence before any section.'" in err
+    assert (
+        "partial.md:11:1: warning[import-unplaced] could not place "
+        "'A stray sentence before any section.'"
+    ) in err
     yaml_text = (tmp_path / "r" / "evaluation.yaml").read_text(encoding="utf-8")
     assert "completion_date: sometime next spring" in yaml_text
     assert "extra:\n  Favourite colour: blue" in yaml_text
@@ -203,8 +208,9 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "write_text", broken)
-    with pytest.raises(OSError):
-        run("import", SAMPLE, "-o", tmp_path / "out")
+    result = run("import", SAMPLE, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "No space left on device; free some disk space and run again" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from evalcli.importing.facts import label_index
-from evalcli.importing.values import parse_amount, parse_date, parse_money, parse_period
-from evalcli.template import builtin_template
+from evalcli.importing.quickfacts import label_index, read_period
+from evalcli.template.fieldtypes import MoneyType, read_amount, read_date
+from evalcli.template.loader import builtin_template
+
+LANGUAGES = builtin_template().languages
+
+
+def parse_date(text):
+    return read_date(text, LANGUAGES)
+
+
+def parse_period(text):
+    return read_period(text, builtin_template(), "en")
+
+
+parse_amount = read_amount
+parse_money = MoneyType.read_with_rest
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ import jsonschema
 import pytest
 
 from conftest import CONTENT, FIXTURES, run, run_json
-from evalcli.model import plain
-from evalcli.sourcefile import read_text
-from evalcli.yamlsource import parse_yaml
+from evalcli.report.yamlnodes import plain
+from evalcli.files import read_user_text
+from evalcli.report.yamlnodes import parse_yaml
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "fr"])
@@ -71,7 +71,7 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
 
 def _as_data(folder):
     path = folder / "evaluation.yaml"
-    text, _ = read_text(path)
+    text, _ = read_user_text(path, 1 << 20)
     node, _ = parse_yaml(text, path)
     return plain(node)
 

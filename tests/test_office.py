@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CONTENT, run
-from evalcli.pdfout import soffice
+from evalcli.outputs.pdf import soffice
 
 pytestmark = [
     pytest.mark.office,

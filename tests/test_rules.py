@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_json
-from evalcli.values import parse_sdg, sdg_targets
+from evalcli.template.fieldtypes import parse_sdg, sdg_targets
 
 
 def test_sdg_list_holds_169_targets_and_17_goals():
@@ -157,7 +157,7 @@ def test_locale_cache_matches_the_installed_babel():
     import runpy
 
     from conftest import ROOT
-    from evalcli.localedata import DATA
+    from evalcli.locales import DATA
 
     script = runpy.run_path(str(ROOT / "scripts" / "make_locale_data.py"))
     fresh = json.loads(json.dumps(script["locale_data"]()))

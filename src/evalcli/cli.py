@@ -1,23 +1,24 @@
-"""The command line: parse options, call one step, turn its result into output and an exit code."""
+"""The command line: parse options, call one API function, print its result, exit with its code."""
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
 
 from evalcli import __version__
-from evalcli.errors import EvalcliError
-from evalcli.model import Finding
+from evalcli.errors import EXIT_INTERRUPTED, EXIT_USAGE, EvalcliError, os_error
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_CONVERSION = 0, 1, 2, 3
-LANGUAGES = ("en", "es", "fr")  # the languages of the built-in template
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 class Group(click.Group):
-    """Turns every evalcli error into a one-line message and its exit code."""
+    """Turns every evalcli error, OS error and interruption into one line and its exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -25,26 +26,58 @@ class Group(click.Group):
         except EvalcliError as exc:
             click.echo(f"evalcli: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            click.echo(f"evalcli: error: {os_error(exc, 'use')}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo("evalcli: interrupted; nothing half-written was left behind", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
-def exit_code(findings: list[Finding], strict: bool) -> int:
-    """The exit code for a set of findings, as the README documents it."""
-    if any(f.fatal for f in findings):
-        return EXIT_USAGE
-    if any(f.severity == "error" for f in findings):
-        return EXIT_CONTENT
-    if strict and findings:
-        return EXIT_CONTENT
-    return EXIT_OK
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (a CI job cancelled) unwinds like Ctrl-C, so temporary files are removed."""
+    raise KeyboardInterrupt
 
 
+# --- options shared by several commands, defined once ---------------------------------
+
+reports_argument = click.argument("reports", nargs=-1, type=click.Path())
+strict_option = click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+template_dir_option = click.option(
+    "--template-dir",
+    "template_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Allow the template in this folder (its folder name is what reports name). "
+    "Templates hold code, so a report can never bring its own.",
+)
 template_option = click.option(
     "--template",
     "template_name",
     default="ilo_summary",
     show_default=True,
-    help="A built-in template name or a template folder.",
+    help="The template to use: a bundled one, or one allowed with --template-dir.",
 )
+lang_option = click.option(
+    "--lang", help="A language of the template (en, es or fr for the ILO summary)."
+)
+
+
+def findings_format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="text for people, json for tools, github for annotations in GitHub Actions.",
+    )
+
+
+def _print_findings(results: list[Any], fmt: str) -> None:
+    from evalcli.reporting import FORMATTERS
+
+    click.echo(FORMATTERS[fmt](results))
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,58 +91,41 @@ def cli() -> None:
 
     Exit codes: 0 success (warnings allowed); 1 the content has errors (or
     warnings under --strict); 2 bad usage or unreadable input; 3 a
-    conversion tool failed.
+    conversion tool failed; 130 interrupted.
     """
 
 
 @cli.command()
-@click.argument("reports", nargs=-1, type=click.Path())
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="Output: text for people, json for tools, github for annotations in GitHub Actions.",
-)
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@reports_argument
+@findings_format_option("text", "json", "github")
+@strict_option
 @click.option("-v", "--verbose", is_flag=True, help="Also print the word count of each section.")
-def check(reports: tuple[str, ...], fmt: str, strict: bool, verbose: bool) -> None:
+@template_dir_option
+def check(
+    reports: tuple[str, ...], fmt: str, strict: bool, verbose: bool, template_dirs: tuple[Path, ...]
+) -> None:
     """Check reports for missing, malformed or placeholder content.
 
     REPORT is a report folder, or a folder searched for report folders.
     """
-    from evalcli.check import check as check_report
-    from evalcli.check_sections import word_counts
-    from evalcli.discover import find_reports
-    from evalcli.formats import FORMATTERS, display_path
-    from evalcli.load import load_report
+    from evalcli import api
+    from evalcli.reporting import display_path
 
-    results: list[tuple[Path, list[Finding]]] = []
-    for folder in find_reports(reports):
-        report, template = load_report(folder)
-        results.append((folder, check_report(report, template)))
-        if verbose and fmt == "text":
-            for sid, words in word_counts(report).items():
-                path = report.sections[sid].path
+    results = api.check(reports, template_dirs)
+    if verbose and fmt == "text":
+        for result in results:
+            for path, sid, words in result.words:
                 click.echo(f"{display_path(path)}: {words} words ({sid})")
-    click.echo(FORMATTERS[fmt](results))
-    sys.exit(exit_code([f for _, fs in results for f in fs], strict))
-
-
-def _print_findings(findings: list[Finding]) -> None:
-    from evalcli.formats import as_text_lines
-
-    for line in as_text_lines(findings):
-        click.echo(line, err=True)
+    _print_findings(results, fmt)
+    sys.exit(api.worst_exit_code(results, strict))
 
 
 @cli.command()
-@click.argument("reports", nargs=-1, type=click.Path())
+@reports_argument
 @click.option(
     "-o",
     "--output",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=Path("build"),
     show_default=True,
     help="Folder for the documents.",
@@ -122,10 +138,13 @@ def _print_findings(findings: list[Finding]) -> None:
     help="Comma-separated formats: docx, pdf, md.",
 )
 @click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    help="Labels and fixed text in this language instead of the report's.",
+    "--name",
+    default="{folder}",
+    show_default=True,
+    help="Output file name: {folder}, {project_code}, {language} or {template}, "
+    "e.g. '{project_code}_{language}'; unsafe characters become '-'.",
 )
+@lang_option
 @click.option(
     "--draft", is_flag=True, help="Build despite errors; every page is marked as a draft."
 )
@@ -143,103 +162,86 @@ def _print_findings(findings: list[Finding]) -> None:
     help="typst (bundled) or libreoffice (the PDF then looks "
     "exactly like the DOCX; needs soffice on PATH).",
 )
+@findings_format_option("text", "json", "github")
+@template_dir_option
 def build(
     reports: tuple[str, ...],
     output: Path,
     formats: str,
+    name: str,
     lang: str | None,
     draft: bool,
     strict: bool,
     pdf_standard: str | None,
     pdf_engine: str,
+    fmt: str,
+    template_dirs: tuple[Path, ...],
 ) -> None:
     """Build the summary as DOCX and PDF into build/.
 
     Each report is checked first; a report with errors is not built unless
     --draft. Files are written only when every output succeeded.
     """
-    from evalcli.build import FORMATS, BuildOptions, build_report
-    from evalcli.check import check as check_report
-    from evalcli.discover import find_reports
-    from evalcli.errors import InputError
-    from evalcli.formats import display_path
-    from evalcli.load import load_report
+    from evalcli import api
+    from evalcli.reporting import display_path, tally, text_lines
 
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or not wanted:
-        raise InputError(f"--to {formats}: choose from {', '.join(FORMATS)}")
-    options = BuildOptions(output, wanted, lang, draft, strict, pdf_standard, pdf_engine)
-    folders = find_reports(reports)
-    codes = []
-    for number, folder in enumerate(folders, start=1):
-        prefix = f"[{number}/{len(folders)}] {display_path(folder)}"
-        report, template = load_report(folder)
-        findings = check_report(report, template)
-        code = exit_code(findings, strict)
-        blocking = [f for f in findings if f.fatal or f.severity == "error"]
-        if code == EXIT_USAGE or (code and not draft):
-            _print_findings(findings)
-            reason = (
-                "cannot be read" if code == EXIT_USAGE else "has errors; fix them or use --draft"
-            )
-            if strict and not blocking:
-                reason = "has warnings and --strict is set"
-            click.echo(f"{prefix}: not built: the report {reason}", err=True)
-            codes.append(code)
-            continue
-        _print_findings([f for f in findings if f.severity == "warning" or draft])
-        result = build_report(report, template, options)
-        _print_findings(result.findings)
+    options = api.BuildOptions(wanted, lang, draft, strict, pdf_standard, pdf_engine)
+    results = api.build(reports, options, output, name, template_dirs)
+    if fmt != "text":
+        _print_findings(results, fmt)
+        sys.exit(api.worst_exit_code(results, strict, draft))
+    for number, result in enumerate(results, start=1):
+        for line in text_lines(result.findings):
+            click.echo(line, err=True)
+        prefix = f"[{number}/{len(results)}] {display_path(result.path)}"
         pages = f", {result.pages} pages" if result.pages is not None else ""
-        if not result.outputs:
-            click.echo(f"{prefix}: not built{pages}: see above", err=True)
-            codes.append(EXIT_CONTENT)
-            continue
-        written = ", ".join(display_path(p) for p in result.outputs)
-        click.echo(f"{prefix}: wrote {written}{pages}" + (" (draft)" if draft else ""))
-        codes.append(EXIT_OK)
-    sys.exit(max(codes, default=EXIT_OK))
+        if result.built:
+            written = ", ".join(display_path(p) for p in result.files)
+            click.echo(f"{prefix}: wrote {written}{pages}" + (" (draft)" if draft else ""))
+        else:
+            click.echo(f"{prefix}: not built{pages}: {result.note}", err=True)
+    if len(results) > 1:
+        click.echo(tally(results), err=True)
+    sys.exit(api.worst_exit_code(results, strict, draft))
 
 
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option(
     "--lang",
-    type=click.Choice(LANGUAGES),
     default="en",
     show_default=True,
-    help="The language the summary will be written in.",
+    help="The language the summary will be written in (en, es or fr).",
 )
 @template_option
-def init(folder: Path, lang: str, template_name: str) -> None:
+@template_dir_option
+def init(folder: Path, lang: str, template_name: str, template_dirs: tuple[Path, ...]) -> None:
     """Create a report folder with every field and section, ready to fill in.
 
     Every value starts empty or as "[insert ...]" text, so 'evalcli check'
     lists exactly what is left to write.
     """
-    from evalcli.formats import display_path
-    from evalcli.scaffold import create_report
-    from evalcli.template import load_template, template_dir
+    from evalcli import api
+    from evalcli.reporting import display_path
 
-    template = load_template(template_dir(template_name))
-    for path in create_report(folder, template, lang):
+    for path in api.init(folder, lang, template_name, template_dirs):
         click.echo(f"created {display_path(path)}")
     click.echo(f"next: fill them in, then run: evalcli check {display_path(folder)}")
 
 
 @cli.command()
 @template_option
-def schema(template_name: str) -> None:
+@template_dir_option
+def schema(template_name: str, template_dirs: tuple[Path, ...]) -> None:
     """Print the JSON Schema of evaluation.yaml, for editors.
 
     Save it (evalcli schema > evaluation.schema.json) and point your editor's
     YAML support at it to get completion and validation while you type.
     """
-    from evalcli.scaffold import schema_text
-    from evalcli.template import load_template, template_dir
+    from evalcli import api
 
-    click.echo(schema_text(load_template(template_dir(template_name))))
+    click.echo(api.schema(template_name, template_dirs))
 
 
 @cli.command("import")
@@ -252,13 +254,21 @@ def schema(template_name: str) -> None:
     help="The report folder to create.",
 )
 @click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    help="The summary's language, if evalcli should not decide from its labels.",
+    "--lang", help="The summary's language, if evalcli should not decide from its labels."
 )
 @click.option("--force", is_flag=True, help="Replace the output folder if it exists.")
+@findings_format_option("text", "json", "github")
 @template_option
-def import_(source: Path, output: Path, lang: str | None, force: bool, template_name: str) -> None:
+@template_dir_option
+def import_(
+    source: Path,
+    output: Path,
+    lang: str | None,
+    force: bool,
+    fmt: str,
+    template_name: str,
+    template_dirs: tuple[Path, ...],
+) -> None:
     """Turn an existing summary (DOCX or Markdown) into a report folder.
 
     Quick facts are read from "Label: value" lines or a two-column table, in
@@ -266,33 +276,26 @@ def import_(source: Path, output: Path, lang: str | None, force: bool, template_
     written, so that 'evalcli check' can flag them; text that fits no section
     goes to unplaced.md. Nothing is invented and nothing is dropped.
     """
-    from evalcli.formats import display_path
-    from evalcli.importing.run import import_summary
-    from evalcli.template import load_template, template_dir
+    from evalcli import api
+    from evalcli.reporting import FORMATTERS, ReportResult, display_path, text_lines
 
-    template = load_template(template_dir(template_name))
-    result = import_summary(source, output, template, lang, force)
-    imported = result.imported
-    where = display_path(source)
-    for note in imported.notes:
-        line = f":{note.line}" if note.line and result.kind == "markdown" else ""
-        click.echo(f"{where}{line}: {note.severity}: {note.message}", err=True)
-    facts = len([k for k in imported.metadata if k not in ("template", "language")])
-    counts = []
-    for sid, text in imported.sections.items():
-        spec = template.sections[sid]
-        if spec.items:
-            number = sum(1 for line in text.split("\n") if line.startswith("## "))
-            counts.append(f"{number} {spec.labels['en'].lower()}")
+    result = api.import_summary(source, output, template_name, lang, force, template_dirs)
+    if fmt != "text":
+        click.echo(FORMATTERS[fmt]([ReportResult(output, result.findings)]))
+        return
+    for line in text_lines(result.findings):
+        click.echo(line, err=True)
+    counts = [f"{number} {kind}" for kind, number in result.items.items()]
     summary = ", ".join(
-        [f"{facts} quick facts ({imported.lang})", f"{len(imported.sections)} sections", *counts]
+        [f"{result.facts} quick facts ({result.language})", f"{result.sections} sections", *counts]
     )
+    where = display_path(source)
     click.echo(f"imported {where} into {display_path(result.folder)}: {summary}")
     click.echo(f"next: evalcli check {display_path(result.folder)}")
 
 
 @cli.command()
-@click.argument("reports", nargs=-1, type=click.Path())
+@reports_argument
 @click.option(
     "--format",
     "fmt",
@@ -312,46 +315,29 @@ def import_(source: Path, output: Path, lang: str | None, force: bool, template_
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    help="Write to this file instead of standard output ('-' is standard output).",
 )
-def export(reports: tuple[str, ...], fmt: str, item_kind: str | None, output: Path | None) -> None:
+@template_dir_option
+def export(
+    reports: tuple[str, ...],
+    fmt: str,
+    item_kind: str | None,
+    output: Path | None,
+    template_dirs: tuple[Path, ...],
+) -> None:
     """Export reports as data: metadata and items as JSON, or one item kind as CSV.
 
     For follow-up tables: 'evalcli export --format csv --items recommendations'
     lists every recommendation with whom it is addressed to, its priority and
     its timeframe, one row each, across all reports.
     """
-    from evalcli.discover import find_reports
-    from evalcli.errors import InputError
-    from evalcli.export import as_csv, as_json, report_data
-    from evalcli.formats import display_path
-    from evalcli.load import load_report
-    from evalcli.writeout import write_all
+    from evalcli import api
+    from evalcli.files import write_files
+    from evalcli.reporting import display_path
 
-    exported = []
-    template = None
-    for folder in find_reports(reports):
-        report, template = load_report(folder)
-        fatal = [f for f in report.load_findings if f.fatal]
-        if fatal:
-            _print_findings(fatal)
-            raise InputError(f"{display_path(folder)}: cannot be read; fix it, then export")
-        exported.append(report_data(folder, report, template, display_path(folder)))
-    if fmt == "json":
-        text = as_json(exported)
-    else:
-        assert template is not None
-        kinds = [sid for sid, spec in template.sections.items() if spec.items]
-        if item_kind not in kinds:
-            raise InputError(f"--format csv needs --items, one of: {', '.join(kinds)}")
-        rows = [
-            (r, item)
-            for r in exported
-            for item in r["sections"].get(item_kind, {}).get("items", [])
-        ]
-        text = as_csv(rows, template, item_kind)
-    if output:
-        write_all({output: text.encode("utf-8")})
+    text = api.export(reports, fmt, item_kind, template_dirs)
+    if output and str(output) != "-":
+        write_files({output: text.encode("utf-8")})
         click.echo(f"wrote {display_path(output)}", err=True)
     else:
         click.echo(text, nl=False)
@@ -359,4 +345,5 @@ def export(reports: tuple[str, ...], fmt: str, item_kind: str | None, output: Pa
 
 def main() -> None:
     """Entry point of the ``evalcli`` command."""
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="evalcli")

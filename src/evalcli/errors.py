@@ -1,37 +1,67 @@
 """Every error evalcli raises on purpose, each mapped to an exit code.
 
-The command line turns these into a one-line message and an exit status in a
-single place (``cli.main``); a user never sees a traceback for bad input.
+Problems in a report's content are findings (``diagnostics``), never
+exceptions. These exceptions are for what stops a whole command: a path the
+user gave that does not exist, a bad option, a malformed template, a tool
+that fails. The command line turns each into a one-line message and its exit
+status in a single place (``cli.Group``); a user never sees a traceback.
 """
 
 from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_CONVERSION = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 class EvalcliError(Exception):
     """Base class: a problem a user can fix, with the exit code it maps to."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class InputError(EvalcliError):
-    """Raised when a path is missing, unreadable, or not what a command expects."""
+    """Raised when a path or option is missing, unreadable, or not what a command expects."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class TemplateError(EvalcliError):
     """Raised when a template folder is missing or its files are malformed."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
-class ContentError(EvalcliError):
-    """Raised when content has errors that stop a command (exit 1)."""
-
-    exit_code = 1
+class UnknownTemplateError(TemplateError):
+    """Raised when no bundled or allowed template has the name asked for."""
 
 
 class ConversionError(EvalcliError):
     """Raised when pandoc, Typst or LibreOffice fails on a document (exit 3)."""
 
-    exit_code = 3
+    exit_code = EXIT_CONVERSION
+
+
+_ADVICE = {
+    errno.ENOSPC: "free some disk space and run again",
+    errno.EDQUOT: "free some disk space and run again",
+    errno.EACCES: "check the permissions, or choose another path",
+    errno.EPERM: "check the permissions, or choose another path",
+    errno.EROFS: "the file system is read-only; choose another path",
+    errno.ENOTDIR: "a part of this path is a file, not a folder; choose another path",
+    errno.EEXIST: "it exists already; choose another path",
+    errno.EISDIR: "it is a folder; give a file",
+    errno.ENOENT: "check the path",
+    errno.ENAMETOOLONG: "choose a shorter name",
+}
+
+
+def os_error(exc: OSError, action: str, path: Path | str | None = None) -> InputError:
+    """An OSError as a one-line InputError: what failed, on which path, and what to do."""
+    where = path if path is not None else exc.filename
+    reason = exc.strerror or str(exc)
+    advice = _ADVICE.get(exc.errno or 0, "check the path and run again")
+    target = f" {where}" if where is not None else ""
+    return InputError(f"cannot {action}{target}: {reason}; {advice}")

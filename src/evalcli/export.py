@@ -6,48 +6,32 @@ import csv
 import io
 import json
 import re
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from evalcli.fields import parse_facts, report_language
-from evalcli.model import Report, plain
-from evalcli.template import Template
-from evalcli.textutil import count_words
-from evalcli.values import Money, PartialDate, Person
+from evalcli.errors import InputError
+from evalcli.report.facts import parse_facts, report_language
+from evalcli.report.model import Report
+from evalcli.report.yamlnodes import plain
+from evalcli.reporting import display_path
+from evalcli.template.spec import Template
+from evalcli.text import count_words
 
 EXPORT_VERSION = 1
 _UNWRAP = re.compile(r"(?<!\n)\n(?!\n)")
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, PartialDate):
-        return value.iso()
-    if isinstance(value, Money):
-        money: dict[str, Any] = {"amount": str(value.amount), "currency": value.currency}
-        if value.note:
-            money["note"] = value.note
-        return money
-    if isinstance(value, Person):
-        return {"name": value.name, "role": value.role}
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, list):
-        return [_json_value(v) for v in value]
-    return value
 
 
 def metadata(report: Report, template: Template) -> dict[str, Any]:
     """Every field: its typed value, or the text as written where it does not parse."""
     facts = parse_facts(report, template)
     data: dict[str, Any] = {}
-    for key in template.fields:
+    for key, spec in template.fields.items():
         if report.value(key) is None:
             continue
-        if key in facts.problems or facts.values.get(key) is None:
+        value = facts.values.get(key)
+        if not facts.parsed(key) or value is None:
             data[key] = plain(report.value(key))
         else:
-            data[key] = _json_value(facts.values[key])
+            data[key] = spec.type.export(value)
     return data
 
 
@@ -70,7 +54,8 @@ def items(report: Report, template: Template, section_id: str) -> list[dict[str,
     ]
 
 
-def report_data(path: Path, report: Report, template: Template, display: str) -> dict[str, Any]:
+def report_data(report: Report, template: Template) -> dict[str, Any]:
+    """One report as JSON data: path, metadata, and each section's words and items."""
     sections: dict[str, Any] = {}
     for sid, spec in template.sections.items():
         section = report.sections.get(sid)
@@ -80,32 +65,46 @@ def report_data(path: Path, report: Report, template: Template, display: str) ->
         if spec.items:
             entry["items"] = items(report, template, sid)
         sections[sid] = entry
-    return {"path": display, "metadata": metadata(report, template), "sections": sections}
+    return {
+        "path": display_path(report.path),
+        "metadata": metadata(report, template),
+        "sections": sections,
+    }
 
 
-def as_json(reports: list[dict[str, Any]]) -> str:
-    return json.dumps({"version": EXPORT_VERSION, "reports": reports}, ensure_ascii=False, indent=2)
-
-
-def as_csv(
-    rows: list[tuple[dict[str, Any], dict[str, Any]]], template: Template, section_id: str
-) -> str:
+def _csv(reports: list[tuple[Report, Template]], section_id: str) -> str:
     """One row per item: the report, its project code, the item and its attributes."""
-    spec = template.sections[section_id]
-    columns = ["report", "project_code", "number", "title", *spec.attributes, "text"]
+    attributes: list[str] = []
+    for _report, template in reports:
+        for key in template.sections[section_id].attributes:
+            if key not in attributes:
+                attributes.append(key)
+    columns = ["report", "project_code", "number", "title", *attributes, "text"]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    for report, item in rows:
-        code = report["metadata"].get("project_code", "")
-        writer.writerow(
-            {
-                "report": report["path"],
-                "project_code": ", ".join(code) if isinstance(code, list) else code,
-                "number": item["number"],
-                "title": item["title"],
-                **{key: item["attributes"].get(key, "") for key in spec.attributes},
-                "text": item["text"],
-            }
-        )
+    for report, template in reports:
+        code = metadata(report, template).get("project_code", "")
+        for item in items(report, template, section_id):
+            writer.writerow(
+                {
+                    "report": display_path(report.path),
+                    "project_code": ", ".join(code) if isinstance(code, list) else code,
+                    "number": item["number"],
+                    "title": item["title"],
+                    **{key: item["attributes"].get(key, "") for key in attributes},
+                    "text": item["text"],
+                }
+            )
     return out.getvalue()
+
+
+def export_text(reports: list[tuple[Report, Template]], fmt: str, item_kind: str | None) -> str:
+    """The export as text: JSON of every report, or CSV of one item section."""
+    if fmt == "json":
+        data = {"version": EXPORT_VERSION, "reports": [report_data(r, t) for r, t in reports]}
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    kinds = list(dict.fromkeys(sid for _r, template in reports for sid in template.item_sections))
+    if item_kind not in kinds or any(item_kind not in t.sections for _r, t in reports):
+        raise InputError(f"--format csv needs --items, one of: {', '.join(kinds)}")
+    return _csv(reports, item_kind)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-import yaml
+from evalcli.report.markdown import heading_text
+from evalcli.report.yamlnodes import parse_yaml, plain
+from evalcli.text import normalize_newlines
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _TABLE_RULE = re.compile(r"^\|?[\s:|\-]+\|?$")
 
 
@@ -29,18 +31,21 @@ def _cells(line: str) -> list[str]:
     return [cell.strip().replace("\\|", "|") for cell in cells]
 
 
+def _front_matter(text: str) -> object:
+    """The YAML front matter as plain data; aliases and deep nesting are refused."""
+    root, findings = parse_yaml(text, Path("front matter"))
+    return None if findings else plain(root)
+
+
 def split_blocks(text: str) -> tuple[dict[str, object], list[Block]]:
     """The YAML metadata block (if any) and the blocks that follow it."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = normalize_newlines(text).split("\n")
     meta: dict[str, object] = {}
     start = 0
     if lines and lines[0].strip() == "---":
         for end in range(1, len(lines)):
             if lines[end].strip() in ("---", "..."):
-                try:
-                    loaded = yaml.safe_load("\n".join(lines[1:end]))
-                except yaml.YAMLError:
-                    loaded = None
+                loaded = _front_matter("\n".join(lines[1:end]))
                 if isinstance(loaded, dict):
                     meta = loaded
                     start = end + 1
@@ -61,11 +66,9 @@ def split_blocks(text: str) -> tuple[dict[str, object], list[Block]]:
         if not stripped:
             flush()
             continue
-        heading = _HEADING.match(line)
+        heading = heading_text(line)
         if heading and not paragraph:
-            blocks.append(
-                Block("heading", heading.group(2).strip(), number, level=len(heading.group(1)))
-            )
+            blocks.append(Block("heading", heading[1], number, level=heading[0]))
             continue
         if stripped.startswith("|") and not paragraph:
             if _TABLE_RULE.match(stripped):

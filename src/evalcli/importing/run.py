@@ -1,36 +1,24 @@
-"""import as one step: a file in, a report folder out, with notes on what was found."""
+"""import as one step: a file in, a report folder out, with findings on what was found."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from evalcli.errors import InputError
+from evalcli.files import write_folder
 from evalcli.importing.blocks import split_blocks
 from evalcli.importing.detect import read_input
-from evalcli.importing.summary import Imported, read_summary
-from evalcli.importing.write import report_files, write_folder
-from evalcli.pandoc import run_pandoc
-from evalcli.template import Template
+from evalcli.importing.layout import metadata_yaml, report_files
+from evalcli.importing.reader import Imported, read_summary
+from evalcli.outputs.pandoc import run_pandoc
+from evalcli.template.spec import Template
 
 # pandoc's Markdown writer, kept plain: pipe tables, no divs or spans, no wrapping
 _WRITER = (
     "markdown-smart-native_divs-native_spans-bracketed_spans-raw_html-simple_tables"
     "-multiline_tables-grid_tables-fenced_divs-link_attributes-header_attributes"
 )
-
-
-@dataclass
-class ImportResult:
-    """The imported report and the folder it was written to."""
-
-    imported: Imported
-    folder: Path
-    kind: str
-    files: list[str]
-
-
 _INTERNAL_LINK = re.compile(r"\]\(#([^)\s]+)\)")
 
 
@@ -50,6 +38,7 @@ def _drop_dangling_anchors(markdown: str) -> str:
 
 
 def to_markdown(kind: str, data: bytes) -> str:
+    """The file's text as Markdown: as it is, or converted from DOCX by a sandboxed pandoc."""
     if kind == "markdown":
         return data.decode("utf-8-sig")
     markdown = run_pandoc(
@@ -58,19 +47,19 @@ def to_markdown(kind: str, data: bytes) -> str:
     return _drop_dangling_anchors(markdown)
 
 
-def import_summary(
+def import_file(
     source: Path, folder: Path, template: Template, lang: str | None = None, force: bool = False
-) -> ImportResult:
-    """Read a DOCX or Markdown summary and write it as a report folder."""
+) -> Imported:
+    """Read a DOCX or Markdown summary and write it as a report folder, all at once."""
     kind, data = read_input(source)
     meta, blocks = split_blocks(to_markdown(kind, data))
-    imported = read_summary(meta, blocks, template, lang)
+    imported = read_summary(meta, blocks, template, source, lang, lines=kind == "markdown")
     found_facts = len(set(imported.metadata) - {"template", "language", "title", "subtitle"})
     if found_facts <= 0 and not imported.sections:
         raise InputError(
             f"{source}: no quick facts and no sections found; this does not look "
-            f"like an {template.title} in English, Spanish or French"
+            f"like an {template.title} in {', '.join(template.languages)}"
         )
-    files = report_files(imported, template, source.name)
-    write_folder(folder, files, force)
-    return ImportResult(imported, folder, kind, sorted(files))
+    text = metadata_yaml(imported.metadata, imported.extra, template, source.name)
+    write_folder(folder, report_files(text, imported.sections, imported.unplaced, template), force)
+    return imported

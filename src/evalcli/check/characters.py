@@ -1,0 +1,53 @@
+"""Characters no document may hold: control characters and what XML 1.0 forbids.
+
+DOCX is XML and Typst source is text; either would fail on them at build
+time, so check reports each with its line and column instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from evalcli.diagnostics import Finding, Location
+from evalcli.report.markdown import line_and_column
+from evalcli.report.model import Report
+from evalcli.report.yamlnodes import scalars_in
+
+# C0 controls but tab and newline, DEL and C1 controls, lone surrogates, U+FFFE/U+FFFF
+BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def remove_bad_characters(text: str) -> str:
+    """The text without the characters that ``character_findings`` reports."""
+    return BAD_CHARACTER.sub("", text)
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def character_findings(report: Report) -> Iterator[Finding]:
+    """One finding per value or section that holds a forbidden character (the first of each)."""
+    for key, entry in report.metadata.entries.items():
+        for scalar in scalars_in(entry.value):
+            found = BAD_CHARACTER.search(scalar.text or "")
+            if found:
+                yield Finding.of(
+                    "bad-character",
+                    f"{key} holds the control character {_describe(found.group())}, which no "
+                    "document can hold; delete it (it is invisible in most editors)",
+                    scalar.loc,
+                    field=key,
+                )
+    for section in report.sections.values():
+        found = BAD_CHARACTER.search(section.text)
+        if found:
+            line, column = line_and_column(section.text, found.start())
+            yield Finding.of(
+                "bad-character",
+                f"{section.path.name} holds the control character {_describe(found.group())}, "
+                "which no document can hold; delete it (it is invisible in most editors)",
+                Location(section.path, line, column),
+                section=section.id,
+            )

@@ -1,0 +1,85 @@
+"""Find template placeholder text in metadata values and prose."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from dataclasses import dataclass
+
+from evalcli.template.spec import Template
+from evalcli.text import fold_keep_length
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Regexes by anchor: a word every match of that regex contains."""
+
+    anchored: dict[str, tuple[re.Pattern[str], ...]]
+    always: tuple[re.Pattern[str], ...]
+
+    def spans(self, folded: str) -> list[tuple[int, int]]:
+        # substring tests run at C speed; most text holds no anchor, so no regex runs
+        regexes = set(self.always)
+        flat = folded.replace("\n", " ")
+        for anchor, found in self.anchored.items():
+            if anchor in flat:
+                regexes.update(found)
+        return sorted({m.span() for regex in regexes for m in regex.finditer(folded)})
+
+    def may_match(self, text: str) -> bool:
+        """False when ``text`` surely holds no placeholder (anchors are plain ASCII)."""
+        if self.always:
+            return True
+        lowered = text.casefold().replace("\n", " ")
+        return any(anchor in lowered for anchor in self.anchored)
+
+
+def _phrase_anchor(phrase: str) -> str | None:
+    """Two words of the phrase written without accents ("haga clic"), or the longest one.
+
+    The anchor is looked for in text that is only lower-cased, not folded, so it
+    must be plain ASCII; two words are rarer in prose than one.
+    """
+    words = phrase.casefold().rstrip(". ").split()
+    for first, second in itertools.pairwise(words):
+        if all(w.isascii() and w.isalpha() for w in (first, second)):
+            return f"{first} {second}"
+    plain = [w for w in words if w.isascii() and w.isalpha()]
+    return max(plain, key=len) if plain else None
+
+
+@functools.cache
+def _index(template: Template) -> _Index:
+    anchored: dict[str, list[re.Pattern[str]]] = {}
+    always = []
+    for phrase in template.placeholder_phrases:
+        words = fold_keep_length(phrase).rstrip(". ").split()
+        regex = re.compile(r"\s+".join(re.escape(word) for word in words))
+        anchor = _phrase_anchor(phrase)
+        if anchor:
+            anchored.setdefault(anchor, []).append(regex)
+        else:
+            always.append(regex)
+    for anchors, pattern in template.placeholder_patterns:
+        regex = re.compile(pattern)
+        if not anchors or not all(a.isascii() for a in anchors):
+            always.append(regex)
+        for anchor in anchors:
+            anchored.setdefault(anchor, []).append(regex)
+    return _Index({k: tuple(v) for k, v in anchored.items()}, tuple(always))
+
+
+def find_placeholders(text: str, template: Template) -> list[tuple[int, str]]:
+    """(offset, matched source text) of every placeholder in ``text``."""
+    index = _index(template)
+    if not index.may_match(text):
+        return []
+    folded = fold_keep_length(text)
+    spans = index.spans(folded)
+    if spans and len(folded) != len(text):
+        # some letters (…, ß, ligatures) change length when folded: fold one by one
+        # so that offsets in the folded text are offsets in the source
+        folded = "".join((fold_keep_length(ch) or "\0")[0] for ch in text)
+        spans = index.spans(folded)
+    return [(start, text[start:end]) for start, end in spans]

@@ -1,0 +1,149 @@
+"""Findings: the one way every command reports a problem, and the registry of their codes.
+
+A finding has a severity (error, warning or info), a stable code, a message
+that says the fix, and a place (file, line, column). Every code is registered
+once in ``CODES`` with its default severity, the exit code it leads to and a
+one-line description; the README's table of codes is checked against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+from evalcli.errors import EXIT_CONTENT, EXIT_CONVERSION, EXIT_OK, EXIT_USAGE
+
+Severity = Literal["error", "warning", "info"]
+
+
+class Location(NamedTuple):
+    """A place in a source file; line and column count from 1, line 0 means the whole file.
+
+    A named tuple rather than a dataclass: YAML gives every key and value one,
+    and tuples are several times cheaper to create.
+    """
+
+    file: Path
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Code:
+    """A registered finding code."""
+
+    name: str
+    severity: Severity
+    description: str
+    exit_code: int = EXIT_CONTENT  # what an error with this code makes a command exit with
+
+
+def _codes(*codes: Code) -> dict[str, Code]:
+    return {code.name: code for code in codes}
+
+
+_E: Severity = "error"
+_W: Severity = "warning"
+_I: Severity = "info"
+
+CODES: dict[str, Code] = _codes(
+    # reading a report
+    Code("yaml-syntax", _E, "evaluation.yaml is not valid YAML", EXIT_USAGE),
+    Code("yaml-structure", _E, "evaluation.yaml is not a mapping of keys to values", EXIT_USAGE),
+    Code("yaml-limit", _E, "evaluation.yaml uses aliases or nesting past a limit", EXIT_USAGE),
+    Code("empty-file", _E, "evaluation.yaml is empty"),
+    Code("not-utf8", _E, "a file is not UTF-8 text", EXIT_USAGE),
+    Code("unreadable", _E, "a file or folder cannot be read", EXIT_USAGE),
+    Code("not-a-file", _E, "a report file is a link, a folder or lies outside the report"),
+    Code("too-large", _E, "a file, a line or an image is larger than the limit"),
+    Code("bad-character", _E, "a control character or a character XML does not allow"),
+    Code("unknown-template", _E, "the template a report names does not exist", EXIT_USAGE),
+    Code("template-error", _E, "the template folder is malformed", EXIT_USAGE),
+    Code("unplaced-text", _W, "unplaced.md holds text that import could not place"),
+    # evaluation.yaml
+    Code("missing-field", _E, "a required field is missing"),
+    Code("empty-field", _E, "a required field is empty"),
+    Code("unknown-field", _W, "a key the template does not know (a typo?)"),
+    Code("duplicate-key", _E, "a key is given twice"),
+    Code("invalid-key", _E, "a key that is not a plain name"),
+    Code("invalid-type", _E, "a value of the wrong shape (a list where text is expected ...)"),
+    Code("invalid-date", _E, "a date that is not YYYY, YYYY-MM or YYYY-MM-DD, or does not exist"),
+    Code("date-order", _E, "an end date before its start date"),
+    Code("invalid-money", _E, "an amount that is missing or not a number"),
+    Code("invalid-currency", _E, "a currency that is not an ISO 4217 code"),
+    Code("invalid-choice", _E, "a value that is not one of the field's options"),
+    Code("invalid-country", _E, "a country that is neither an ISO 3166 code nor a name"),
+    Code("invalid-project-code", _E, "a project code not in the ILO pattern AAA/NN/NN/AAA"),
+    Code("invalid-sdg", _E, "an SDG target that does not exist"),
+    Code("placeholder", _E, "the template's placeholder text is still there"),
+    # sections
+    Code("missing-section", _E, "a required section file is missing"),
+    Code("empty-section", _E, "a section file holds no text"),
+    Code("no-items", _E, "an item section has no ## items"),
+    Code("empty-item", _E, "an item has no title or no text"),
+    Code("item-numbering", _W, "an item heading carries its own number"),
+    Code("missing-criterion", _W, "an OECD-DAC criterion has no heading in the findings"),
+    Code("missing-follow-up", _W, "a recommendation does not say who acts, priority or timeframe"),
+    Code("invalid-attribute", _E, "an item attribute that cannot be read or has a wrong value"),
+    Code("unknown-attribute", _W, "an item attribute the template does not know"),
+    Code("heading-level", _W, "a level-1 heading in a section file"),
+    Code("missing-image", _E, "an image that is not a file inside the report folder"),
+    # build
+    Code("page-limit", _W, "the PDF has more pages than the template allows"),
+    Code("conversion-failed", _E, "pandoc, Typst or LibreOffice failed", EXIT_CONVERSION),
+    # import
+    Code("import-kept", _W, "import kept a value as written: check will say what is wrong"),
+    Code("import-unmatched", _W, "import found a label that matches no field (kept under extra)"),
+    Code("import-unplaced", _W, "import found text that fits no section (kept in unplaced.md)"),
+    Code("import-duplicate", _W, "import found a fact twice (the second kept under extra)"),
+    Code("import-joined", _I, "import joined paragraphs split mid-sentence by a page break"),
+)
+
+
+@dataclass
+class Finding:
+    """One problem found in a report, a template or an imported file."""
+
+    code: str
+    message: str
+    loc: Location
+    severity: Severity = "error"
+    field: str | None = None
+    section: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        code: str,
+        message: str,
+        loc: Location,
+        *,
+        severity: Severity | None = None,
+        field: str | None = None,
+        section: str | None = None,
+    ) -> Finding:
+        """A finding with the registered code's default severity unless one is given."""
+        return cls(code, message, loc, severity or CODES[code].severity, field, section)
+
+    @property
+    def exit_code(self) -> int:
+        """What this finding alone makes a command exit with."""
+        if self.severity != "error":
+            return EXIT_OK
+        return CODES[self.code].exit_code
+
+
+def exit_code(findings: list[Finding], strict: bool = False) -> int:
+    """The exit code for a set of findings, as the README documents it."""
+    code = max((f.exit_code for f in findings), default=EXIT_OK)
+    if code == EXIT_OK and strict and any(f.severity == "warning" for f in findings):
+        return EXIT_CONTENT
+    return code
+
+
+def count(findings: list[Finding]) -> tuple[int, int]:
+    """(errors, warnings); info findings count as neither."""
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    return errors, warnings

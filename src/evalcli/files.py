@@ -1,0 +1,181 @@
+"""Reading a user's files safely, and writing files and folders all at once or not at all.
+
+Every write goes to a temporary name beside its target and is renamed into
+place, so a failed or interrupted run never leaves a half-written document
+or half a folder. Temporary names carry the process id; a later run removes
+those whose process is gone (a run killed with SIGKILL cannot clean up).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from evalcli.diagnostics import Finding, Location
+from evalcli.errors import InputError, os_error
+from evalcli.text import normalize_newlines
+
+_TEMP = ".evalcli-"
+_STALE = re.compile(r"^\.evalcli-(\d+)-")
+
+
+def read_user_text(path: Path, limit: int) -> tuple[str | None, Finding | None]:
+    """A user's file as UTF-8 text with ``\\n`` line ends, or a finding that says why not."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return None, Finding.of("unreadable", f"cannot read {path.name}: {reason}", Location(path))
+    if len(data) > limit:
+        return None, Finding.of(
+            "too-large",
+            f"{path.name} is larger than {limit // 1024} KiB, the limit for this file; "
+            "a real summary needs a small part of that: split or shorten it",
+            Location(path),
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, Finding.of(
+            "not-utf8",
+            f"{path.name} is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded); "
+            "save it as UTF-8 in your editor",
+            Location(path, line, column),
+        )
+    return normalize_newlines(text), None
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: leave its files alone
+    return True
+
+
+def remove_stale(folder: Path) -> None:
+    """Remove temporary files and folders that a killed evalcli run left in ``folder``."""
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            match = _STALE.match(entry.name)
+            if match and not _process_alive(int(match.group(1))):
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+
+
+def temp_name(target: Path) -> str:
+    """The prefix of a temporary file for ``target``: hidden, with this process's id."""
+    return f"{_TEMP}{os.getpid()}-{target.name}."
+
+
+@contextlib.contextmanager
+def scratch_dir(purpose: str) -> Iterator[Path]:
+    """A private temporary folder, removed on leaving; stale ones of killed runs are removed."""
+    root = Path(tempfile.gettempdir()) / f"evalcli-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    remove_stale(root)
+    folder = Path(tempfile.mkdtemp(prefix=f"{_TEMP}{os.getpid()}-{purpose}-", dir=root))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise InputError(
+            f"cannot create the folder {folder}: a file of that name is in the way; "
+            "choose another path"
+        ) from exc
+    except OSError as exc:
+        raise os_error(exc, "create the folder", folder) from exc
+
+
+def write_files(files: dict[Path, bytes]) -> None:
+    """Write every file under a temporary name first, then rename them all.
+
+    If anything fails before the renames, the previous outputs are untouched
+    and no temporary file is left behind. Errors are one-line InputErrors.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            _make_folder(target.parent)
+            remove_stale(target.parent)
+            try:
+                handle, name = tempfile.mkstemp(prefix=temp_name(target), dir=target.parent)
+                staged.append((Path(name), target))
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                Path(name).chmod(0o644)
+            except OSError as exc:
+                raise os_error(exc, "write", target) from exc
+        for temporary, target in staged:
+            if target.is_dir() and not target.is_symlink():
+                raise InputError(f"cannot write {target}: it is a folder; choose another path")
+            try:
+                temporary.replace(target)
+            except OSError as exc:
+                raise os_error(exc, "write", target) from exc
+    finally:
+        for temporary, _target in staged:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+def write_folder(target: Path, files: dict[str, str], replace: bool) -> None:
+    """Create the folder ``target`` holding ``files``, all at once or not at all.
+
+    An existing folder is refused unless ``replace``; an existing empty folder
+    is always fine. The new folder is assembled beside the target and renamed.
+    """
+    exists = target.exists() or target.is_symlink()
+    if exists and not target.is_dir():
+        raise InputError(f"{target} exists and is not a folder; choose another path")
+    empty = exists and not any(target.iterdir())
+    if exists and not empty and not replace:
+        raise InputError(
+            f"{target} already exists and is not empty; choose another folder, "
+            "or add --force to replace it"
+        )
+    _make_folder(target.parent)
+    remove_stale(target.parent)
+    backup: Path | None = None
+    staging: Path | None = None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=temp_name(target), dir=target.parent))
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        staging.chmod(0o755)
+        if exists:
+            backup = Path(tempfile.mkdtemp(prefix=temp_name(target) + "old.", dir=target.parent))
+            backup.rmdir()
+            target.rename(backup)
+        staging.rename(target)
+        staging = None
+    except OSError as exc:
+        raise os_error(exc, "write", target) from exc
+    finally:
+        if staging is not None:
+            if backup is not None and backup.exists() and not target.exists():
+                backup.rename(target)
+            shutil.rmtree(staging, ignore_errors=True)
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)

@@ -1,0 +1,396 @@
+"""Read a summary's blocks into metadata and section texts, noting what was not placed."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evalcli.diagnostics import Finding, Location
+from evalcli.importing.blocks import Block
+from evalcli.importing.quickfacts import LabelIndex, label_index, read_fact
+from evalcli.report.markdown import format_attributes, item_number, strip_emphasis, unescape
+from evalcli.template.spec import SectionSpec, Template
+from evalcli.text import fold, fold_key, match_option, matches_any
+
+_FOLLOW_UP_LINE = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*\s*(?P<value>.*?)\s*\\?$")
+_ENDS_SENTENCE = re.compile(r"[.!?:;)»”\"'’*_]\s*$")
+_EVALUATION_WORDS = ("evaluacion", "evaluation")
+
+
+@dataclass
+class Item:
+    title: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    body: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SectionText:
+    """A section being assembled: prose blocks, or items."""
+
+    spec: SectionSpec
+    blocks: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, text, level)
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Imported:
+    """What an import found."""
+
+    lang: str
+    metadata: dict[str, Any]
+    extra: dict[str, str]
+    sections: dict[str, str]
+    unplaced: list[str]
+    findings: list[Finding]
+    joined: int = 0
+    item_counts: dict[str, int] = field(default_factory=dict)  # section label -> items
+
+    @property
+    def facts(self) -> int:
+        return len([k for k in self.metadata if k not in ("template", "language")])
+
+
+class _Reader:
+    def __init__(self, template: Template, lang: str | None, source: Path, lines: bool) -> None:
+        self.template = template
+        self.source = source
+        self.lines = lines  # False for a DOCX: its Markdown's line numbers mean nothing to a user
+        self.forced_lang = lang
+        self.votes: Counter[str] = Counter()
+        self.labels = label_index(template)
+        self.metadata: dict[str, Any] = {}
+        self.extra: dict[str, str] = {}
+        self.findings: list[Finding] = []
+        self.unplaced: list[str] = []
+        self.sections: dict[str, SectionText] = {}
+        self.current: SectionText | None = None
+        self.started = False  # past the quick facts, into the sections
+        self.title_seen = False
+        self.plain_headings = True  # no Markdown headings at all: find them by their shape
+        self.part_sections: tuple[str, ...] = ()
+
+    def note(self, code: str, line: int, message: str) -> None:
+        loc = Location(self.source, line if self.lines else 0, 1 if self.lines else 0)
+        self.findings.append(Finding.of(code, message, loc))
+
+    # --- recognisers -------------------------------------------------------------
+    @staticmethod
+    def _heading_key(text: str) -> str:
+        """A heading folded for matching, without its numbering ("1.", "II.", "A)")."""
+        text = re.sub(r"^\s*(?:\d+|[IVX]+|[A-H])[.)]\s+", "", strip_emphasis(text))
+        return fold_key(text.replace("&", " and "))
+
+    def _matches(
+        self, labels: dict[str, str], aliases: tuple[str, ...], text: str
+    ) -> set[str] | None:
+        """The languages of the labels ``text`` is (empty for an alias), or None."""
+        key = self._heading_key(text)
+        langs = {lang for lang, label in labels.items() if self._heading_key(label) == key}
+        if langs:
+            return langs
+        return set() if key in {self._heading_key(a) for a in aliases} else None
+
+    def part(self, text: str) -> tuple[str, ...] | None:
+        for part in self.template.parts:
+            langs = self._matches(part.labels, part.aliases, text)
+            if langs is not None:
+                self.votes.update(langs)
+                return part.sections
+        return None
+
+    def section(self, text: str) -> SectionSpec | None:
+        for spec in self.template.sections.values():
+            langs = self._matches(spec.labels, spec.aliases, text)
+            if langs is not None:
+                self.votes.update(langs)
+                return spec
+        return None
+
+    def is_fixed_text(self, text: str) -> bool:
+        """The document kind ("Resumen Ejecutivo") or the standard disclaimer."""
+        key = fold(strip_emphasis(text))
+        for name in ("kind", "disclaimer"):
+            for lang, phrase in self.template.document.get(name, {}).items():
+                folded = fold(phrase).replace("’", "'")
+                if key.replace("’", "'") == folded or (
+                    name == "disclaimer" and key.replace("’", "'").startswith(folded[:60])
+                ):
+                    self.votes[lang] += 1
+                    return True
+        return False
+
+    def looks_like_heading(self, block: Block, following: Block | None) -> bool:
+        if block.kind == "heading":
+            return True
+        text = block.text
+        if "\n" in text or following is None or following.kind != "para":
+            return False
+        bold = re.fullmatch(r"\*\*([^*]+)\*\*", text)
+        if bold:
+            return True
+        if not self.plain_headings:
+            return False
+        return (
+            len(text) <= 150
+            and len(text.split()) <= 20
+            and not _ENDS_SENTENCE.search(text)
+            and (text[:1].isupper() or text[:1].isdigit())
+        )
+
+    # --- the front: title and quick facts ------------------------------------------
+    @staticmethod
+    def _label_value(block: Block, known: LabelIndex) -> tuple[str, str] | None:
+        """A quick-facts line as (label, value): a table row, or "Label: value"."""
+        if block.kind == "row":
+            cells = [c for c in block.cells if c.strip()]
+            return (cells[0], " ".join(cells[1:])) if len(cells) >= 2 else None
+        # the label is the first text before a colon that names a field ...
+        for match in re.finditer(":", block.text):
+            if known.match(block.text[: match.start()]):
+                return block.text[: match.start()], block.text[match.end() :]
+        # ... or any short text before the first colon
+        label, colon, value = block.text.partition(":")
+        return (label, value) if colon and len(label) <= 80 else None
+
+    def fact(self, block: Block) -> bool:
+        pair = self._label_value(block, self.labels)
+        if pair is None:
+            return False
+        label, value = pair
+        found = self.labels.match(label)
+        clean_label = strip_emphasis(label).strip().rstrip(":")
+        if found is None:
+            self.extra[clean_label] = strip_emphasis(value.strip())
+            self.note(
+                "import-unmatched",
+                block.line,
+                f"'{clean_label}' matches no field of the {self.template.name} template; "
+                "kept under extra",
+            )
+            return True
+        row, langs = found
+        self.votes.update(langs)
+        result = read_fact(row, value.strip(), self.lang(), self.template)
+        for key, parsed in result.values.items():
+            if key in self.metadata:
+                self.note(
+                    "import-duplicate",
+                    block.line,
+                    f"{key} is given twice; the first value is kept, the second goes under extra",
+                )
+                self.extra[clean_label] = strip_emphasis(value.strip())
+                continue
+            self.metadata[key] = parsed
+        for kept in result.kept:
+            self.note("import-kept", block.line, kept)
+        return True
+
+    def title(self, text: str) -> None:
+        text = unescape(strip_emphasis(text))
+        head, sep, tail = text.rpartition(" – ")
+        if sep and any(word in fold(tail) for word in _EVALUATION_WORDS):
+            self.metadata["title"], self.metadata["subtitle"] = head.strip(), tail.strip()
+        else:
+            self.metadata["title"] = text
+        self.title_seen = True
+
+    def lang(self) -> str:
+        if self.forced_lang:
+            return self.forced_lang
+        languages = self.template.languages
+        best = [lang for lang, _ in self.votes.most_common() if lang in languages]
+        return best[0] if best else ("en" if "en" in languages else languages[0])
+
+    # --- the sections -------------------------------------------------------------
+    def enter(self, spec: SectionSpec) -> None:
+        self.current = self.sections.setdefault(spec.id, SectionText(spec))
+        self.started = True
+
+    def add(self, block: Block, following: Block | None) -> None:
+        text = block.text
+        part = self.part(text) if block.kind != "row" else None
+        if part is not None:
+            self.part_sections = part
+            self.started = True
+            self.current = None
+            if len(part) == 1:
+                self.enter(self.template.sections[part[0]])
+            return
+        spec = self.section(text) if block.kind != "row" and len(text) < 120 else None
+        if spec is not None:
+            self.enter(spec)
+            return
+        if self.is_fixed_text(text):
+            return
+        if not self.started:
+            if block.kind == "heading" and block.level == 1 and not self.title_seen:
+                self.title(text)
+            elif self.fact(block):
+                pass
+            elif not self.title_seen and block.kind in ("para", "heading"):
+                self.title(text)
+            else:
+                self.place_nowhere(block)
+            return
+        if self.current is None:
+            self.place_nowhere(block)
+            return
+        if self.current.spec.items:
+            self.add_to_items(block, following)
+        elif self.looks_like_heading(block, following):
+            self.current.blocks.append(("heading", strip_emphasis(text), block.level))
+        else:
+            self.current.blocks.append(("para", text, 0))
+
+    def add_to_items(self, block: Block, following: Block | None) -> None:
+        assert self.current is not None
+        spec = self.current.spec
+        text = strip_emphasis(block.text) if block.kind == "heading" else block.text
+        number = item_number(text.strip().lstrip("*"))
+        numbered = bool(
+            number
+            and number.prefix
+            and matches_any(number.prefix, spec.prefix.values())
+            and (block.kind == "heading" or ("\n" not in text and len(text) < 300))
+        )
+        if numbered and number:
+            self.current.items.append(Item(strip_emphasis(number.rest.strip().rstrip("*"))))
+            return
+        if block.kind == "heading" or (
+            self.looks_like_heading(block, following) and re.fullmatch(r"\*\*[^*]+\*\*", text)
+        ):
+            # a heading is an item; its own numbering ("1.", "R 2)") is left to the compiler
+            title = strip_emphasis(text)
+            found = item_number(title)
+            self.current.items.append(Item(found.rest if found else title))
+            return
+        if self.current.items and self.follow_up(block.text, spec):
+            return
+        if not self.current.items:
+            self.current.blocks.append(("para", block.text, 0))
+            return
+        self.current.items[-1].body.append(block.text)
+
+    def follow_up(self, text: str, spec: SectionSpec) -> bool:
+        """A block of "**Priority:** High" lines, as build prints them, back into attributes."""
+        assert self.current is not None
+        found: dict[str, str] = {}
+        for line in text.split("\n"):
+            match = _FOLLOW_UP_LINE.match(line.strip())
+            if not match:
+                return False
+            key = next(
+                (
+                    k
+                    for k, a in spec.attributes.items()
+                    if matches_any(match.group("label"), a.labels.values())
+                ),
+                None,
+            )
+            if key is None:
+                return False
+            value = match.group("value")
+            found[key] = match_option(value, spec.attributes[key].options) or value
+        self.current.items[-1].attrs.update(found)
+        return bool(found)
+
+    def place_nowhere(self, block: Block) -> None:
+        self.unplaced.append(block.text)
+        preview = block.text if len(block.text) < 60 else block.text[:57] + "..."
+        self.note(
+            "import-unplaced", block.line, f"could not place '{preview}'; kept in unplaced.md"
+        )
+
+
+def _join_broken(paragraphs: list[str]) -> tuple[list[str], int]:
+    """Join paragraphs split mid-sentence (a page break in the source): "… el proyecto" +
+    "desarrolló …". The words are kept exactly; only the break goes."""
+    out: list[str] = []
+    joined = 0
+    for text in paragraphs:
+        if (
+            out
+            and not _ENDS_SENTENCE.search(out[-1])
+            and text[:1].islower()
+            and not out[-1].startswith("#")
+        ):
+            out[-1] = f"{out[-1]} {text}"
+            joined += 1
+        else:
+            out.append(text)
+    return out, joined
+
+
+def _section_markdown(section: SectionText) -> tuple[str, int]:
+    joined_total = 0
+    levels = [level for kind, _text, level in section.blocks if kind == "heading" and level]
+    top = min(levels) if levels else 0
+    chunks: list[str] = []
+    for kind, text, level in section.blocks:
+        if kind == "heading":
+            depth = 2 + (level - top if level and top else 0)
+            chunks.append("#" * min(depth, 6) + " " + text)
+        else:
+            chunks.append(text)
+    chunks, joined = _join_broken(chunks)
+    joined_total += joined
+    for item in section.items:
+        chunks.append(f"## {item.title}{format_attributes(item.attrs)}")
+        body, joined = _join_broken(item.body)
+        joined_total += joined
+        chunks.extend(body)
+    return "\n\n".join(chunks).strip() + "\n", joined_total
+
+
+def read_summary(
+    meta: dict[str, object],
+    blocks: list[Block],
+    template: Template,
+    source: Path,
+    lang: str | None = None,
+    lines: bool = True,
+) -> Imported:
+    """Metadata, sections and findings from the blocks of a summary (``lines``: they mean
+    something to the user, as in a Markdown file, not in a DOCX)."""
+    reader = _Reader(template, lang, source, lines)
+    reader.plain_headings = not any(b.kind == "heading" for b in blocks)
+    if isinstance(meta.get("title"), str):
+        reader.title(str(meta["title"]))
+    if isinstance(meta.get("subtitle"), str):
+        reader.is_fixed_text(str(meta["subtitle"]))
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        reader.add(block, following)
+    sections: dict[str, str] = {}
+    joined = 0
+    for sid, section in reader.sections.items():
+        text, count = _section_markdown(section)
+        if text.strip():
+            sections[sid] = text
+        joined += count
+    language = reader.lang()
+    metadata: dict[str, Any] = {"template": template.name, "language": language}
+    for key in template.fields:
+        if key in reader.metadata:
+            metadata[key] = reader.metadata[key]
+    if joined:
+        reader.lines, keep = False, reader.lines
+        reader.note(
+            "import-joined",
+            0,
+            f"joined {joined} paragraph(s) that were split "
+            "mid-sentence (a page break in the source); no words changed",
+        )
+        reader.lines = keep
+    counts = {
+        spec.labels["en" if "en" in spec.labels else language].lower(): len(section.items)
+        for sid, section in reader.sections.items()
+        if (spec := template.sections[sid]).items and sid in sections
+    }
+    return Imported(
+        language, metadata, reader.extra, sections, reader.unplaced, reader.findings, joined, counts
+    )

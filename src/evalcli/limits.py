@@ -1,0 +1,31 @@
+"""Resource limits on report content, each with the figure it was measured against.
+
+A report folder is untrusted input (see docs/security.md). Each limit is far
+above what a real summary needs and far below what would exhaust a CI
+runner; passing one is an error finding or a clear error, never a crash.
+The largest real summary we have (content/alianzas-peru) needs: 2 KB of
+evaluation.yaml, 3 levels of YAML nesting, a 25 KB section, a 2,300-character
+line (one paragraph).
+"""
+
+from __future__ import annotations
+
+KIB = 1024
+MIB = 1024 * KIB
+
+MAX_YAML_BYTES = 256 * KIB  # evaluation.yaml
+MAX_YAML_DEPTH = 16  # nested lists and mappings in evaluation.yaml
+MAX_SECTION_BYTES = 1 * MIB  # each section file
+MAX_LINE_CHARS = 50_000  # each line of a section file (a paragraph is one line)
+MAX_IMAGE_BYTES = 20 * MIB  # each image file
+MAX_IMAGE_PIXELS = 40_000_000  # width x height, read from the image's header
+MAX_IMAGE_SIDE = 20_000  # pixels, either side
+MAX_IMPORT_BYTES = 50 * MIB  # a DOCX or Markdown file given to import
+MAX_DOCX_UNCOMPRESSED = 200 * MIB  # every member of a DOCX given to import, inflated
+MAX_DOCX_RATIO = 100  # inflated size / compressed size, for members over 1 MiB
+MAX_DOCX_MEMBERS = 5_000
+
+PANDOC_MEMORY = "1000M"  # pandoc's heap (+RTS -M), see its manual's section on security
+PANDOC_TIMEOUT = 120  # seconds, any one pandoc run
+TYPST_TIMEOUT = 120  # seconds, one PDF
+LIBREOFFICE_TIMEOUT = 300  # seconds, one conversion

@@ -1,0 +1,111 @@
+"""Run the pandoc bundled in pypandoc-binary, confined: sandboxed, with a memory cap and a timeout.
+
+``--sandbox`` limits pandoc's reading to the files named on its command line
+(images reach it as data URIs), and ``+RTS -M`` caps its heap, as pandoc's
+manual advises for untrusted input.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import subprocess
+from pathlib import Path
+
+from evalcli.errors import ConversionError
+from evalcli.files import scratch_dir
+from evalcli.limits import PANDOC_MEMORY, PANDOC_TIMEOUT
+
+# The reader: pandoc Markdown without raw output blocks (content never injects
+# Typst or OOXML code), without citations ("@name" stays text) and without
+# smart punctuation (quotes and dashes stay exactly as the author typed them).
+READER = "markdown-raw_attribute-raw_html-raw_tex-citations-smart"
+
+
+@functools.cache
+def pandoc_path() -> str:
+    """The pandoc binary inside pypandoc-binary's wheel.
+
+    Found without importing pypandoc (which takes ~60 ms); pypandoc's own
+    lookup is the fallback.
+    """
+    spec = importlib.util.find_spec("pypandoc")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(location) / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+        if candidate.is_file():
+            return str(candidate)
+    import pypandoc
+
+    try:
+        return str(pypandoc.get_pandoc_path())
+    except OSError as exc:  # pragma: no cover - the wheel ships pandoc
+        raise ConversionError(f"pandoc is not available: {exc}") from exc
+
+
+def _environment(epoch: int) -> dict[str, str]:
+    """A small environment: pandoc needs no secrets of the caller's."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+    env = {key: os.environ[key] for key in keep if key in os.environ}
+    env["SOURCE_DATE_EPOCH"] = str(epoch)
+    return env
+
+
+class PandocRun:
+    """A pandoc conversion started now and collected later with ``result()``.
+
+    The input goes through a temporary file, so pandoc works while the caller
+    does something else (importing python-docx, say) without any pipe filling up.
+    """
+
+    def __init__(self, source: bytes, args: list[str], epoch: int, reader: str = READER) -> None:
+        self._scratch = scratch_dir("pandoc")
+        folder = self._scratch.__enter__()
+        self._input = folder / "input"
+        self._input.write_bytes(source)
+        command = [pandoc_path(), "+RTS", f"-M{PANDOC_MEMORY}", "-RTS", "--sandbox"]
+        try:
+            self._process = subprocess.Popen(
+                [*command, "--from", reader, *args, str(self._input)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                env=_environment(epoch),
+                cwd=folder,
+            )
+        except OSError as exc:
+            self._scratch.__exit__(None, None, None)
+            raise ConversionError(f"cannot run pandoc: {exc}") from exc
+
+    def result(self) -> bytes:
+        """pandoc's output; a ConversionError with its message if it failed."""
+        try:
+            out, err = self._process.communicate(timeout=PANDOC_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            raise ConversionError(
+                f"pandoc took longer than {PANDOC_TIMEOUT} s and was stopped; "
+                "the document is too large or too complex"
+            ) from None
+        finally:
+            self._scratch.__exit__(None, None, None)
+        if self._process.returncode != 0:
+            message = err.decode("utf-8", "replace").strip()
+            if "Heap exhausted" in message or "heap overflow" in message:
+                message = f"it needed more than {PANDOC_MEMORY}B of memory and was stopped"
+            raise ConversionError(f"pandoc failed ({self._process.returncode}): {message}")
+        return out
+
+
+def run_pandoc(
+    markdown: str, args: list[str], epoch: int, reader: str = READER, stdin: bytes | None = None
+) -> bytes:
+    """Convert with pandoc (Markdown by default); ``epoch`` fixes any timestamps it writes."""
+    source = markdown.encode("utf-8") if stdin is None else stdin
+    return PandocRun(source, args, epoch, reader).result()
+
+
+def filter_args(template_path: Path) -> list[str]:
+    lua = template_path / "evalcli.lua"
+    return ["--lua-filter", str(lua)] if lua.is_file() else []

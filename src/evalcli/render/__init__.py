@@ -1,0 +1,172 @@
+"""render: a Report and its Template -> one Markdown document for pandoc.
+
+Jinja2 runs sandboxed with StrictUndefined: a typo in the template fails
+loudly. The user's text is passed in as data, so ``{{ 7*7 }}`` in a report
+prints exactly that. Metadata values are plain text: every Markdown
+character in them is escaped, so ``*x*``, ``[l](u)`` or ``$y$`` print as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from evalcli.check.characters import remove_bad_characters
+from evalcli.errors import TemplateError
+from evalcli.render.quickfacts import field_text, row_text
+from evalcli.report.facts import Facts, parse_facts
+from evalcli.report.markdown import rewrite_images, shift_headings, without_item_number
+from evalcli.report.model import Report
+from evalcli.template.spec import SectionSpec, Template
+from evalcli.text import match_option
+
+TEMPLATE_FILE = "summary.md.j2"
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+@dataclass
+class Rendered:
+    """The Markdown document and the facts it was made from."""
+
+    markdown: str
+    facts: Facts
+    title: str
+
+
+def literal(value: object) -> str:
+    """Plain text as pandoc Markdown that prints exactly that text, on one line."""
+    text = " ".join(remove_bad_characters(str(value)).split())
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def _cell(value: object) -> str:
+    return literal(value) or "–"
+
+
+def _follow_up(spec: SectionSpec, attrs: dict[str, str], lang: str) -> list[dict[str, str]]:
+    facts = []
+    for key, attribute in spec.attributes.items():
+        value = attrs.get(key, "").strip()
+        if not value:
+            continue
+        option = match_option(value, attribute.options)
+        facts.append(
+            {
+                "label": attribute.labels[lang],
+                "value": attribute.options[option][lang] if option else value,
+            }
+        )
+    return facts
+
+
+def _section(
+    spec: SectionSpec, report: Report, lang: str, images: dict[str, str]
+) -> dict[str, Any]:
+    section = report.sections.get(spec.id)
+    data: dict[str, Any] = {
+        "id": spec.id,
+        "heading": spec.labels[lang] if spec.show_heading else None,
+        "body": "",
+        "entries": [],
+    }
+    if section is None:
+        return data
+    shift = 1 if spec.show_heading else 0
+
+    def body(text: str) -> str:
+        return rewrite_images(shift_headings(text, shift, section.path), images)
+
+    if not spec.items:
+        data["body"] = body(section.text.strip())
+        return data
+    data["body"] = body(section.intro)
+    prefix = spec.prefix.get(lang, "")
+    for number, item in enumerate(section.items, start=1):
+        data["entries"].append(
+            {
+                "label": f"{prefix}{number}",
+                # check warns about a typed number; it is not printed twice
+                "title": without_item_number(item.title),
+                "body": body(item.body),
+                "follow_up": _follow_up(spec, item.heading.attrs, lang),
+            }
+        )
+    return data
+
+
+def context(
+    report: Report,
+    template: Template,
+    lang: str | None = None,
+    images: dict[str, str] | None = None,
+) -> tuple[dict[str, Any], Facts]:
+    """Everything summary.md.j2 needs, in the report's language or ``lang``.
+
+    ``images`` maps each image target the report may use to what the output
+    should point at; any other image prints as its caption.
+    """
+    facts = parse_facts(report, template)
+    if lang:
+        facts.language = lang
+    lang = facts.language
+    title, subtitle = (
+        field_text(key, report, facts, template) if key in template.fields else ""
+        for key in ("title", "subtitle")
+    )
+    full_title = f"{title} – {subtitle}" if subtitle else title
+    rows = [
+        {"label": row.labels[lang], "value": row_text(row, report, facts, template)}
+        for row in template.rows
+    ]
+    parts = [
+        {
+            "heading": part.labels[lang],
+            "sections": [
+                _section(template.sections[sid], report, lang, images or {})
+                for sid in part.sections
+            ],
+        }
+        for part in template.parts
+    ]
+    data = {
+        "title": full_title,
+        "kind": template.phrase("kind", lang),
+        "lang": lang,
+        "rows": rows,
+        "disclaimer": template.phrase("disclaimer", lang),
+        "parts": parts,
+    }
+    return data, facts
+
+
+def render(
+    report: Report,
+    template: Template,
+    lang: str | None = None,
+    images: dict[str, str] | None = None,
+) -> Rendered:
+    """The whole summary as one Markdown document (images as in ``context``)."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import TemplateError as JinjaError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(template.path),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cell"] = _cell
+    env.filters["literal"] = literal
+    data, facts = context(report, template, lang, images)
+    try:
+        markdown = env.get_template(TEMPLATE_FILE).render(data)
+    except (JinjaError, TypeError, ValueError, AttributeError) as exc:
+        where = f"{getattr(exc, 'filename', None) or TEMPLATE_FILE}"
+        line = getattr(exc, "lineno", None)  # syntax errors carry it; runtime errors do not
+        raise TemplateError(f"{where}{f':{line}' if line else ''}: {exc}") from exc
+    return Rendered(remove_bad_characters(markdown), facts, remove_bad_characters(data["title"]))

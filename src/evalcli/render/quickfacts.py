@@ -1,0 +1,36 @@
+"""The quick-facts rows as text in the report's language: each field formatted by its type."""
+
+from __future__ import annotations
+
+from evalcli.report.facts import Facts
+from evalcli.report.model import Report
+from evalcli.report.yamlnodes import plain
+from evalcli.template.spec import Row, Template
+
+
+def _verbatim(raw: object) -> str:
+    """A value that did not parse, shown as written (draft builds only)."""
+    if isinstance(raw, list):
+        return ", ".join(_verbatim(item) for item in raw)
+    if isinstance(raw, dict):
+        return " ".join(_verbatim(v) for v in raw.values() if v is not None)
+    return "" if raw is None else str(raw)
+
+
+def field_text(key: str, report: Report, facts: Facts, template: Template) -> str:
+    """A field as text: formatted when it parsed, verbatim when it did not."""
+    spec = template.fields[key]
+    value = facts.values.get(key)
+    if key in facts.findings or (value is None and report.value(key) is not None):
+        return _verbatim(plain(report.value(key)))
+    if value is None or value == []:
+        return ""
+    return spec.type.format(value, spec, template, facts.language)
+
+
+def row_text(row: Row, report: Report, facts: Facts, template: Template) -> str:
+    """A quick-facts row's value: one field, a period, or fields joined by a dash."""
+    parts = [field_text(key, report, facts, template) for key in row.fields]
+    if row.format == "period" and all(parts):
+        return template.phrase("period", facts.language).format(start=parts[0], end=parts[1])
+    return " – ".join(part for part in parts if part)

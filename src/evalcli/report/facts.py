@@ -1,0 +1,48 @@
+"""A report's metadata as typed values: every field parsed by its type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from evalcli.diagnostics import Finding
+from evalcli.report.model import Report
+from evalcli.report.yamlnodes import Scalar
+from evalcli.template.spec import Template
+
+FALLBACK_LANGUAGE = "en"
+
+
+@dataclass
+class Facts:
+    """The report's metadata as typed values, with the findings of what could not be parsed."""
+
+    language: str
+    values: dict[str, Any] = field(default_factory=dict)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+
+    def parsed(self, key: str) -> bool:
+        """True when the field has a value that parsed without findings."""
+        return key in self.values and key not in self.findings
+
+
+def report_language(report: Report, template: Template) -> str:
+    """The report's language, falling back to the template's first (or English)."""
+    node = report.value("language")
+    if isinstance(node, Scalar) and node.text and node.text.strip().lower() in template.languages:
+        return node.text.strip().lower()
+    return FALLBACK_LANGUAGE if FALLBACK_LANGUAGE in template.languages else template.languages[0]
+
+
+def parse_facts(report: Report, template: Template, skip: frozenset[str] = frozenset()) -> Facts:
+    """Every field the template knows, parsed; fields in ``skip`` are left out."""
+    facts = Facts(report_language(report, template))
+    for key, spec in template.fields.items():
+        node = report.value(key)
+        if node is None or key in skip:
+            continue
+        value, findings = spec.type.parse(node, spec, template, facts.language)
+        facts.values[key] = value
+        if findings:
+            facts.findings[key] = findings
+    return facts

@@ -1,0 +1,160 @@
+"""Read a report folder into a ``Report``. Parsing only: nothing is checked here.
+
+Every file a report reads must be a regular file inside the report folder
+once symlinks are resolved, and within the size limits; anything else is a
+finding and the file is not read (see docs/security.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evalcli.diagnostics import Finding, Location
+from evalcli.errors import TemplateError, UnknownTemplateError
+from evalcli.files import read_user_text
+from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_BYTES
+from evalcli.report.imagefiles import image_problem
+from evalcli.report.markdown import parse_section
+from evalcli.report.model import Image, Report, Section
+from evalcli.report.yamlnodes import Map, Scalar, parse_yaml
+from evalcli.template.loader import DEFAULT_TEMPLATE, find_template, load_template
+from evalcli.template.spec import Template
+
+METADATA_FILE = "evaluation.yaml"
+UNPLACED_FILE = "unplaced.md"  # written by import for text it could not place
+
+
+def inside_file(folder: Path, relative: str | Path) -> tuple[Path | None, str | None]:
+    """(the file, None) if ``relative`` names a regular file inside ``folder``, else (None, why)."""
+    target = str(relative)
+    if "://" in target or target.startswith(("data:", "/", "\\")) or ".." in Path(target).parts:
+        return None, "it is not a file name inside the report folder"
+    candidate = folder / target
+    try:
+        resolved = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None, "there is no such file in the report folder"
+    if not resolved.is_relative_to(folder.resolve()):
+        return None, "it leads outside the report folder (a symbolic link)"
+    if not resolved.is_file():
+        return None, "it is not a regular file"
+    return resolved, None
+
+
+def _metadata(folder: Path) -> tuple[Map | None, list[Finding]]:
+    path = folder / METADATA_FILE
+    file, why = inside_file(folder, METADATA_FILE)
+    if file is None:
+        return None, [Finding.of("not-a-file", f"{METADATA_FILE}: {why}", Location(path))]
+    text, problem = read_user_text(file, MAX_YAML_BYTES)
+    if problem:
+        return None, [problem]
+    assert text is not None
+    root, findings = parse_yaml(text, path)
+    if root is None:
+        if not findings:
+            message = f"{path.name} is empty; run 'evalcli init' for a complete one to fill in"
+            findings.append(Finding.of("empty-file", message, Location(path)))
+        return None, findings
+    if not isinstance(root, Map):
+        message = f"{path.name} must be a mapping of 'key: value' lines at the top level"
+        return None, [*findings, Finding.of("yaml-structure", message, root.loc)]
+    return root, findings
+
+
+def _long_line(text: str, path: Path) -> Finding | None:
+    if len(text) <= MAX_LINE_CHARS or max(map(len, text.split("\n"))) <= MAX_LINE_CHARS:
+        return None
+    number = next(i for i, line in enumerate(text.split("\n"), 1) if len(line) > MAX_LINE_CHARS)
+    return Finding.of(
+        "too-large",
+        f"line {number} of {path.name} is longer than {MAX_LINE_CHARS:,} characters; "
+        "break it into paragraphs",
+        Location(path, number, 1),
+    )
+
+
+def _section(
+    folder: Path, path: Path, spec_id: str, items: bool
+) -> tuple[Section | None, list[Finding]]:
+    file, why = inside_file(folder, path.name)
+    if file is None:
+        return None, [
+            Finding.of("not-a-file", f"{path.name}: {why}", Location(path), section=spec_id)
+        ]
+    text, problem = read_user_text(file, MAX_SECTION_BYTES)
+    if problem:
+        problem.section = spec_id
+        return None, [problem]
+    assert text is not None
+    too_long = _long_line(text, path)
+    if too_long:
+        too_long.section = spec_id
+        return None, [too_long]
+    section = parse_section(spec_id, text, path, items)
+    for image in section.images:
+        _find_image(folder, image)
+    return section, []
+
+
+def _find_image(folder: Path, image: Image) -> None:
+    file, why = inside_file(folder, image.target)
+    if file is None:
+        image.problem = why
+        return
+    too_large = image_problem(file)
+    if too_large:
+        image.problem, image.code = too_large, "too-large"
+        return
+    image.file = file
+
+
+def template_for(
+    metadata: Map | None, allowed: tuple[Path, ...], metadata_path: Path
+) -> tuple[Template | None, list[Finding]]:
+    """The template a report names (``template:``) or the default; a finding if there is none."""
+    node = metadata.get("template") if metadata else None
+    name = node.text.strip() if isinstance(node, Scalar) and node.text else DEFAULT_TEMPLATE
+    loc = node.loc if node is not None else Location(metadata_path)
+    try:
+        return load_template(find_template(name, allowed)), []
+    except UnknownTemplateError as exc:
+        return None, [Finding.of("unknown-template", str(exc), loc, field="template")]
+    except TemplateError as exc:
+        return None, [Finding.of("template-error", str(exc), loc, field="template")]
+
+
+def load_report(
+    folder: Path, template: Template | None = None, allowed: tuple[Path, ...] = ()
+) -> tuple[Report, Template | None]:
+    """Load a report folder and the template it names (None, with a finding, if it cannot)."""
+    metadata_path = folder / METADATA_FILE
+    metadata, findings = _metadata(folder)
+    if template is None:
+        template, more = template_for(metadata, allowed, metadata_path)
+        findings += more
+    empty = Map({}, Location(metadata_path))
+    report = Report(folder, metadata or empty, metadata_path, {}, {}, findings)
+    report.metadata_usable = metadata is not None
+    if template is None:
+        return report, None
+    for spec in template.sections.values():
+        path = folder / spec.file
+        if not path.exists() and not path.is_symlink():
+            report.missing[spec.id] = path
+            continue
+        section, problems = _section(folder, path, spec.id, spec.items)
+        findings.extend(problems)
+        if section is not None:
+            report.sections[spec.id] = section
+    unplaced = folder / UNPLACED_FILE
+    if unplaced.is_file():
+        findings.append(
+            Finding.of(
+                "unplaced-text",
+                f"{UNPLACED_FILE} holds text that import could not place; move it into the "
+                "section it belongs to, then delete the file",
+                Location(unplaced),
+            )
+        )
+    return report, template

@@ -1,0 +1,76 @@
+"""A loaded report: its metadata nodes and its section files, split into headings and items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evalcli.diagnostics import Finding, Location
+from evalcli.report.yamlnodes import Map, Node
+
+
+@dataclass
+class Heading:
+    """An ATX heading in a section file."""
+
+    level: int
+    text: str
+    attrs: dict[str, str]
+    loc: Location
+    attr_error: str | None = None
+
+
+@dataclass
+class Item:
+    """One numbered item (a lesson, good practice or recommendation)."""
+
+    heading: Heading
+    body: str
+
+    @property
+    def title(self) -> str:
+        return self.heading.text
+
+
+@dataclass
+class Image:
+    """An image a section refers to (``![caption](file.png)``), and the file load found for it."""
+
+    target: str
+    loc: Location
+    file: Path | None = None  # a regular file inside the report folder, within the limits
+    problem: str | None = None  # why there is no file: missing, outside, too large ...
+    code: str = "missing-image"
+
+
+@dataclass
+class Section:
+    """A section file: its text, headings and, for item sections, its items."""
+
+    id: str
+    path: Path
+    text: str
+    headings: list[Heading] = field(default_factory=list)
+    intro: str = ""
+    items: list[Item] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """A loaded report folder. Only parsing has happened; nothing is checked."""
+
+    path: Path
+    metadata: Map
+    metadata_path: Path
+    sections: dict[str, Section]
+    missing: dict[str, Path]
+    load_findings: list[Finding] = field(default_factory=list)
+    metadata_usable: bool = True  # False when evaluation.yaml could not be read or parsed
+
+    @property
+    def name(self) -> str:
+        return self.path.resolve().name
+
+    def value(self, key: str) -> Node | None:
+        return self.metadata.get(key)

@@ -1,0 +1,157 @@
+"""Findings and results printed for people (text), tools (JSON) or GitHub Actions (annotations)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evalcli.diagnostics import Finding, count
+
+JSON_VERSION = 1
+
+
+@dataclass
+class ReportResult:
+    """One report's outcome in any command: its findings and, for build, what it wrote."""
+
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    files: dict[Path, int] = field(default_factory=dict)  # written file -> size in bytes
+    pages: int | None = None
+    built: bool | None = None  # None: not a build
+    note: str = ""  # why a report was not built
+    words: list[tuple[Path, str, int]] = field(default_factory=list)  # (file, section, words)
+
+
+@functools.cache
+def _cwd() -> str:
+    return os.path.realpath(Path.cwd())
+
+
+@functools.cache
+def display_path(path: Path) -> str:
+    """A path relative to the working folder when it lies inside it."""
+    full = os.path.realpath(path)
+    cwd = _cwd()
+    if full == cwd:
+        return "."
+    if full.startswith(cwd + os.sep):
+        return full[len(cwd) + 1 :]
+    return str(path)
+
+
+def one_line(text: str) -> str:
+    """Text safe for one line of a terminal or a log: newlines and controls escaped."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
+
+
+def where(finding: Finding) -> str:
+    """``file:line:column``, or ``file`` for a finding about the whole file."""
+    name = display_path(finding.loc.file)
+    if finding.loc.line <= 0:
+        return name
+    return f"{name}:{finding.loc.line}:{finding.loc.column}"
+
+
+def text_lines(findings: Sequence[Finding]) -> list[str]:
+    """One line per finding: ``file:line:column: severity[code] message``."""
+    return [f"{one_line(where(f))}: {f.severity}[{f.code}] {one_line(f.message)}" for f in findings]
+
+
+def tally(results: Sequence[ReportResult]) -> str:
+    """The closing line of a run: reports, errors, warnings and, for build, built and failed."""
+    errors = warnings = 0
+    for result in results:
+        e, w = count(result.findings)
+        errors += e
+        warnings += w
+    plural = "report" if len(results) == 1 else "reports"
+    line = f"{len(results)} {plural}"
+    builds = [r.built for r in results if r.built is not None]
+    if builds:
+        line += f": {builds.count(True)} built, {builds.count(False)} not built;"
+    else:
+        line += " checked:"
+    return f"{line} {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def as_text(results: Sequence[ReportResult]) -> str:
+    lines = [line for result in results for line in text_lines(result.findings)]
+    return "\n".join([*lines, tally(results)])
+
+
+def finding_dict(f: Finding) -> dict[str, object]:
+    return {
+        "severity": f.severity,
+        "code": f.code,
+        "field": f.field,
+        "section": f.section,
+        "message": f.message,
+        "file": display_path(f.loc.file),
+        "line": f.loc.line,
+        "column": f.loc.column,
+    }
+
+
+def _report_dict(result: ReportResult) -> dict[str, object]:
+    data: dict[str, object] = {
+        "path": display_path(result.path),
+        "findings": [finding_dict(f) for f in result.findings],
+    }
+    if result.built is not None:
+        data["built"] = result.built
+        data["files"] = [
+            {"path": display_path(path), "bytes": size} for path, size in result.files.items()
+        ]
+        data["pages"] = result.pages
+    return data
+
+
+def as_json(results: Sequence[ReportResult]) -> str:
+    errors = warnings = 0
+    for result in results:
+        e, w = count(result.findings)
+        errors += e
+        warnings += w
+    data = {
+        "version": JSON_VERSION,
+        "reports": [_report_dict(r) for r in results],
+        "summary": {"reports": len(results), "errors": errors, "warnings": warnings},
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_lines(findings: Sequence[Finding]) -> list[str]:
+    """GitHub Actions workflow commands: one annotation per finding (info as notice)."""
+    lines = []
+    for f in findings:
+        props = [f"file={_escape_property(display_path(f.loc.file))}"]
+        if f.loc.line > 0:
+            props += [f"line={f.loc.line}", f"col={f.loc.column}"]
+        props.append(f"title={_escape_property('evalcli ' + f.code)}")
+        kind = "notice" if f.severity == "info" else f.severity
+        lines.append(f"::{kind} {','.join(props)}::{_escape_data(f.message)}")
+    return lines
+
+
+def as_github(results: Sequence[ReportResult]) -> str:
+    lines = [line for result in results for line in github_lines(result.findings)]
+    return "\n".join([*lines, tally(results)])
+
+
+FORMATTERS = {"text": as_text, "json": as_json, "github": as_github}

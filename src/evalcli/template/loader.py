@@ -1,0 +1,354 @@
+"""Find a template folder and load its template.yaml, refusing a malformed one with file and line.
+
+Templates are code as well as data (a Jinja skeleton, a pandoc Lua filter), so
+a report may only *name* one: a template bundled with evalcli, or a template
+folder the user allowed on the command line (``--template-dir``). A report
+can never point at a folder of its own (see docs/security.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import NoReturn
+
+from evalcli.diagnostics import Location
+from evalcli.errors import TemplateError, UnknownTemplateError
+from evalcli.files import read_user_text
+from evalcli.limits import MAX_YAML_BYTES
+from evalcli.report.yamlnodes import Map, Node, Scalar, Seq, parse_yaml
+from evalcli.template.fieldtypes import FIELD_TYPES
+from evalcli.template.spec import (
+    Attribute,
+    Criterion,
+    Field,
+    Labels,
+    Part,
+    Row,
+    SectionSpec,
+    Template,
+)
+
+BUNDLED_DIR = Path(__file__).parent / "bundled"
+DEFAULT_TEMPLATE = "ilo_summary"
+TEMPLATE_FILE = "template.yaml"
+_NAME = re.compile(r"[A-Za-z0-9_\-]+")
+
+
+class _Reader:
+    """Typed access to located YAML nodes; every refusal names the file, line and column."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.languages: tuple[str, ...] = ()
+
+    def fail(self, where: Node | Location, message: str) -> NoReturn:
+        loc = where if isinstance(where, Location) else where.loc
+        raise TemplateError(f"{loc.file}:{loc.line}:{loc.column}: {message}")
+
+    def map(self, node: Node | None, what: str, where: Node | Location) -> Map:
+        if node is None:
+            return Map({}, where if isinstance(where, Location) else where.loc)
+        if not isinstance(node, Map):
+            self.fail(node, f"{what} must be a mapping of 'key: value' lines")
+        return node
+
+    def seq(self, node: Node | None, what: str) -> list[Node]:
+        if node is None:
+            return []
+        if not isinstance(node, Seq):
+            self.fail(node, f"{what} must be a list")
+        return node.items
+
+    def text(self, parent: Map, key: str, default: str | None = None) -> str:
+        node = parent.get(key)
+        if node is None or (isinstance(node, Scalar) and node.text is None):
+            if default is None:
+                self.fail(parent, f"'{key}' is missing here")
+            return default
+        if not isinstance(node, Scalar):
+            self.fail(node, f"'{key}' must be text")
+        return node.text or ""
+
+    def texts(self, parent: Map, key: str) -> tuple[str, ...]:
+        items = self.seq(parent.get(key), f"'{key}'")
+        for item in items:
+            if not isinstance(item, Scalar) or not item.text:
+                self.fail(item, f"'{key}' must be a list of text")
+        return tuple(item.text for item in items if isinstance(item, Scalar) and item.text)
+
+    def flag(self, parent: Map, key: str, default: bool) -> bool:
+        value = self.text(parent, key, str(default).lower()).lower()
+        if value not in ("true", "false"):
+            self.fail(parent.get(key) or parent, f"'{key}' must be true or false")
+        return value == "true"
+
+    def labels(self, node: Node | None, what: str, where: Node) -> Labels:
+        """Text in every language, and nothing else (a stray key is usually an unquoted comma)."""
+        found = self.map(node, what, where)
+        texts = {k: e.value.text for k, e in found.entries.items() if isinstance(e.value, Scalar)}
+        if set(found.entries) != set(self.languages) or not all(texts.values()):
+            self.fail(
+                found if node is not None else where,
+                f"{what}: labels must give exactly {', '.join(self.languages)}, each as text "
+                f"(got {', '.join(found.entries) or 'none'}; quote a label that holds a comma)",
+            )
+        return {k: v for k, v in texts.items() if v}
+
+    def options(self, node: Node | None, what: str, where: Node) -> dict[str, Labels]:
+        found = self.map(node, what, where)
+        return {k: self.labels(e.value, f"{what}.{k}", e.value) for k, e in found.entries.items()}
+
+
+def _fields(reader: _Reader, root: Map) -> dict[str, Field]:
+    fields: dict[str, Field] = {}
+    for raw in reader.seq(root.get("fields"), "'fields'"):
+        spec = reader.map(raw, "a field", raw)
+        key = reader.text(spec, "key")
+        type_name = reader.text(spec, "type")
+        if type_name not in FIELD_TYPES:
+            reader.fail(
+                spec.get("type") or spec,
+                f"field '{key}' has type '{type_name}', which evalcli does not know; "
+                f"use one of: {', '.join(FIELD_TYPES)}",
+            )
+        field_type = FIELD_TYPES[type_name]
+        options = reader.options(spec.get("options"), f"field {key} options", spec)
+        if field_type.needs_options and not options:
+            reader.fail(spec, f"field '{key}' is a {type_name} and needs 'options'")
+        fields[key] = Field(
+            key=key,
+            type=field_type,
+            required=reader.flag(spec, "required", False),
+            labels=reader.labels(spec.get("labels"), f"field {key}", spec),
+            help=reader.text(spec, "help", ""),
+            aliases=reader.texts(spec, "aliases"),
+            options=options,
+            roles=reader.options(spec.get("roles"), f"field {key} roles", spec),
+            join=reader.text(spec, "join", "and"),
+        )
+    return fields
+
+
+def _rows(reader: _Reader, root: Map, fields: dict[str, Field]) -> list[Row]:
+    rows: list[Row] = []
+    for raw in reader.seq(root.get("quick_facts"), "'quick_facts'"):
+        if isinstance(raw, Scalar) and raw.text:
+            if raw.text not in fields:
+                reader.fail(raw, f"quick_facts names unknown field '{raw.text}'")
+            spec = fields[raw.text]
+            rows.append(Row(raw.text, (raw.text,), spec.labels, aliases=spec.aliases))
+            continue
+        row = reader.map(raw, "a quick_facts row", raw)
+        row_id = reader.text(row, "id")
+        keys = reader.texts(row, "fields")
+        unknown = [key for key in keys if key not in fields]
+        if unknown or not keys:
+            reader.fail(row, f"quick_facts row {row_id} names unknown fields {unknown}")
+        row_format = reader.text(row, "format", "single")
+        if row_format not in ("single", "period", "dash"):
+            reader.fail(row, f"row {row_id}: format must be single, period or dash")
+        rows.append(
+            Row(
+                row_id,
+                keys,
+                reader.labels(row.get("labels"), f"row {row_id}", row),
+                row_format,
+                reader.texts(row, "aliases"),
+            )
+        )
+    return rows
+
+
+def _sections(reader: _Reader, root: Map) -> dict[str, SectionSpec]:
+    sections: dict[str, SectionSpec] = {}
+    for raw in reader.seq(root.get("sections"), "'sections'"):
+        spec = reader.map(raw, "a section", raw)
+        sid = reader.text(spec, "id")
+        if not _NAME.fullmatch(sid):
+            reader.fail(spec, f"section id '{sid}' must be letters, digits, _ or -")
+        attributes = {}
+        for key, entry in reader.map(spec.get("attributes"), "attributes", spec).entries.items():
+            attribute = reader.map(entry.value, f"attribute {key}", entry.value)
+            attributes[key] = Attribute(
+                key,
+                reader.labels(attribute.get("labels"), f"{sid}.{key}", attribute),
+                reader.options(attribute.get("options"), f"{sid}.{key} options", attribute),
+            )
+        kind = reader.text(spec, "kind", "prose")
+        if kind not in ("prose", "items"):
+            reader.fail(spec, f"section {sid}: kind must be prose or items")
+        file = reader.text(spec, "file", f"{sid}.md")
+        if not _NAME.fullmatch(Path(file).stem) or Path(file).name != file:
+            reader.fail(spec, f"section {sid}: file must be a plain file name such as {sid}.md")
+        prefix = (
+            reader.labels(spec.get("prefix"), f"section {sid} prefix", spec)
+            if (kind == "items")
+            else {}
+        )
+        sections[sid] = SectionSpec(
+            id=sid,
+            file=file,
+            kind=kind,
+            required=reader.flag(spec, "required", False),
+            labels=reader.labels(spec.get("labels"), f"section {sid}", spec),
+            help=reader.text(spec, "help", ""),
+            prefix=prefix,
+            show_heading=reader.flag(spec, "show_heading", True),
+            criteria=reader.flag(spec, "criteria", False),
+            aliases=reader.texts(spec, "aliases"),
+            follow_up=reader.texts(spec, "follow_up"),
+            attributes=attributes,
+        )
+    return sections
+
+
+def _parts(reader: _Reader, root: Map, sections: dict[str, SectionSpec]) -> list[Part]:
+    parts = []
+    for raw in reader.seq(root.get("parts"), "'parts'"):
+        spec = reader.map(raw, "a part", raw)
+        part = Part(
+            reader.text(spec, "id"),
+            reader.labels(spec.get("labels"), "part", spec),
+            reader.texts(spec, "sections"),
+            reader.texts(spec, "aliases"),
+        )
+        for sid in part.sections:
+            if sid not in sections:
+                reader.fail(spec, f"part {part.id} names unknown section '{sid}'")
+        parts.append(part)
+    return parts
+
+
+def _criteria(reader: _Reader, root: Map) -> list[Criterion]:
+    criteria = []
+    for raw in reader.seq(root.get("criteria"), "'criteria'"):
+        spec = reader.map(raw, "a criterion", raw)
+        names = reader.map(spec.get("names"), "names", spec)
+        criteria.append(
+            Criterion(
+                reader.text(spec, "id"),
+                {lang: reader.texts(names, lang) for lang in names.entries},
+            )
+        )
+    return criteria
+
+
+def _placeholders(
+    reader: _Reader, root: Map
+) -> tuple[list[str], list[tuple[tuple[str, ...], str]]]:
+    section = reader.map(root.get("placeholders"), "placeholders", root)
+    patterns: list[tuple[tuple[str, ...], str]] = []
+    for raw in reader.seq(section.get("patterns"), "placeholder patterns"):
+        anchors: tuple[str, ...] = ()
+        if isinstance(raw, Scalar) and raw.text:
+            regex = raw.text
+        else:
+            pattern = reader.map(raw, "a placeholder pattern", raw)
+            regex, anchors = reader.text(pattern, "regex"), reader.texts(pattern, "contains")
+        try:
+            re.compile(regex)
+        except re.error as exc:
+            reader.fail(raw, f"placeholder pattern is not a regular expression: {exc}")
+        patterns.append((anchors, regex))
+    return list(reader.texts(section, "phrases")), patterns
+
+
+def _date_order(reader: _Reader, root: Map, fields: dict[str, Field]) -> list[tuple[str, str]]:
+    pairs = []
+    for raw in reader.seq(root.get("date_order"), "'date_order'"):
+        pair = [item.text for item in reader.seq(raw, "a date pair") if isinstance(item, Scalar)]
+        if len(pair) != 2 or not all(key in fields for key in pair):
+            reader.fail(raw, "date_order pairs must name two fields, e.g. [start, end]")
+        pairs.append((str(pair[0]), str(pair[1])))
+    return pairs
+
+
+def _build(root: Map, path: Path) -> Template:
+    reader = _Reader(path)
+    reader.languages = reader.texts(root, "languages")
+    if not reader.languages:
+        reader.fail(root, "'languages' is missing: list the languages, e.g. [en, es, fr]")
+    fields = _fields(reader, root)
+    sections = _sections(reader, root)
+    phrases, patterns = _placeholders(reader, root)
+    limits = reader.map(root.get("limits"), "limits", root)
+    pages = reader.text(limits, "pages", "")
+    if pages and not pages.isdigit():
+        reader.fail(limits, "limits.pages must be a whole number")
+    source = reader.text(limits, "source", "")
+    document = reader.map(root.get("document"), "document", root)
+    return Template(
+        name=reader.text(root, "name", path.name),
+        path=path,
+        title=reader.text(root, "title", path.name),
+        languages=reader.languages,
+        fields=fields,
+        rows=_rows(reader, root, fields),
+        parts=_parts(reader, root, sections),
+        sections=sections,
+        criteria=_criteria(reader, root),
+        date_order=_date_order(reader, root, fields),
+        document={
+            key: reader.labels(entry.value, f"document.{key}", entry.value)
+            for key, entry in document.entries.items()
+        },
+        placeholder_phrases=phrases,
+        placeholder_patterns=patterns,
+        page_limit=int(pages) if pages else None,
+        page_limit_source=f" ({source})" if source else "",
+    )
+
+
+@functools.cache
+def load_template(path: Path) -> Template:
+    """Load (once per process) the template in a folder."""
+    source = path / TEMPLATE_FILE
+    text, problem = read_user_text(source, MAX_YAML_BYTES)
+    if problem is not None or text is None:
+        raise TemplateError(problem.message if problem else f"cannot read {source}")
+    root, findings = parse_yaml(text, source)
+    if findings:
+        first = findings[0]
+        raise TemplateError(
+            f"{first.loc.file}:{first.loc.line}:{first.loc.column}: {first.message}"
+        )
+    if not isinstance(root, Map):
+        raise TemplateError(f"{source}: expected a mapping at the top")
+    return _build(root, path)
+
+
+def bundled_names() -> list[str]:
+    """The templates shipped with evalcli."""
+    return sorted(p.name for p in BUNDLED_DIR.iterdir() if (p / TEMPLATE_FILE).is_file())
+
+
+def template_folder(folder: Path) -> Path:
+    """A template folder the user named on the command line; a clear error if it is not one."""
+    if not (folder / TEMPLATE_FILE).is_file():
+        raise TemplateError(f"{folder}: not a template folder (it has no {TEMPLATE_FILE})")
+    return folder.resolve()
+
+
+def find_template(name: str, allowed: tuple[Path, ...] = ()) -> Path:
+    """The folder of the template called ``name``: one the user allowed, or a bundled one.
+
+    ``allowed`` are template folders given on the command line; each is known by
+    its folder name. A name is never a path: a report cannot choose code.
+    """
+    for folder in allowed:
+        if folder.name == name:
+            return folder
+    if _NAME.fullmatch(name) and (BUNDLED_DIR / name / TEMPLATE_FILE).is_file():
+        return BUNDLED_DIR / name
+    known = ", ".join([*bundled_names(), *(f.name for f in allowed)])
+    raise UnknownTemplateError(
+        f"no template '{name}': use one of {known}, or allow your own template folder "
+        "with --template-dir PATH (a report can name a template, never a folder)"
+    )
+
+
+def builtin_template(name: str = DEFAULT_TEMPLATE) -> Template:
+    """A template shipped with evalcli."""
+    return load_template(find_template(name))

@@ -1,0 +1,120 @@
+"""The template as typed data: fields, quick-facts rows, parts, sections, criteria, phrases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from evalcli.template.fieldtypes import FieldType
+
+Labels = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One metadata key of evaluation.yaml, and the type that parses, prints and exports it."""
+
+    key: str
+    type: FieldType
+    required: bool
+    labels: Labels
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+    options: dict[str, Labels] = field(default_factory=dict)
+    roles: dict[str, Labels] = field(default_factory=dict)
+    join: str = "and"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the quick-facts block: one field, or several under one label."""
+
+    id: str
+    fields: tuple[str, ...]
+    labels: Labels
+    format: str = "single"  # single | period (start to end) | dash (first – second)
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A follow-up fact an item heading may carry, such as a priority."""
+
+    key: str
+    labels: Labels
+    options: dict[str, Labels] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """One section file of a report."""
+
+    id: str
+    file: str
+    kind: str  # prose | items
+    required: bool
+    labels: Labels
+    help: str = ""
+    prefix: Labels = field(default_factory=dict)
+    show_heading: bool = True
+    criteria: bool = False
+    aliases: tuple[str, ...] = ()
+    follow_up: tuple[str, ...] = ()
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+
+    @property
+    def items(self) -> bool:
+        return self.kind == "items"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A top-level division of the document, holding one or more sections."""
+
+    id: str
+    labels: Labels
+    sections: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """An OECD-DAC criterion and its names in each language."""
+
+    id: str
+    names: dict[str, tuple[str, ...]]
+
+
+@dataclass(eq=False)
+class Template:
+    """A template folder, loaded."""
+
+    name: str
+    path: Path
+    title: str
+    languages: tuple[str, ...]
+    fields: dict[str, Field]
+    rows: list[Row]
+    parts: list[Part]
+    sections: dict[str, SectionSpec]
+    criteria: list[Criterion]
+    date_order: list[tuple[str, str]]
+    document: dict[str, Labels]
+    placeholder_phrases: list[str]
+    placeholder_patterns: list[tuple[tuple[str, ...], str]]
+    page_limit: int | None
+    page_limit_source: str = ""
+
+    def phrase(self, name: str, lang: str) -> str:
+        """A fixed phrase of the document (disclaimer, "Page X of Y" ...) in a language."""
+        return self.document[name][lang]
+
+    @property
+    def reference_docx(self) -> Path:
+        return self.path / "reference.docx"
+
+    @property
+    def item_sections(self) -> list[str]:
+        return [sid for sid, spec in self.sections.items() if spec.items]

@@ -1,0 +1,86 @@
+"""Small text helpers: accent- and case-insensitive matching, word counts, lists."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+_SPACE = re.compile(r"\s+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
+_LIST_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:and|y|e|et)\s+", re.IGNORECASE)
+_NONE = {
+    *("-", "–", "—", "n/a", "na", "none", "ninguno", "ninguna", "aucun", "aucune"),
+    *("no aplica", "non applicable", "not applicable"),
+}
+
+
+def normalize_newlines(text: str) -> str:
+    """Windows and old Mac line ends as ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def fold_keep_length(text: str) -> str:
+    """Lower-case and strip accents. Precomposed letters keep the text's length."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and collapse whitespace, for matching."""
+    return _SPACE.sub(" ", fold_keep_length(text)).strip()
+
+
+def fold_key(text: str) -> str:
+    """``fold`` without punctuation: "País(es):" and "paises" both give "paises"."""
+    return re.sub(r"[^a-z0-9 ]+", "", fold(text).replace("/", " ")).strip()
+
+
+def match_option(text: str, options: Mapping[str, Mapping[str, str]]) -> str | None:
+    """The key of the option ``text`` names, by its key or its label in any language."""
+    wanted = fold(text)
+    for key, labels in options.items():
+        if wanted == fold(key) or any(wanted == fold(label) for label in labels.values()):
+            return key
+    return None
+
+
+def matches_any(text: str, names: Iterable[str]) -> bool:
+    """``text`` is one of ``names``, ignoring case, accents and spacing."""
+    wanted = fold(text)
+    return any(wanted == fold(name) for name in names)
+
+
+def split_list(text: str) -> list[str]:
+    """ "Ghana, Togo and Benin" -> ["Ghana", "Togo", "Benin"] (en, es, fr conjunctions)."""
+    return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+def says_none(text: str) -> bool:
+    """ "-", "N/A", "ninguno" ...: the value does not apply. Markdown escapes ("\\-") count."""
+    return fold(text.replace("\\", "")).strip(" .") in _NONE
+
+
+def count_words(text: str) -> int:
+    """Words in a piece of Markdown, ignoring its markup."""
+    return len(_WORD.findall(re.sub(r"\{[^}]*\}\s*$", "", text, flags=re.M)))
+
+
+def shorten(text: str, limit: int, mark: str = " …") -> str:
+    """``text`` cut at the last word boundary before ``limit`` characters, then ``mark``."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit].rstrip(" ,;:–-") + mark
+
+
+def has_words(text: str) -> bool:
+    """True if the text holds at least one word (cheaper than counting them)."""
+    return _WORD.search(text) is not None
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """A " (did you mean 'x'?)" hint, or an empty string."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
