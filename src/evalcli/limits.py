@@ -18,10 +18,15 @@ MAX_YAML_DEPTH = 16  # nested lists and mappings in evaluation.yaml
 MAX_SECTION_BYTES = 1 * MIB  # each section file
 MAX_LINE_CHARS = 50_000  # each line of a section file (a paragraph is one line)
 MAX_IMAGE_BYTES = 20 * MIB  # each image file
+# Typst decodes every raster image in full (JPEG too). Measured with typst 0.15.2:
+# 40 MP takes 150-600 MiB and 0.3-4 s; 64 MP about 1 GB and 6 s.
 MAX_IMAGE_PIXELS = 40_000_000  # width x height, read from the image's header
 MAX_IMAGE_SIDE = 20_000  # pixels, either side
 MAX_IMPORT_BYTES = 50 * MIB  # a DOCX or Markdown file given to import
 MAX_DOCX_UNCOMPRESSED = 200 * MIB  # every member of a DOCX given to import, inflated
+# pandoc holds about 130 MiB per MiB of document.xml (6.8 MB: 10 s, 951 MiB); a real
+# summary's document.xml is 35 KB
+MAX_DOCX_XML = 10 * MIB  # the .xml and .rels members, which pandoc parses
 MAX_DOCX_RATIO = 100  # inflated size / compressed size, for members over 1 MiB
 MAX_DOCX_MEMBERS = 5_000
 

@@ -7,18 +7,26 @@ import zipfile
 from pathlib import Path
 
 from evalcli.errors import InputError
+from evalcli.importing.docxguard import ArchiveError, check_docx_archive
+from evalcli.limits import MAX_IMPORT_BYTES
 
 
 def read_input(path: Path) -> tuple[str, bytes]:
     """("docx" | "markdown", the file's bytes), or a clear refusal."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_IMPORT_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path} is a folder; import reads one DOCX or Markdown file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read it: {exc.strerror}") from exc
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InputError(
+            f"{path}: larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB; a summary is far "
+            "smaller: check that this is the right file"
+        )
     if data.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
@@ -28,6 +36,10 @@ def read_input(path: Path) -> tuple[str, bytes]:
                 "it in Word and save it again as .docx"
             ) from None
         if "word/document.xml" in names:
+            try:
+                check_docx_archive(data)
+            except ArchiveError as exc:
+                raise InputError(f"{path}: refused: {exc}") from None
             return "docx", data
         kind = (
             "an OpenDocument file (save it as .docx)"

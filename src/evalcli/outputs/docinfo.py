@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from evalcli.check.characters import remove_bad_characters
 from evalcli.report.facts import Facts
 from evalcli.template.fieldtypes import PartialDate, Person
 from evalcli.template.spec import Template
@@ -58,10 +59,11 @@ def doc_info(facts: Facts, template: Template, title: str, draft: bool) -> DocIn
         title=title,
         kind=template.phrase("kind", lang),
         lang=lang,
-        authors=tuple(p.name for p in people),
-        keywords=tuple(keywords),
+        # document properties are XML: a draft drops what check reported as bad characters
+        authors=tuple(remove_bad_characters(p.name) for p in people),
+        keywords=tuple(remove_bad_characters(k) for k in keywords),
         code=", ".join(codes),
-        header=shorten(str(base_title), 70),
+        header=shorten(remove_bad_characters(str(base_title)), 70),
         page=template.phrase("page", lang),
         draft=template.phrase("draft", lang) if draft else None,
         epoch=document_epoch(facts),

@@ -1,18 +1,363 @@
-"""Image files a report refers to: refused before any converter reads them when too large."""
+"""An image's format and pixel size from its header alone, and a size check before Typst.
+
+Stdlib only. Reads a bounded prefix (``HEAD_BYTES``) of the file; JPEG is walked
+marker by marker with small reads and seeks. SVG is read with regular
+expressions on that prefix, never with an XML parser (no entity expansion).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
+import mmap
+import re
+import struct
+import urllib.parse
+import zlib
 from pathlib import Path
+from typing import BinaryIO
 
-from evalcli.limits import MAX_IMAGE_BYTES
+from evalcli.limits import MAX_IMAGE_BYTES as MAX_IMAGE_FILE_BYTES
+from evalcli.limits import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
+
+HEAD_BYTES = 64 * 1024
+FORMATS = ("png", "jpeg", "gif", "webp", "svg")
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_MAX_SEGMENTS = 1024
+_JPEG_MAX_FILL = 64
+# SOF0-3, 5-7, 9-11, 13-15: baseline, extended, progressive, lossless, hierarchical, arithmetic
+_JPEG_SOF = frozenset(
+    {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+)
+_JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})
+_EMBED_PREFIX = 256 * 1024  # decoded bytes of an image embedded in an SVG that we look at
+
+_PROLOGUE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S | re.I)
+_ROOT = re.compile(
+    r"<(?:[A-Za-z_][\w.-]*:)?svg((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>"
+)
+_ROOT_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?svg(?=[\s/>])")
+_ATTRIBUTE = re.compile(r"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_LENGTH = re.compile(
+    r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(px|pt|pc|mm|cm|in|q|em|ex|%)?\s*",
+    re.I,
+)
+# CSS absolute units in px at 96 dpi; em and ex at the CSS default font size of 16 px
+_UNITS = {
+    "": 1.0,
+    "px": 1.0,
+    "pt": 96 / 72,
+    "pc": 16.0,
+    "mm": 96 / 25.4,
+    "cm": 96 / 2.54,
+    "in": 96.0,
+    "q": 96 / 101.6,
+    "em": 16.0,
+    "ex": 8.0,
+}
+_SVG_DEFAULT = 100.0  # resvg's viewport when an SVG gives neither a size nor a viewBox
+_DATA_URI = re.compile(rb"data:([A-Za-z0-9.+/-]*)((?:;[A-Za-z0-9=.+-]*)*),", re.I)
+# an href hidden behind character references (&#100;ata:...) that the scan above would miss
+_ESCAPED_HREF = re.compile(
+    rb"href\s*=\s*(?:\"(?!\s*(?:https?://|#))[^\"&]*&|'(?!\s*(?:https?://|#))[^'&]*&)"
+)
+_BASE64_RUN = re.compile(rb"[A-Za-z0-9+/=\s]*")
+_URI_RUN = re.compile(rb"[^\"'<>\s)]*")
+
+
+class ImageHeaderError(ValueError):
+    """Not an image we can size: unknown format, truncated header or nonsense values."""
+
+
+def image_size(path: Path) -> tuple[str, int, int]:
+    """(format, width, height) from the header; format is one of ``FORMATS``.
+
+    SVG sizes are in CSS px (96 dpi), rounded up. Raises ImageHeaderError with a
+    short reason, or OSError if the file cannot be read.
+    """
+    with path.open("rb") as stream:
+        return _size(stream)
 
 
 def image_problem(path: Path) -> str | None:
-    """None if the image may be converted, else a short reason with what to do."""
-    size = path.stat().st_size
-    if size > MAX_IMAGE_BYTES:
+    """None if Typst may safely decode the image, else a one-line reason to refuse it."""
+    try:
+        file_bytes = path.stat().st_size
+        if file_bytes > MAX_IMAGE_FILE_BYTES:
+            return (
+                f"is {file_bytes / 2**20:.1f} MiB; the limit is "
+                f"{MAX_IMAGE_FILE_BYTES // 2**20} MiB per image; compress or scale it down"
+            )
+        kind, width, height = image_size(path)
+        if kind == "svg":
+            return _check_svg_embedded(path)
+    except ImageHeaderError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    return _pixel_reason(width, height)
+
+
+def _pixel_reason(width: int, height: int, what: str = "declares") -> str | None:
+    limit = MAX_IMAGE_PIXELS / 1e6
+    if width * height > MAX_IMAGE_PIXELS:
         return (
-            f"the file is {size // (1024 * 1024)} MiB, over the {MAX_IMAGE_BYTES // (1024 * 1024)} "
-            "MiB limit; save it smaller"
+            f"{what} {width}×{height} pixels; the limit is {limit:g} megapixels "
+            "(e.g. 8000×5000); scale the image down"
+        )
+    if max(width, height) > MAX_IMAGE_SIDE:
+        return (
+            f"{what} {width}×{height} pixels; the limit is {MAX_IMAGE_SIDE} pixels per side; "
+            "scale the image down"
         )
     return None
+
+
+def _size(stream: BinaryIO) -> tuple[str, int, int]:
+    head = stream.read(HEAD_BYTES)
+    if not head:
+        raise ImageHeaderError("an empty file, not an image")
+    if head.startswith(_PNG_SIGNATURE):
+        return _png(head)
+    if head.startswith(b"\xff\xd8\xff"):
+        return _jpeg(stream)
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return _gif(head)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return _webp(head)
+    if head.startswith(b"\x1f\x8b"):
+        raise ImageHeaderError("a gzip-compressed file (.svgz?); save the SVG uncompressed")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImageHeaderError("a UTF-16 text file; save the SVG as UTF-8")
+    text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    if text.lstrip().startswith("<"):
+        return _svg(text, truncated=len(head) == HEAD_BYTES)
+    raise ImageHeaderError("not a PNG, JPEG, GIF, WebP or SVG image")
+
+
+def _dimensions(kind: str, width: int, height: int) -> tuple[str, int, int]:
+    if width <= 0 or height <= 0:
+        raise ImageHeaderError(f"a damaged {kind.upper()} header: it declares {width}×{height}")
+    return kind, width, height
+
+
+def _png(head: bytes) -> tuple[str, int, int]:
+    if len(head) < 33:
+        raise ImageHeaderError("a truncated PNG header")
+    length, kind = struct.unpack(">I4s", head[8:16])
+    if kind != b"IHDR" or length != 13:
+        raise ImageHeaderError("a damaged PNG: it does not start with an IHDR chunk")
+    (crc,) = struct.unpack(">I", head[29:33])
+    if zlib.crc32(head[12:29]) != crc:
+        raise ImageHeaderError("a damaged PNG: the IHDR checksum is wrong")
+    width, height = struct.unpack(">II", head[16:24])
+    if width >= 2**31 or height >= 2**31:
+        raise ImageHeaderError("a damaged PNG header: its size is out of range")
+    return _dimensions("png", width, height)
+
+
+def _read(stream: BinaryIO, count: int) -> bytes:
+    data = stream.read(count)
+    if len(data) < count:
+        raise ImageHeaderError("a truncated JPEG: it ends before its frame header")
+    return data
+
+
+def _jpeg(stream: BinaryIO) -> tuple[str, int, int]:
+    """Walk the markers after SOI up to the first SOF, seeking over segment bodies."""
+    stream.seek(2)
+    for _ in range(_JPEG_MAX_SEGMENTS):
+        if _read(stream, 1) != b"\xff":
+            raise ImageHeaderError(f"a damaged JPEG: no marker at byte {stream.tell() - 1}")
+        marker = _read(stream, 1)[0]
+        fill = 0
+        while marker == 0xFF:
+            fill += 1
+            if fill > _JPEG_MAX_FILL:
+                raise ImageHeaderError("a damaged JPEG: a run of fill bytes")
+            marker = _read(stream, 1)[0]
+        if marker in _JPEG_STANDALONE:
+            continue
+        if marker in (0xD8, 0xD9, 0xDA, 0x00):
+            raise ImageHeaderError("a damaged JPEG: no frame header before the image data")
+        (length,) = struct.unpack(">H", _read(stream, 2))
+        if length < 2:
+            raise ImageHeaderError("a damaged JPEG: a segment shorter than its header")
+        if marker in _JPEG_SOF:
+            if length < 8:
+                raise ImageHeaderError("a damaged JPEG frame header")
+            _precision, height, width = struct.unpack(">BHH", _read(stream, 5))
+            if height == 0:
+                raise ImageHeaderError("a JPEG whose height is only given later (DNL); re-save it")
+            return _dimensions("jpeg", width, height)
+        stream.seek(length - 2, io.SEEK_CUR)
+    raise ImageHeaderError(
+        f"a damaged JPEG: no frame header in its first {_JPEG_MAX_SEGMENTS} segments"
+    )
+
+
+def _gif(head: bytes) -> tuple[str, int, int]:
+    """The logical screen, grown to cover the first frame if that frame spills outside it."""
+    if len(head) < 13:
+        raise ImageHeaderError("a truncated GIF header")
+    width, height, flags = struct.unpack("<HHB", head[6:11])
+    pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    while pos < len(head):
+        block = head[pos]
+        if block == 0x2C:  # image descriptor
+            if pos + 9 > len(head):
+                break
+            left, top, frame_w, frame_h = struct.unpack("<HHHH", head[pos + 1 : pos + 9])
+            width, height = max(width, left + frame_w), max(height, top + frame_h)
+            break
+        if block != 0x21:  # not an extension (0x3B is the trailer)
+            break
+        pos += 2
+        while pos < len(head) and head[pos]:  # sub-blocks up to the terminator
+            pos += head[pos] + 1
+        pos += 1
+    return _dimensions("gif", width, height)
+
+
+def _webp(head: bytes) -> tuple[str, int, int]:
+    if len(head) < 30:
+        raise ImageHeaderError("a truncated WebP header")
+    chunk = head[12:16]
+    if chunk == b"VP8 ":
+        if head[23:26] != b"\x9d\x01\x2a":
+            raise ImageHeaderError("a damaged WebP: no VP8 key frame")
+        width, height = struct.unpack("<HH", head[26:30])
+        return _dimensions("webp", width & 0x3FFF, height & 0x3FFF)
+    if chunk == b"VP8L":
+        if head[20] != 0x2F:
+            raise ImageHeaderError("a damaged WebP: bad VP8L signature")
+        (bits,) = struct.unpack("<I", head[21:25])
+        return _dimensions("webp", (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
+    if chunk == b"VP8X":
+        width = int.from_bytes(head[24:27], "little") + 1
+        height = int.from_bytes(head[27:30], "little") + 1
+        return _dimensions("webp", width, height)
+    raise ImageHeaderError(f"a WebP with an unknown first chunk {chunk!r}")
+
+
+def _svg(text: str, truncated: bool) -> tuple[str, int, int]:
+    pos = 0
+    while (match := _PROLOGUE.match(text, pos)) and match.end() > pos:
+        pos = match.end()
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    if not _ROOT_START.match(text, pos):
+        if truncated and text.startswith(("<!", "<?"), pos):
+            raise ImageHeaderError("an SVG whose prologue is longer than 64 KiB")
+        element = re.match(r"<([^\s>/]*)", text[pos:])
+        name = element.group(1) if element else ""
+        raise ImageHeaderError(f"not an image (a text file whose first element is <{name}>)")
+    root = _ROOT.match(text, pos)
+    if root is None:
+        reason = "longer than 64 KiB" if truncated else "malformed"
+        raise ImageHeaderError(f"an SVG whose <svg> tag is {reason}")
+    attributes = {
+        name.rsplit(":", 1)[-1] if name.startswith("svg:") else name: value_dq or value_sq
+        for name, value_dq, value_sq in _ATTRIBUTE.findall(root.group(1))
+    }
+    box = _viewbox(attributes.get("viewBox"))
+    width = _svg_length(attributes.get("width"), box[0] if box else None, "width")
+    height = _svg_length(attributes.get("height"), box[1] if box else None, "height")
+    if width is None and height is None:
+        width, height = box or (_SVG_DEFAULT, _SVG_DEFAULT)
+    elif width is None:  # keep the viewBox's aspect ratio, as browsers do
+        assert height is not None
+        width = height * box[0] / box[1] if box else _SVG_DEFAULT
+    elif height is None:
+        height = width * box[1] / box[0] if box else _SVG_DEFAULT
+    return _dimensions("svg", _ceil(width), _ceil(height))
+
+
+def _ceil(value: float) -> int:
+    if value > 2**31:
+        raise ImageHeaderError("an SVG whose size is out of range")
+    return max(1, -int(-value // 1))
+
+
+def _viewbox(value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    parts = value.replace(",", " ").split()
+    try:
+        numbers = [float(part) for part in parts]
+    except ValueError:
+        raise ImageHeaderError(f"an SVG with a malformed viewBox {value[:40]!r}") from None
+    if len(numbers) != 4 or not all(0 < n < 1e9 for n in numbers[2:]):
+        raise ImageHeaderError(f"an SVG with a malformed viewBox {value[:40]!r}")
+    return numbers[2], numbers[3]
+
+
+def _svg_length(value: str | None, box: float | None, name: str) -> float | None:
+    """A root width or height in px; a percentage is of the viewBox (or resvg's 100 px)."""
+    if value is None or value.strip() in ("", "auto"):
+        return None
+    if "&" in value:
+        raise ImageHeaderError(f"an SVG whose {name} uses an XML entity; write the number itself")
+    match = _LENGTH.fullmatch(value)
+    if match is None:
+        raise ImageHeaderError(f"an SVG with a malformed {name} {value[:40]!r}")
+    number, unit = float(match.group(1)), (match.group(2) or "").lower()
+    if not 0 < number < 1e9:
+        raise ImageHeaderError(f"an SVG whose {name} is not a positive size: {value[:40]!r}")
+    if unit == "%":
+        return (box if box is not None else _SVG_DEFAULT) * number / 100
+    return number * _UNITS[unit]
+
+
+def _check_svg_embedded(path: Path) -> str | None:
+    """Size the raster images an SVG embeds as data: URIs; Typst decodes them in full.
+
+    Scans the whole file through mmap (constant memory) and decodes at most
+    ``_EMBED_PREFIX`` bytes of each embedded image.
+    """
+    with path.open("rb") as stream:
+        if path.stat().st_size == 0:
+            return None
+        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if _ESCAPED_HREF.search(data):
+                return "an SVG link written with XML character references; write it plainly"
+            total = 0
+            for match in _DATA_URI.finditer(data):
+                payload = _embedded_prefix(data, match)
+                try:
+                    kind, width, height = _size(io.BytesIO(payload))
+                except ImageHeaderError as exc:
+                    mime = match.group(1).lower()
+                    if mime.startswith(b"image/") or mime in (b"", b"text/plain"):
+                        return f"embeds an image that cannot be checked ({exc})"
+                    continue  # a font or style sheet: resvg does not decode it as an image
+                if kind == "svg":
+                    return "embeds an SVG inside the SVG; convert the inner one to PNG"
+                reason = _pixel_reason(width, height, f"embeds a {kind.upper()} of")
+                if reason:
+                    return reason
+                total += width * height
+                if total > MAX_IMAGE_PIXELS:
+                    return (
+                        f"embeds images of {total / 1e6:.0f} megapixels in all; the limit is "
+                        f"{MAX_IMAGE_PIXELS / 1e6:g} megapixels; scale them down"
+                    )
+    return None
+
+
+def _embedded_prefix(data: mmap.mmap, match: re.Match[bytes]) -> bytes:
+    start = match.end()
+    if b";base64" in match.group(2).lower():
+        encoded = _BASE64_RUN.match(data, start, start + _EMBED_PREFIX * 4 // 3 + 4096)
+        assert encoded is not None  # the pattern matches the empty string
+        compact = re.sub(rb"\s+", b"", encoded.group()).rstrip(b"=")
+        compact = compact[: len(compact) // 4 * 4]
+        try:
+            return base64.b64decode(compact)
+        except (binascii.Error, ValueError):
+            return b""
+    raw = _URI_RUN.match(data, start, start + _EMBED_PREFIX * 3)
+    assert raw is not None
+    return urllib.parse.unquote_to_bytes(raw.group())[:_EMBED_PREFIX]

@@ -190,44 +190,53 @@ def find_images(text: str, path: Path) -> list[Image]:
     """Every image in the text (inline or by reference), with where it stands."""
     if "![" not in text:
         return []
-    references = {
+    references = _references(text)
+    images = []
+    for match in _IMAGE.finditer(text):
+        target = _image_target(match, references)
+        if target is None:
+            continue  # "![text]" with no definition is text, not an image
+        line, column = line_and_column(text, match.start())
+        images.append(Image(target, Location(path, line, column)))
+    return images
+
+
+def _references(text: str) -> dict[str, str]:
+    """Reference definitions ("[label]: target"), labels normalised as pandoc matches them."""
+    return {
         " ".join(m.group("label").lower().split()): m.group("angled") or m.group("bare")
         for m in _REFERENCE.finditer(text)
     }
-    images = []
-    for match in _IMAGE.finditer(text):
-        target = match.group("angled")
-        if target is None:
-            target = match.group("bare")
-        if target is None:
-            label = match.group("ref") or match.group("alt")
-            target = references.get(" ".join(label.lower().split()))
-            if target is None:
-                continue  # "![text]" with no definition is text, not an image
-        line, column = line_and_column(text, match.start())
-        images.append(Image(target.strip(), Location(path, line, column)))
-    return images
+
+
+def _image_target(match: re.Match[str], references: dict[str, str]) -> str | None:
+    """The target of one image match, following a reference; None for text like "![x]"."""
+    for group in ("angled", "bare"):
+        if match.group(group) is not None:
+            return str(match.group(group)).strip()
+    label = match.group("ref") or match.group("alt")
+    target = references.get(" ".join(label.lower().split()))
+    return target.strip() if target is not None else None
 
 
 def rewrite_images(text: str, targets: dict[str, str]) -> str:
     """Every image pointed at ``targets[its target]``; an image not in ``targets`` becomes its
-    caption. Reference definitions are rewritten the same way, so pandoc reads no other file."""
+    caption. Reference definitions point nowhere, so pandoc reads no other file."""
     if "![" not in text and "]:" not in text:
         return text
+    references = _references(text)
 
-    def inline(match: re.Match[str]) -> str:
-        target = match.group("angled") if match.group("angled") is not None else match.group("bare")
+    def image(match: re.Match[str]) -> str:
+        target = _image_target(match, references)
         if target is None:
-            return match.group(0)  # by reference: its definition is rewritten below
-        new = targets.get(target.strip())
+            return match.group(0)
+        new = targets.get(target)
         return f"![{match.group('alt')}](<{new}>)" if new else match.group("alt")
 
     def definition(match: re.Match[str]) -> str:
-        target = match.group("angled") if match.group("angled") is not None else match.group("bare")
-        new = targets.get(target.strip())
-        return f"[{match.group('label')}]: <{new or '#'}>"
+        return f"[{match.group('label')}]: #"
 
-    return _REFERENCE.sub(definition, _IMAGE.sub(inline, text))
+    return _REFERENCE.sub(definition, _IMAGE.sub(image, text))
 
 
 def parse_section(section_id: str, text: str, path: Path, items: bool) -> Section:

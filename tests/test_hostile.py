@@ -1,0 +1,274 @@
+"""Hostile report content: nothing runs, nothing outside the folder is read, nothing blows up.
+
+Each test builds its hostile input in a temporary folder and drives the CLI
+as CI would. Limits are asserted to end quickly and with a clear message.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from conftest import FIXTURES, run
+from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_DEPTH
+from evalcli.template.loader import BUNDLED_DIR
+
+
+def _valid(tmp_path: Path, name: str = "r") -> Path:
+    return shutil.copytree(FIXTURES / "valid", tmp_path / name)
+
+
+def _set(folder: Path, key: str, value: str) -> None:
+    meta = folder / "evaluation.yaml"
+    lines = [
+        line
+        for line in meta.read_text(encoding="utf-8").splitlines()
+        if not line.startswith(f"{key}:")
+    ]
+    meta.write_text("\n".join([*lines, f"{key}: {value}"]) + "\n", encoding="utf-8")
+
+
+def _codes(result) -> list[str]:
+    return [f["code"] for r in json.loads(result.stdout)["reports"] for f in r["findings"]]
+
+
+def _docx_text(path: Path) -> str:
+    doc = Document(str(path))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([*(p.text for p in doc.paragraphs), *cells])
+
+
+def _media(path: Path) -> list[str]:
+    return [n for n in zipfile.ZipFile(path).namelist() if n.startswith("word/media/")]
+
+
+# --- code: a report cannot choose a template that holds code --------------------------
+
+
+def test_a_report_cannot_bring_its_own_template_with_a_lua_filter(tmp_path):
+    folder = _valid(tmp_path)
+    evil = shutil.copytree(BUNDLED_DIR / "ilo_summary", folder / "tpl")
+    marker = tmp_path / "pwned"
+    (evil / "evalcli.lua").write_text(f'os.execute("touch {marker}")\n', encoding="utf-8")
+    for name in ("tpl", "./tpl", "../r/tpl", str(evil)):
+        _set(folder, "template", json.dumps(name))
+        result = run("build", folder, "-o", tmp_path / "out", "--to", "docx")
+        assert result.exit_code == 2, name
+        assert "error[unknown-template]" in result.stderr
+    assert not marker.exists()
+    assert not (tmp_path / "out").exists()
+
+
+# --- files: only regular files inside the report folder are read ----------------------
+
+
+@pytest.mark.parametrize("draft", [False, True])
+def test_a_section_that_links_outside_is_refused(tmp_path, draft):
+    folder = _valid(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("## Secret\n\nTOP-SECRET-VALUE\n", encoding="utf-8")
+    (folder / "background.md").unlink()
+    (folder / "background.md").symlink_to(secret)
+    checked = run("check", folder)
+    assert checked.exit_code == 1
+    assert "error[not-a-file] background.md: it leads outside the report folder" in checked.stdout
+    flags = ["--draft"] if draft else []
+    result = run("build", *flags, folder, "-o", tmp_path / "out", "--to", "docx,pdf,md")
+    for path in (tmp_path / "out").glob("*"):
+        assert b"TOP-SECRET-VALUE" not in path.read_bytes()
+        if path.suffix == ".docx":
+            assert "TOP-SECRET-VALUE" not in _docx_text(path)
+    assert result.exit_code == (0 if draft else 1)
+
+
+def test_an_image_in_a_metadata_value_is_plain_text(tmp_path):
+    folder = _valid(tmp_path)
+    _set(folder, "donor", json.dumps("Donor ![x](/etc/passwd) ![y](http://127.0.0.1:9/a.png)"))
+    result = run("build", folder, "-o", tmp_path / "out", "--to", "docx,pdf")
+    assert result.exit_code == 0, result.output
+    docx = tmp_path / "out" / "r.docx"
+    assert _media(docx) == []
+    assert "Donor ![x](/etc/passwd) ![y](http://127.0.0.1:9/a.png)" in _docx_text(docx)
+
+
+@pytest.mark.parametrize(
+    "target", ["/etc/passwd", "../../etc/hostname", "http://127.0.0.1:9/x.png", "nope.png"]
+)
+def test_draft_builds_never_embed_a_refused_image(tmp_path, target):
+    folder = _valid(tmp_path)
+    (folder / "findings.md").write_text(
+        f"## Relevance\n\nText.\n\n![Chart]({target})\n\n![Ref][c]\n\n[c]: {target}\n",
+        encoding="utf-8",
+    )
+    checked = run("check", "--format", "json", folder)
+    assert _codes(checked).count("missing-image") == 2
+    result = run("build", "--draft", folder, "-o", tmp_path / "out", "--to", "docx,pdf")
+    assert result.exit_code == 0, result.output
+    assert _media(tmp_path / "out" / "r.docx") == []
+    assert "Chart" in _docx_text(tmp_path / "out" / "r.docx")
+
+
+def test_an_image_whose_name_has_a_space_builds(tmp_path):
+    folder = _valid(tmp_path)
+    shutil.copy(FIXTURES / "chart.png", folder / "my chart.png")
+    (folder / "findings.md").write_text(
+        "## Relevance\n\nText.\n\n![Chart](<my chart.png>)\n", encoding="utf-8"
+    )
+    assert run("check", folder).exit_code == 0
+    result = run("build", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert len(_media(tmp_path / "out" / "r.docx")) == 1
+
+
+# --- memory and time ------------------------------------------------------------------
+
+
+def _timed(*args) -> tuple[object, float]:
+    start = time.perf_counter()
+    result = run(*args)
+    return result, time.perf_counter() - start
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path):
+    folder = _valid(tmp_path)
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, 10):
+        lines.append(f"a{level}: &a{level} [" + ",".join([f"*a{level - 1}"] * 9) + "]")
+    (folder / "evaluation.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, seconds = _timed("check", "--format", "json", folder)
+    assert result.exit_code == 2
+    assert _codes(result)[0] == "yaml-limit"
+    assert seconds < 5
+
+
+def test_a_recursive_alias_is_refused(tmp_path):
+    folder = _valid(tmp_path)
+    (folder / "evaluation.yaml").write_text("a: &a [*a]\n", encoding="utf-8")
+    result = run("check", folder)
+    assert result.exit_code == 2
+    assert "error[yaml-limit] '*a' repeats another value (a YAML alias)" in result.stdout
+
+
+def test_deep_nesting_is_refused_before_python_recursion(tmp_path):
+    folder = _valid(tmp_path)
+    (folder / "evaluation.yaml").write_text("title: " + "[" * 500 + "]" * 500 + "\n")
+    result = run("check", folder)
+    assert result.exit_code == 2
+    assert f"values nested more than {MAX_YAML_DEPTH} levels deep" in result.stdout
+
+
+def test_a_huge_section_is_refused_without_reading_it_all(tmp_path):
+    folder = _valid(tmp_path)
+    (folder / "background.md").write_bytes(b"## A\n\n" + b"word " * (MAX_SECTION_BYTES // 2))
+    result, seconds = _timed("build", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "error[too-large] background.md is larger than" in result.stderr
+    assert seconds < 10
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_huge_line_is_refused(tmp_path):
+    folder = _valid(tmp_path)
+    (folder / "findings.md").write_text("## Relevance\n\n" + "x" * (MAX_LINE_CHARS + 1) + "\n")
+    result = run("check", folder)
+    assert result.exit_code == 1
+    assert "findings.md:3:1: error[too-large] line 3 of findings.md is longer than" in (
+        result.stdout
+    )
+
+
+def _png_header(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+
+
+def test_an_image_declaring_huge_dimensions_never_reaches_typst(tmp_path):
+    folder = _valid(tmp_path)
+    (folder / "bomb.png").write_bytes(_png_header(100_000, 100_000))
+    (folder / "findings.md").write_text("## Relevance\n\n![Bomb](bomb.png)\n", encoding="utf-8")
+    result = run("build", "--draft", folder, "-o", tmp_path / "out", "--to", "pdf")
+    assert result.exit_code == 0, result.output
+    assert "error[too-large] image 'bomb.png'" in result.stderr
+    assert "100000" in result.stderr
+
+
+# --- metadata is plain text -------------------------------------------------------------
+
+
+def test_metadata_prints_literally_in_docx_pdf_and_properties(tmp_path):
+    from pypdf import PdfReader
+
+    folder = _valid(tmp_path)
+    donor = "*x* [l](u) $y$ a\\b #z <b>"
+    _set(folder, "donor", json.dumps(donor))
+    _set(folder, "title", json.dumps("T *i* \\ [l](u)"))
+    result = run("build", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    docx = Document(str(tmp_path / "out" / "r.docx"))
+    cells = [c.text for t in docx.tables for row in t.rows for c in row.cells]
+    assert any(donor in cell for cell in cells)
+    assert docx.core_properties.title == docx.paragraphs[0].text
+    assert docx.paragraphs[0].text.startswith("T *i* \\ [l](u)")
+    reader = PdfReader(str(tmp_path / "out" / "r.pdf"))
+    assert reader.metadata is not None and reader.metadata.title == docx.core_properties.title
+    assert donor in reader.pages[0].extract_text().replace("\n", " ")
+
+
+@pytest.mark.parametrize(
+    ("key", "char"), [("title", "\\x01"), ("keywords", "\\x0b"), ("donor", "\\uFFFE")]
+)
+def test_control_characters_are_findings_not_crashes(tmp_path, key, char):
+    folder = _valid(tmp_path)
+    _set(folder, key, f'"bad{char}value"')
+    checked = run("check", folder)
+    assert checked.exit_code == 1
+    assert f"error[bad-character] {key} holds the control character" in checked.stdout
+    built = run("build", "--draft", folder, "-o", tmp_path / "out")
+    assert built.exit_code == 0, built.output
+
+
+def test_newlines_in_values_cannot_forge_annotations(tmp_path):
+    folder = _valid(tmp_path)
+    _set(folder, "countries", json.dumps("Atlantis\n::error::forged"))
+    result = run("check", folder)
+    assert not any(line.startswith("::error::") for line in result.stdout.splitlines())
+    assert "Atlantis\\n::error::forged" in result.stdout
+
+
+# --- nothing left behind ----------------------------------------------------------------
+
+
+def test_stale_temporary_files_of_a_killed_build_are_removed(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = 2**22 + 12345  # above the usual pid_max: no such process
+    stale = out / f".evalcli-{dead}-r.docx.abc123"
+    stale.write_bytes(b"partial")
+    assert run("build", FIXTURES / "valid", "-o", out, "--to", "md").exit_code == 0
+    assert not stale.exists()
+    assert sorted(p.name for p in out.iterdir()) == ["valid.md"]
+
+
+def test_no_temporary_files_remain_after_a_build(tmp_path, monkeypatch):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert run("build", FIXTURES / "valid", "-o", tmp_path / "out").exit_code == 0
+    leftovers = [p for p in scratch.rglob("*") if p.is_file()]
+    assert leftovers == []
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["valid.docx", "valid.pdf"]
