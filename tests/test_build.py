@@ -352,9 +352,7 @@ def test_a_template_folder_allowed_on_the_command_line(tmp_path, report_copy):
     refused = run("build", folder, "-o", tmp_path / "out", "--to", "docx")
     assert refused.exit_code == 2
     assert "no template 'agency_template'" in refused.stderr
-    result = run(
-        "build", folder, "-o", tmp_path / "out", "--to", "docx", "--template-dir", custom
-    )
+    result = run("build", folder, "-o", tmp_path / "out", "--to", "docx", "--template-dir", custom)
     assert result.exit_code == 0, result.output
     assert ("Subtitle", "Evaluation Brief") in docx_paragraphs(tmp_path / "out" / "valid.docx")
 

@@ -7,6 +7,7 @@ as CI would. Limits are asserted to end quickly and with a clear message.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import struct
 import time
@@ -272,3 +273,42 @@ def test_no_temporary_files_remain_after_a_build(tmp_path, monkeypatch):
     leftovers = [p for p in scratch.rglob("*") if p.is_file()]
     assert leftovers == []
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["valid.docx", "valid.pdf"]
+
+
+def test_a_docx_bomb_is_refused_before_pandoc(tmp_path):
+    bomb = tmp_path / "bomb.docx"
+    zeros = b"\0" * (1 << 20)
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w") as stream:
+            for _ in range(256):
+                stream.write(zeros)
+    assert bomb.stat().st_size < 2 * (1 << 20)
+    result, seconds = _timed("import", bomb, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "bomb.docx: refused:" in result.stderr
+    assert seconds < 10
+    assert not (tmp_path / "out").exists()
+
+
+def test_sigterm_leaves_no_temporary_files(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch))
+    command = [sys.executable, "-m", "evalcli", "build", str(FIXTURES / "valid"), "-o", str(out)]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not any(scratch.rglob(".evalcli-*")) and time.monotonic() < deadline:
+        time.sleep(0.005)  # until pandoc or Typst has its temporary folder
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode in (0, 130), err  # stopped cleanly (or had just finished)
+    assert "Traceback" not in err
+    assert [p for p in scratch.rglob("*") if p.is_file()] == []
+    if out.exists():
+        assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []

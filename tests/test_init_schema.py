@@ -8,9 +8,8 @@ import jsonschema
 import pytest
 
 from conftest import CONTENT, FIXTURES, run, run_json
-from evalcli.report.yamlnodes import plain
 from evalcli.files import read_user_text
-from evalcli.report.yamlnodes import parse_yaml
+from evalcli.report.yamlnodes import parse_yaml, plain
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "fr"])
