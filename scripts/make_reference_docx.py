@@ -23,10 +23,26 @@ from docx.shared import Cm, Pt, RGBColor
 
 from evalcli.outputs.zipnorm import normalize_zip
 
-OUT = Path(__file__).resolve().parent.parent / "src/evalcli/template/bundled/ilo_summary/reference.docx"
+OUT = (
+    Path(__file__).resolve().parent.parent
+    / "src/evalcli/template/bundled/ilo_summary/reference.docx"
+)
 FONT = "Calibri"  # Carlito, bundled for the PDF, has the same metrics
 BLUE = RGBColor(0x1E, 0x2D, 0xBE)  # ILO blue
 DARK = RGBColor(0x23, 0x23, 0x23)
+INK = RGBColor(0x14, 0x14, 0x14)
+GREY = RGBColor(0x55, 0x55, 0x55)
+
+# Sizes and spacing in points, the same as summary.typ's. Between two paragraphs
+# Word leaves the larger of the first's "after" and the second's "before", as
+# Typst does with "below" and "above".
+BODY, BODY_AFTER = 10.5, 4
+HEADINGS = {  # level: (size, before, after)
+    1: (12.5, 14, 4),
+    2: (11.5, 10, 3),
+    3: (11, 9, 3),
+    4: (10.5, 6, 2),
+}
 
 
 def default_reference() -> bytes:
@@ -73,46 +89,116 @@ def paragraph_style(doc, name: str, base: str):
     return style
 
 
+def set_pr(style, tag: str, **attrs: str) -> None:
+    """Add or replace a paragraph property of a style, e.g. w:contextualSpacing."""
+    ppr = style.element.get_or_add_pPr()
+    for old in ppr.findall(qn(tag)):
+        ppr.remove(old)
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    ppr.append(element)
+    # CT_PPr wants its children in schema order; python-docx knows it
+    ppr.remove(element)
+    ppr.insert_element_before(element, *_after(tag))
+
+
+def _after(tag: str) -> tuple[str, ...]:
+    order = [
+        "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+        "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+        "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+        "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+        "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+        "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+        "w:sectPr", "w:pPrChange",
+    ]  # fmt: skip
+    return tuple(order[order.index(tag) + 1 :])
+
+
+def drop(style, *tags: str) -> None:
+    """Remove properties (paragraph or run) from a style."""
+    for parent in (style.element.pPr, style.element.rPr):
+        if parent is None:
+            continue
+        for tag in tags:
+            for old in parent.findall(qn(tag)):
+                parent.remove(old)
+
+
+def no_hyphens(style) -> None:
+    set_pr(style, "w:suppressAutoHyphens")
+
+
+def builtin_style(doc, name: str):
+    """Word's own style of that name (Header, Footer), not a custom look-alike."""
+    styles = doc.styles
+    if name in [s.name for s in styles]:
+        return styles[name]
+    style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH, builtin=True)
+    style.style_id = name  # Word's own ids: "Header", "Footer"
+    style.base_style = styles["Normal"]
+    return style
+
+
 def main() -> None:
     doc = Document(io.BytesIO(default_reference()))
     styles = doc.styles
 
-    # the same measure as the PDF (10.5 pt, single spacing), so both have the same length
+    # the same measure as the PDF: 10.5 pt, single spacing, 4 pt between paragraphs
     for name in ("Normal", "Body Text", "First Paragraph", "Compact"):
-        set_font(styles[name], 10.5)
+        set_font(styles[name], BODY)
+        styles[name].paragraph_format.widow_control = True
     for name in ("Body Text", "First Paragraph"):
-        spacing(styles[name], 0, 5, 1.0)
+        spacing(styles[name], 0, BODY_AFTER, 1.0)
         styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    spacing(styles["Compact"], 0, 0)
+    spacing(styles["Compact"], 0, 0, 1.0)
 
-    set_font(styles["Title"], 17, bold=True, color=BLUE)
-    spacing(styles["Title"], 0, 6)
-    styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    set_font(styles["Subtitle"], 13, bold=True, color=DARK)
-    spacing(styles["Subtitle"], 0, 12)
-    styles["Subtitle"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    title = styles["Title"]
+    set_font(title, 16, bold=True, color=BLUE)
+    spacing(title, 0, 8, 1.0)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    title.paragraph_format.keep_with_next = True
+    drop(title, "w:contextualSpacing", "w:szCs")
+    no_hyphens(title)
+    subtitle = styles["Subtitle"]
+    set_font(subtitle, 12.5, bold=True, color=DARK)
+    spacing(subtitle, 0, 10, 1.0)
+    subtitle.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    # pandoc's default gives Subtitle a list level with no list, and letter-spacing
+    drop(subtitle, "w:numPr", "w:spacing", "w:szCs")
+    spacing(subtitle, 0, 10, 1.0)
+    no_hyphens(subtitle)
 
-    heading_sizes = {1: 12.5, 2: 11.5, 3: 10.5, 4: 10.5}
-    for level, size in heading_sizes.items():
+    for level, (size, before, after) in HEADINGS.items():
         style = styles[f"Heading {level}"]
-        set_font(style, size, bold=True, italic=level == 4, color=BLUE if level < 3 else DARK)
-        spacing(style, 12 if level == 1 else 8, 3)
+        set_font(style, size, bold=True, italic=level == 4, color=BLUE if level < 3 else INK)
+        drop(style, "w:szCs")
+        spacing(style, before, after, 1.0)
         style.paragraph_format.keep_with_next = True
+        no_hyphens(style)
     styles["Heading 1"].font.all_caps = True
 
     disclaimer = paragraph_style(doc, "Disclaimer", "Body Text")
-    set_font(disclaimer, 9, italic=True, color=RGBColor(0x44, 0x44, 0x44))
-    spacing(disclaimer, 8, 10)
+    set_font(disclaimer, 8.5, italic=True, color=RGBColor(0x44, 0x44, 0x44))
+    spacing(disclaimer, 8, BODY_AFTER)
 
+    # one paragraph per fact, left-aligned, no space between them
     follow_up = paragraph_style(doc, "Follow-up", "Body Text")
-    set_font(follow_up, 10, color=RGBColor(0x33, 0x33, 0x33))
+    set_font(follow_up, 9.5, color=RGBColor(0x33, 0x33, 0x33))
     follow_up.paragraph_format.left_indent = Cm(0.5)
-    spacing(follow_up, 0, 8)
+    follow_up.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    follow_up.paragraph_format.keep_together = True
+    spacing(follow_up, 0, BODY_AFTER)
+    set_pr(follow_up, "w:contextualSpacing")
+    no_hyphens(follow_up)
 
     facts = paragraph_style(doc, "Quick Facts", "Compact")
     set_font(facts, 9.5)
-    spacing(facts, 1, 1)
+    spacing(facts, 0, 0, 1.0)
     facts.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    no_hyphens(facts)
     label = paragraph_style(doc, "Quick Facts Label", "Quick Facts")
     set_font(label, 9.5, bold=True)
 
@@ -120,11 +206,31 @@ def main() -> None:
         mark = styles.add_style("Draft Mark", WD_STYLE_TYPE.CHARACTER)
         mark.font.bold = True
         mark.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+    if "Placeholder" not in [s.name for s in styles]:
+        # a value still holding the template's "click here" text, in drafts
+        mark = styles.add_style("Placeholder", WD_STYLE_TYPE.CHARACTER)
+        mark.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:color"), "auto")
+        shading.set(qn("w:fill"), "FFF2A8")
+        mark.element.get_or_add_rPr().append(shading)
+    if "Hyperlink" in [s.name for s in styles]:
+        styles["Hyperlink"].font.color.rgb = BLUE
 
     for name in ("Header", "Footer"):
-        style = paragraph_style(doc, name, "Normal")
-        set_font(style, 8.5, color=RGBColor(0x55, 0x55, 0x55))
-        spacing(style, 0, 0)
+        style = builtin_style(doc, name)
+        set_font(style, 8, color=GREY)
+        spacing(style, 0, 0, 1.0)
+        no_hyphens(style)
+    styles["Footer"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    rule = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in {"val": "single", "sz": "3", "space": "1", "color": "AAAAAA"}.items():
+        bottom.set(qn(f"w:{key}"), value)
+    rule.append(bottom)
+    ppr = styles["Header"].element.get_or_add_pPr()
+    ppr.insert_element_before(rule, *_after("w:pBdr"))
 
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)

@@ -17,6 +17,11 @@ CONTENT = ROOT / "content"
 SAMPLE = ROOT.parent / "shared" / "samples" / "alianzas-peru-summary-es.md"
 
 
+def outputs(folder: Path) -> list[Path]:
+    """The entries of an output folder, without the build manifest (a hidden cache file)."""
+    return [p for p in folder.iterdir() if p.name != ".evalcli-manifest.json"]
+
+
 def run(*args: str | Path) -> Result:
     """Invoke evalcli in-process; an unexpected exception fails the test."""
     result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from conftest import CONTENT, FIXTURES, run
+from conftest import CONTENT, FIXTURES, outputs, run
 from evalcli.errors import ConversionError
 from evalcli.template.loader import BUNDLED_DIR as TEMPLATES_DIR
 
@@ -48,7 +48,7 @@ def example_build(tmp_path_factory) -> Path:
 
 
 def test_build_reports_what_it_wrote(example_build):
-    assert sorted(p.name for p in example_build.iterdir()) == [
+    assert sorted(p.name for p in outputs(example_build)) == [
         "example-en.docx",
         "example-en.md",
         "example-en.pdf",
@@ -122,7 +122,7 @@ def test_docx_header_footer_and_properties(example_build):
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
     props = doc.core_properties
     assert props.title.startswith("Example project: Skills for Green Jobs")
-    assert props.language == "en"
+    assert props.language == "en-GB"  # the prose's language and region
     assert props.author == "Ama Example-Mensah; Jean Exemple"
     assert "green jobs" in props.keywords
 
@@ -142,7 +142,7 @@ def test_pdf_pages_text_and_metadata(example_build):
         assert expected in text
     assert reader.metadata.title.startswith("Example project")
     root = reader.trailer["/Root"]
-    assert root["/Lang"] == "en"
+    assert root["/Lang"] == "en-GB"
     assert "/StructTreeRoot" in root  # tagged for screen readers
     fonts = {
         str(f)
@@ -166,15 +166,16 @@ def test_spanish_pdf_keeps_accents_and_formats_for_the_language(tmp_path, report
     (folder / "evaluation.yaml").write_text(text, encoding="utf-8")
     result = run("build", folder, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert "5 pages" in result.stdout
-    assert "warning[page-limit] the PDF has 5 pages" in result.stderr
+    # the PDF and the DOCX as Word lays it out have the same pages
+    assert "PDF 6 pages (Typst), DOCX 6 pages (Typst layout)" in result.stdout
+    assert "warning[page-limit] PDF 6 pages (Typst), DOCX 6 pages" in result.stderr
     pdf = pdf_text(tmp_path / "out" / "alianzas-peru.pdf")
     assert "Adolescentes en el Perú – Evaluación Final Independiente" in " ".join(pdf.split())
     assert "octubre de 2017 a diciembre de 2024" in pdf
     assert "ODS 5.5, ODS 8.3, ODS 8.7 y ODS 16.2" in pdf
     assert "LA2. Medidas para mitigar la rotación" in pdf
     assert "BP4. Identificación de champions" in pdf
-    assert "Página 1 de 5" in pdf
+    assert "Página 1 de 6" in pdf
     cells = [
         c.text
         for r in Document(str(tmp_path / "out" / "alianzas-peru.docx")).tables[0].rows
@@ -184,7 +185,7 @@ def test_spanish_pdf_keeps_accents_and_formats_for_the_language(tmp_path, report
         "Victoria Sánchez Esteban (líder), Emma Rotondo Dall-Orso y Cinthia Belbussi Persini"
         in cells
     )
-    assert "U.S.A – USD 7.940.000 tras cuatro ampliaciones" in cells
+    assert "U.S.A – USD 7,940,000 tras cuatro ampliaciones" in cells  # Peru's convention
 
 
 def test_two_builds_are_byte_identical(tmp_path):
@@ -287,7 +288,7 @@ def test_strict_page_limit_fails_and_writes_nothing(tmp_path, report_copy):
     out = tmp_path / "out"
     result = run("build", "--strict", folder, "-o", out)
     assert result.exit_code == 1
-    assert "error[page-limit] the PDF has" in result.stderr
+    assert "error[page-limit] PDF 8 pages (Typst), DOCX 8 pages (Typst layout)" in result.stderr
     assert not out.exists() or not list(out.iterdir())
 
 
@@ -304,7 +305,7 @@ def test_pdf_a_standard(tmp_path):
 def test_markdown_only(tmp_path):
     result = run("build", FIXTURES / "valid", "-o", tmp_path, "--to", "md")
     assert result.exit_code == 0
-    assert [p.name for p in tmp_path.iterdir()] == ["valid.md"]
+    assert [p.name for p in outputs(tmp_path)] == ["valid.md"]
     text = (tmp_path / "valid.md").read_text(encoding="utf-8")
     assert "### R1. Do this" in text
     assert "**Priority:** High" in text
@@ -331,7 +332,7 @@ def test_several_reports_build_one_after_another(tmp_path):
     assert result.exit_code == 1  # the sample has errors; the other report still builds
     assert "[1/2] " in result.stderr and "alianzas-peru: not built" in result.stderr
     assert "[2/2] " in result.stdout and "valid: wrote" in result.stdout
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["valid.docx", "valid.pdf"]
+    assert sorted(p.name for p in outputs(tmp_path)) == ["valid.docx", "valid.pdf"]
 
 
 def test_a_template_folder_allowed_on_the_command_line(tmp_path, report_copy):

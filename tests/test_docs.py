@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
@@ -64,6 +65,19 @@ def test_readme_table_of_codes_is_the_registry():
 def test_every_code_used_in_the_source_is_registered():
     package = ROOT / "src" / "evalcli"
     source = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py"))
-    used = set(re.findall(r'(?:Finding\.of|self\.finding|note)\(\s*"([a-z0-9-]+)"', source))
+    calls = r'(?:Finding\.of|self\.finding|note)\(\s*"([a-z0-9-]+)"'
+    used = set(re.findall(calls, source)) | set(
+        re.findall(r'^    code = "([a-z0-9-]+)"', source, re.M)
+    )
     assert {"placeholder", "invalid-sdg", "page-limit", "not-utf8", "import-kept"} <= used
     assert used <= set(CODES)
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    code = re.findall(r"```python\n(.*?)```", README.split("## Using evalcli from Python")[1], re.S)
+    exec(compile(code[0], "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "placeholder" in printed and "example-en.pdf" in printed
+    assert (tmp_path / "build" / "example-en.pdf").is_file()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import FIXTURES, run
+from conftest import FIXTURES, outputs, run
 from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_DEPTH
 from evalcli.template.loader import BUNDLED_DIR
 
@@ -259,7 +259,7 @@ def test_stale_temporary_files_of_a_killed_build_are_removed(tmp_path):
     stale.write_bytes(b"partial")
     assert run("build", FIXTURES / "valid", "-o", out, "--to", "md").exit_code == 0
     assert not stale.exists()
-    assert sorted(p.name for p in out.iterdir()) == ["valid.md"]
+    assert sorted(p.name for p in outputs(out)) == ["valid.md"]
 
 
 def test_no_temporary_files_remain_after_a_build(tmp_path, monkeypatch):
@@ -272,7 +272,7 @@ def test_no_temporary_files_remain_after_a_build(tmp_path, monkeypatch):
     assert run("build", FIXTURES / "valid", "-o", tmp_path / "out").exit_code == 0
     leftovers = [p for p in scratch.rglob("*") if p.is_file()]
     assert leftovers == []
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["valid.docx", "valid.pdf"]
+    assert sorted(p.name for p in outputs(tmp_path / "out")) == ["valid.docx", "valid.pdf"]
 
 
 def test_a_docx_bomb_is_refused_before_pandoc(tmp_path):
@@ -311,4 +311,19 @@ def test_sigterm_leaves_no_temporary_files(tmp_path):
     assert "Traceback" not in err
     assert [p for p in scratch.rglob("*") if p.is_file()] == []
     if out.exists():
-        assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+        assert [p.name for p in outputs(out) if p.name.startswith(".")] == []
+
+
+def test_a_report_cannot_choose_a_typst_function(tmp_path):
+    folder = _valid(tmp_path)
+    (folder / "background.md").write_text(
+        '## Project\n\n::: {custom-style="eval"}\nDivided text.\n:::\n\n'
+        '[Spanned text]{custom-style="read" lang="en"}\n',
+        encoding="utf-8",
+    )
+    result = run("build", folder, "-o", tmp_path / "out", "--to", "pdf")
+    assert result.exit_code == 0, result.output
+    from pypdf import PdfReader
+
+    text = PdfReader(str(tmp_path / "out" / "r.pdf")).pages[0].extract_text()
+    assert "Divided text." in text and "Spanned text" in text

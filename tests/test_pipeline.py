@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, FIXTURES, SAMPLE, run
+from conftest import CONTENT, FIXTURES, SAMPLE, outputs, run
 from evalcli.errors import ConversionError
 from evalcli.template.loader import BUNDLED_DIR
 
@@ -84,7 +84,7 @@ def test_a_failed_conversion_does_not_stop_the_next_report(tmp_path, monkeypatch
     assert "error[conversion-failed] typst could not compile the PDF: simulated" in result.stderr
     assert "[2/2] " in result.stdout and "b: wrote" in result.stdout
     assert "2 reports: 1 built, 1 not built; 1 error, 0 warnings" in result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["b.docx", "b.pdf"]
+    assert sorted(p.name for p in outputs(tmp_path / "out")) == ["b.docx", "b.pdf"]
 
 
 def test_init_under_a_file_is_one_line_exit_2(tmp_path):
@@ -126,11 +126,11 @@ def test_a_full_disk_is_one_line_and_keeps_the_previous_outputs(tmp_path, monkey
         return Full()
 
     monkeypatch.setattr("evalcli.files.os.fdopen", full)
-    result = run("build", FIXTURES / "valid", "-o", out, "--to", "md")
+    result = run("build", "--force", FIXTURES / "valid", "-o", out, "--to", "md")
     assert result.exit_code == 2
     assert "No space left on device; free some disk space and run again" in result.stderr
     assert (out / "valid.md").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["valid.md"]
+    assert sorted(p.name for p in outputs(out)) == ["valid.md"]
 
 
 def test_ctrl_c_exits_130(monkeypatch):
@@ -182,7 +182,7 @@ def test_output_names_from_the_metadata(tmp_path):
         "{project_code}_{language}",
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+    assert sorted(p.name for p in outputs(tmp_path / "out")) == [
         "ABC-21-01-XYZ_en.md",
         "DEF-22-02-XYZ_en.md",
     ]

@@ -13,21 +13,50 @@ or fails to convert gets findings of its own, and the others go on.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from evalcli.check import check as check_report
-from evalcli.diagnostics import Finding, Location, exit_code
+from evalcli import __version__
+from evalcli.config import Settings, load_settings
+from evalcli.diagnostics import Finding, Location, Severity, exit_code
 from evalcli.errors import ConversionError, InputError, TemplateError
 from evalcli.outputs.build import FORMATS, BuildOptions, build_report
-from evalcli.report.discover import find_reports
+from evalcli.outputs.manifest import (
+    Entry,
+    FileState,
+    Manifest,
+    finding_from_record,
+    finding_record,
+    folder_digest,
+    folder_state,
+    outputs_record,
+)
+from evalcli.parallel import run_chunks
+from evalcli.report.discover import (
+    Selection,
+    find_reports,
+    select_changed,
+    take_shard,
+)
+from evalcli.report.discover import select as select_paths
+from evalcli.report.facts import report_language
 from evalcli.report.load import load_report
 from evalcli.report.model import Report
 from evalcli.report.yamlnodes import plain
 from evalcli.reporting import ReportResult, display_path, text_lines
-from evalcli.template.loader import DEFAULT_TEMPLATE, find_template, load_template, template_folder
+from evalcli.template.loader import (
+    BUNDLED_DIR,
+    DEFAULT_TEMPLATE,
+    find_template,
+    load_template,
+    template_folder,
+)
 from evalcli.template.spec import Template
 from evalcli.text import count_words
 
@@ -36,15 +65,20 @@ __all__ = [
     "BuildOptions",
     "ImportResult",
     "ReportResult",
+    "Selection",
+    "Settings",
     "build",
     "check",
     "export",
     "import_summary",
     "init",
     "schema",
+    "select",
+    "settings",
 ]
 
 DEFAULT_NAME = "{folder}"
+CHECK_PER_PROCESS = 40  # fewer reports than this are checked in this process
 _NAME_FIELDS = ("folder", "project_code", "language", "template")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -59,6 +93,60 @@ def template_named(name: str, allowed: Sequence[Path] = ()) -> Template:
     return load_template(find_template(name, tuple(allowed)))
 
 
+Progress = Callable[[int, int, ReportResult], None]  # (done, total, the result just finished)
+
+
+def settings(start: Path | None = None) -> Settings:
+    """The project settings in effect from ``start`` (the working folder by default)."""
+    return load_settings(start)
+
+
+def select(
+    paths: Sequence[str | Path] = (),
+    *,
+    changed_since: str | None = None,
+    shard: tuple[int, int] | None = None,
+    settings: Settings | None = None,
+) -> Selection:
+    """The reports a command works on.
+
+    ``paths`` are report folders, files inside them, or folders holding
+    reports (the settings' content folders when none is given). With
+    ``changed_since``, only the reports holding a file changed since that git
+    ref; reports deleted since are named in ``deleted``. With ``shard`` (K, N),
+    a stable K-th of N shares.
+    """
+    settings = settings or load_settings()
+    roots = settings.paths("content")
+    if changed_since is not None:
+        from evalcli.gitchanges import changed_since as git_changes
+
+        for path in paths:
+            if not Path(path).exists():
+                raise InputError(f"{path}: no such file or folder")
+        changes = git_changes(changed_since, Path.cwd())
+        within = [Path(p) for p in paths] or roots
+        chosen = select_changed(
+            changes.changed, changes.deleted, changes.top, within, changed_since
+        )
+    else:
+        chosen = select_paths(paths, roots)
+    if shard is not None:
+        chosen = take_shard(chosen, shard, settings.root)
+    return chosen
+
+
+def _folders(paths: Sequence[str | Path] | Selection, settings: Settings) -> list[Path]:
+    """Report folders: those of a selection as they are, or found from paths."""
+    if isinstance(paths, Selection):
+        return paths.reports
+    return find_reports(tuple(str(p) for p in paths), settings.paths("content"))
+
+
+def _default_settings(settings: Settings | None) -> Settings:
+    return settings if settings is not None else load_settings()
+
+
 @dataclass
 class _Loaded:
     path: Path
@@ -66,31 +154,93 @@ class _Loaded:
     template: Template | None
 
 
-def _load_all(paths: Sequence[str | Path], allowed: tuple[Path, ...]) -> list[_Loaded]:
-    loaded = []
-    for folder in find_reports(tuple(str(p) for p in paths)):
-        report, template = load_report(folder, allowed=allowed)
-        loaded.append(_Loaded(folder, report, template))
-    return loaded
+def _load(folder: Path, allowed: tuple[Path, ...]) -> _Loaded:
+    report, template = load_report(folder, allowed=allowed)
+    return _Loaded(folder, report, template)
 
 
-def _checked(item: _Loaded) -> ReportResult:
+def _language_finding(item: _Loaded, languages: list[str] | None) -> list[Finding]:
+    if not languages or item.template is None or not item.report.metadata_usable:
+        return []
+    language = report_language(item.report, item.template)
+    if language in languages:
+        return []
+    node = item.report.value("language")
+    where = node.loc if node is not None else Location(item.report.metadata_path)
+    return [
+        Finding.of(
+            "unexpected-language",
+            f"the report is in '{language}'; the settings allow {', '.join(languages)}: "
+            "translate it, or add its language to 'languages' in the settings",
+            where,
+            field="language",
+        )
+    ]
+
+
+def _checked(item: _Loaded, settings: Settings | None = None) -> ReportResult:
+    from evalcli.check import check as check_report  # not needed by an up-to-date build
+
     if item.template is None:
-        return ReportResult(item.path, list(item.report.load_findings))
-    return ReportResult(item.path, check_report(item.report, item.template))
+        findings = list(item.report.load_findings)
+    else:
+        findings = check_report(item.report, item.template)
+    if settings is not None:
+        findings = settings.apply(findings + _language_finding(item, settings["languages"]))
+    return ReportResult(item.path, findings)
+
+
+@dataclass(frozen=True)
+class _CheckJob:
+    folder: Path
+    allowed: tuple[Path, ...]
+    settings: Settings
+    words: bool
+
+
+def _check_chunk(jobs: list[_CheckJob]) -> list[ReportResult]:
+    results = []
+    for job in jobs:
+        item = _load(job.folder, job.allowed)
+        result = _checked(item, job.settings)
+        if job.words:
+            sections = item.report.sections.items()
+            result.words = [(s.path, sid, count_words(s.text)) for sid, s in sections]
+        results.append(result)
+    return results
+
+
+def _notify(progress: Progress | None, total: int) -> Callable[[int, ReportResult], None]:
+    finished = 0
+
+    def done(_index: int, result: ReportResult) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, total, result)
+
+    return done
 
 
 def check(
-    paths: Sequence[str | Path] = (), template_dirs: Sequence[Path] = ()
+    paths: Sequence[str | Path] | Selection = (),
+    template_dirs: Sequence[Path] = (),
+    *,
+    settings: Settings | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    words: bool = True,
 ) -> list[ReportResult]:
-    """Every report's findings. With no paths, every report under ``content/``."""
-    allowed = allowed_templates(template_dirs)
-    results = []
-    for item in _load_all(paths, allowed):
-        result = _checked(item)
-        result.words = [(s.path, sid, count_words(s.text)) for sid, s in item.report.sections.items()]
-        results.append(result)
-    return results
+    """Every report's findings, rule settings applied. With no paths, the settings' content."""
+    settings = _default_settings(settings)
+    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
+    folders = _folders(paths, settings)
+    work = [_CheckJob(folder, allowed, settings, words) for folder in folders]
+    # checking takes milliseconds: processes pay off only for many reports, and chunks
+    # keep the traffic between them small
+    jobs = jobs if len(work) >= CHECK_PER_PROCESS else 1
+    chunk = max(1, min(50, len(work) // (max(jobs, 1) * 8)))
+    return run_chunks(_check_chunk, work, jobs, chunk, _notify(progress, len(work)))
 
 
 # --- build ---------------------------------------------------------------------------
@@ -117,31 +267,47 @@ def output_name(report: Report, pattern: str) -> str:
     return safe or "report"
 
 
-def _stems(loaded: list[_Loaded], output: Path, pattern: str) -> dict[Path, Path]:
-    """Each report's output stem; two reports with the same stem stop the run before any write."""
-    stems: dict[Path, Path] = {}
-    owners: dict[Path, Path] = {}
-    for item in loaded:
-        stem = output / output_name(item.report, pattern)
-        if stem in owners:
-            raise InputError(
-                f"{display_path(owners[stem])} and {display_path(item.path)} would both be "
-                f"written to {display_path(stem)}.*; give them different names with "
-                "--name '{project_code}_{language}' or build them into different folders"
-            )
-        owners[stem] = item.path
-        stems[item.path] = stem
-    return stems
+def _claim(owners: dict[Path, Path], stem: Path, report: Path) -> None:
+    """Two reports with the same output stem stop the run before any write."""
+    if stem in owners and owners[stem] != report:
+        raise InputError(
+            f"{display_path(owners[stem])} and {display_path(report)} would both be "
+            f"written to {display_path(stem)}.*; give them different names with "
+            "--name '{project_code}_{language}' or build them into different folders"
+        )
+    owners[stem] = report
 
 
-def _build_one(item: _Loaded, options: BuildOptions, stem: Path) -> ReportResult:
-    result = _checked(item)
+def _page_strict(options: BuildOptions, settings: Settings, report: Report) -> BuildOptions:
+    """Options whose ``strict`` makes the page limit the severity the rule settings give it."""
+    default: Severity = "error" if options.strict else "warning"
+    level = settings.level("page-limit", report.metadata_path, default)
+    return replace(options, strict=level == "error")
+
+
+@dataclass(frozen=True)
+class _BuildJob:
+    folder: Path
+    allowed: tuple[Path, ...]
+    options: BuildOptions
+    stem: Path
+    settings: Settings
+    checked: ReportResult | None = None  # when the findings are known already
+
+
+def _build_chunk(jobs: list[_BuildJob]) -> list[ReportResult]:
+    return [_build_job(job) for job in jobs]
+
+
+def _build_job(job: _BuildJob) -> ReportResult:
+    item = _load(job.folder, job.allowed)
+    result = job.checked or _checked(item, job.settings)
     result.built = False
-    code = exit_code(result.findings, options.strict)
+    code = exit_code(result.findings, job.options.strict)
     if item.template is None or code > 1:
         result.note = "the report cannot be read"
         return result
-    if code and not options.draft:
+    if code and not job.options.draft:
         errors = any(f.severity == "error" for f in result.findings)
         result.note = (
             "the report has errors; fix them or use --draft"
@@ -149,8 +315,9 @@ def _build_one(item: _Loaded, options: BuildOptions, stem: Path) -> ReportResult
             else "the report has warnings and --strict is set"
         )
         return result
+    options = _page_strict(job.options, job.settings, item.report)
     try:
-        built = build_report(item.report, item.template, options, stem)
+        built = build_report(item.report, item.template, options, job.stem)
     except ConversionError as exc:
         where = Location(item.report.metadata_path, 0, 0)
         result.findings.append(Finding.of("conversion-failed", str(exc), where))
@@ -158,41 +325,160 @@ def _build_one(item: _Loaded, options: BuildOptions, stem: Path) -> ReportResult
         return result
     except (InputError, TemplateError) as exc:
         raise InputError(f"{display_path(item.path)}: {exc}") from exc
-    result.findings.extend(built.findings)
+    result.findings.extend(job.settings.apply(built.findings))
     result.files, result.pages = built.files, built.pages
+    result.page_counts = built.page_counts
     result.built = bool(built.files)
     if not result.built:
         result.note = "see the findings above"
     return result
 
 
+def _templates_digest(allowed: Sequence[Path]) -> str:
+    digest = hashlib.sha256(folder_digest(BUNDLED_DIR).encode())
+    for folder in allowed:
+        digest.update(folder_digest(folder).encode())
+    return digest.hexdigest()
+
+
+def _inputs_key(
+    options: BuildOptions, name: str, settings: Settings, allowed: Sequence[Path]
+) -> str:
+    """What every report's outputs depend on besides its own files."""
+    parts = [
+        __version__,
+        _templates_digest(allowed),
+        repr(sorted(options.__dict__.items())),
+        name,
+        settings.rules_digest(),
+        repr(settings["languages"]),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _replayed(folder: Path, entry: Entry, output: Path) -> ReportResult:
+    files: dict[str, Path] = {}
+    findings = [finding_from_record(f, folder, files) for f in entry.findings]
+    result = ReportResult(folder, findings)
+    result.built, result.note, result.pages = entry.built, entry.note, entry.pages
+    result.files = {output / name: size for name, (size, _mtime, _sha) in entry.files.items()}
+    result.fresh = True
+    return result
+
+
 def build(
-    paths: Sequence[str | Path] = (),
+    paths: Sequence[str | Path] | Selection = (),
     options: BuildOptions | None = None,
     output: Path = Path("build"),
     name: str = DEFAULT_NAME,
     template_dirs: Sequence[Path] = (),
+    *,
+    settings: Settings | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> list[ReportResult]:
     """Check, then build every report without errors (all of them under ``draft``).
 
     A report with errors is reported and skipped; a conversion failure is that
-    report's finding. Output names are settled for all reports before any
-    file is written, and two reports that would share a name stop the run.
+    report's finding. A report whose files, templates, options and evalcli
+    version are unchanged since the last build into ``output``, with its
+    outputs intact, is not built again (``force`` builds it anyway): its
+    result is read from the manifest and marked ``fresh``. Output names are
+    settled for all reports before any file is written, and two reports that
+    would share a name stop the run.
     """
     options = options or BuildOptions()
+    settings = _default_settings(settings)
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown or not options.formats:
         raise InputError(f"--to {','.join(options.formats)}: choose from {', '.join(FORMATS)}")
-    loaded = _load_all(paths, allowed_templates(template_dirs))
-    if options.lang:
-        for item in loaded:
-            if item.template and options.lang not in item.template.languages:
-                raise InputError(
-                    f"--lang {options.lang}: the {item.template.name} template has "
-                    f"{', '.join(item.template.languages)}"
-                )
-    stems = _stems(loaded, output, name)
-    return [_build_one(item, options, stems[item.path]) for item in loaded]
+    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
+    folders = _folders(paths, settings)
+    manifest = Manifest(output)
+    common = _inputs_key(options, name, settings, allowed)
+    keys: dict[Path, str] = {}
+    inputs: dict[Path, dict[str, FileState]] = {}
+    for folder in folders:
+        digest, inputs[folder] = folder_state(folder, *manifest.known(folder))
+        keys[folder] = hashlib.sha256((common + digest).encode()).hexdigest()
+    results: dict[int, ReportResult] = {}
+    owners: dict[Path, Path] = {}
+    todo: list[tuple[int, _BuildJob]] = []
+    notify = _notify(progress, len(folders))
+    fresh: list[tuple[int, ReportResult]] = []
+    for index, folder in enumerate(folders):
+        entry = None if force else manifest.fresh(folder, keys[folder])
+        if entry is not None:
+            _claim(owners, output / entry.stem, folder)
+            fresh.append((index, _replayed(folder, entry, output)))
+            continue
+        item = _load(folder, allowed)
+        if options.lang and item.template and options.lang not in item.template.languages:
+            raise InputError(
+                f"--lang {options.lang}: the {item.template.name} template has "
+                f"{', '.join(item.template.languages)}"
+            )
+        stem = output / output_name(item.report, name)
+        _claim(owners, stem, folder)
+        checked = _checked(item, settings)
+        todo.append((index, _BuildJob(folder, allowed, options, stem, settings, checked)))
+    for index, result in fresh:
+        results[index] = result
+        notify(index, result)
+    # a report's DOCX and PDF are made side by side already: processes pay off only
+    # when there are more reports to build than processes
+    jobs = jobs if len(todo) > jobs else 1
+    try:
+        built = run_chunks(
+            _build_chunk,
+            [job for _index, job in todo],
+            jobs,
+            1,
+            lambda position, result: notify(todo[position][0], result),
+        )
+        for (index, job), result in zip(todo, built, strict=True):
+            results[index] = result
+            _remember(manifest, job, result, keys[job.folder], inputs[job.folder])
+    finally:
+        with contextlib.suppress(InputError, OSError):  # a cache: losing it costs time only
+            manifest.save()
+    return [results[index] for index in range(len(folders))]
+
+
+def _remember(
+    manifest: Manifest,
+    job: _BuildJob,
+    result: ReportResult,
+    key: str,
+    inputs: dict[str, FileState],
+) -> None:
+    """Keep a build's outcome in the manifest. Only documents written are kept: a report
+    that was not built is checked again next time (checking is cheap), and an older
+    entry stays, for the day its content is back to what was built.
+    """
+    if not result.built:
+        return
+    try:
+        files = outputs_record(result.files)
+    except OSError:
+        manifest.forget(job.folder)
+        return
+    manifest.record(
+        job.folder,
+        Entry(
+            key,
+            job.stem.name,
+            bool(result.built),
+            result.note,
+            result.pages,
+            files,
+            [finding_record(f, job.folder) for f in result.findings],
+            inputs,
+            time.time_ns(),
+        ),
+    )
 
 
 # --- import, export, init, schema -----------------------------------------------------
@@ -217,11 +503,15 @@ def import_summary(
     lang: str | None = None,
     force: bool = False,
     template_dirs: Sequence[Path] = (),
+    *,
+    settings: Settings | None = None,
 ) -> ImportResult:
     """Read a DOCX or Markdown summary and write it as a report folder."""
     from evalcli.importing.run import import_file
 
-    spec = template_named(template, allowed_templates(template_dirs))
+    settings = _default_settings(settings)
+    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
+    spec = template_named(template, allowed)
     if lang is not None and lang not in spec.languages:
         raise InputError(f"--lang {lang}: choose from {', '.join(spec.languages)}")
     imported = import_file(source, folder, spec, lang, force)
@@ -231,7 +521,7 @@ def import_summary(
         imported.facts,
         len(imported.sections),
         imported.item_counts,
-        imported.findings,
+        settings.apply(imported.findings),
     )
 
 
@@ -240,16 +530,47 @@ def export(
     fmt: str = "json",
     items: str | None = None,
     template_dirs: Sequence[Path] = (),
+    *,
+    settings: Settings | None = None,
+    output: Path | None = None,
+    empty: bool = False,
 ) -> str:
-    """Reports as data: JSON of metadata and items, or CSV of one item kind."""
+    """Reports as data: JSON of metadata and items, CSV of one item kind, or the index.
+
+    With ``items="reports"``, one row per report (path, project code, title,
+    language, dates, errors, warnings, and its pages in the last build into
+    ``output``, the settings' output folder by default); a report that cannot
+    be read is a row with its errors. ``empty`` exports no report at all (an
+    empty selection), rather than every report under the content folders.
+    """
     from evalcli import export as exporting
 
-    loaded = _load_all(paths, allowed_templates(template_dirs))
+    settings = _default_settings(settings)
+    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
+    folders = [] if empty else find_reports(tuple(map(str, paths)), settings.paths("content"))
+    loaded = [_load(folder, allowed) for folder in folders]
+    if items == "reports":
+        from evalcli.portfolio import index_row, index_text
+
+        manifest = Manifest(output or settings.path("output"))
+        rows = []
+        for item in loaded:
+            entry = manifest.entries.get(manifest.name(item.path))
+            usable = item.report if item.report.metadata_usable else None
+            findings = _checked(item, settings).findings
+            rows.append(
+                index_row(
+                    item.path, usable, item.template, findings, entry.pages if entry else None
+                )
+            )
+        return index_text(rows, fmt)
     for item in loaded:
         blocking = [f for f in item.report.load_findings if f.exit_code > 1]
         if blocking or item.template is None:
             lines = "\n".join(text_lines(blocking))
-            raise InputError(f"{display_path(item.path)}: cannot be read; fix it, then export\n{lines}")
+            raise InputError(
+                f"{display_path(item.path)}: cannot be read; fix it, then export\n{lines}"
+            )
     reports = [(item.report, item.template) for item in loaded if item.template]
     return exporting.export_text(reports, fmt, items)
 

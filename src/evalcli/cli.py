@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -11,10 +13,11 @@ from typing import Any
 
 import click
 
-from evalcli import __version__
+from evalcli import __version__, console
 from evalcli.errors import EXIT_INTERRUPTED, EXIT_USAGE, EvalcliError, os_error
 
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 
 
 class Group(click.Group):
@@ -26,6 +29,11 @@ class Group(click.Group):
         except EvalcliError as exc:
             click.echo(f"evalcli: error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # the reader went away (evalcli export | head): stop quietly, as other tools do
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_BROKEN_PIPE)
         except OSError as exc:
             click.echo(f"evalcli: error: {os_error(exc, 'use')}", err=True)
             ctx.exit(EXIT_USAGE)
@@ -42,7 +50,9 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 # --- options shared by several commands, defined once ---------------------------------
 
 reports_argument = click.argument("reports", nargs=-1, type=click.Path())
-strict_option = click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+strict_option = click.option(
+    "--strict/--no-strict", default=None, help="Warnings fail too (exit 1). Default: the settings."
+)
 template_dir_option = click.option(
     "--template-dir",
     "template_dirs",
@@ -61,6 +71,27 @@ template_option = click.option(
 lang_option = click.option(
     "--lang", help="A language of the template (en, es or fr for the ILO summary)."
 )
+changed_since_option = click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only the reports holding a file changed since this git branch, tag or commit "
+    "(from where the branch left it). Reports deleted since are named and skipped.",
+)
+shard_option = click.option(
+    "--shard",
+    metavar="K/N",
+    help="Only share K of N: each report always lands in the same share, so N CI jobs "
+    "split a portfolio between them.",
+)
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Processes to run in (default: the settings' jobs, else the cores available).",
+)
+quiet_option = click.option(
+    "-q", "--quiet", is_flag=True, help="Print only findings: no progress, no closing tally."
+)
 
 
 def findings_format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -70,14 +101,9 @@ def findings_format_option(*choices: str) -> Callable[[Callable[..., Any]], Call
         type=click.Choice(choices),
         default=choices[0],
         show_default=True,
-        help="text for people, json for tools, github for annotations in GitHub Actions.",
+        help="text for people, json for tools, github for annotations and a job summary "
+        "in GitHub Actions.",
     )
-
-
-def _print_findings(results: list[Any], fmt: str) -> None:
-    from evalcli.reporting import FORMATTERS
-
-    click.echo(FORMATTERS[fmt](results))
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,7 +113,8 @@ def cli() -> None:
 
     A report is a folder with evaluation.yaml (the quick facts) and one
     Markdown file per section. With no REPORT, commands take every report
-    folder under content/.
+    folder under content/ (or the content folders of the settings:
+    evalcli.toml, or [tool.evalcli] in pyproject.toml; see 'evalcli config').
 
     Exit codes: 0 success (warnings allowed); 1 the content has errors (or
     warnings under --strict); 2 bad usage or unreadable input; 3 a
@@ -100,23 +127,61 @@ def cli() -> None:
 @findings_format_option("text", "json", "github")
 @strict_option
 @click.option("-v", "--verbose", is_flag=True, help="Also print the word count of each section.")
+@quiet_option
+@changed_since_option
+@shard_option
+@jobs_option
 @template_dir_option
 def check(
-    reports: tuple[str, ...], fmt: str, strict: bool, verbose: bool, template_dirs: tuple[Path, ...]
+    reports: tuple[str, ...],
+    fmt: str,
+    strict: bool | None,
+    verbose: bool,
+    quiet: bool,
+    changed_since: str | None,
+    shard: str | None,
+    jobs: int | None,
+    template_dirs: tuple[Path, ...],
 ) -> None:
     """Check reports for missing, malformed or placeholder content.
 
-    REPORT is a report folder, or a folder searched for report folders.
+    REPORT is a report folder, a file inside one (a section, evaluation.yaml,
+    an image), or a folder searched for report folders.
     """
     from evalcli import api
-    from evalcli.reporting import display_path
+    from evalcli.jobsummary import append_summary
+    from evalcli.reporting import display_path, tally
 
-    results = api.check(reports, template_dirs)
-    if verbose and fmt == "text":
-        for result in results:
-            for path, sid, words in result.words:
-                click.echo(f"{display_path(path)}: {words} words ({sid})")
-    _print_findings(results, fmt)
+    settings = console.load_settings(fmt)
+    strict = settings["strict"] if strict is None else strict
+    selection, notes = console.select(reports, changed_since, shard, settings, "check")
+    console.echo_notes(notes, fmt, quiet)
+    if not selection.reports:
+        console.nothing_to_do("check", fmt, notes)
+    progress = console.Progress("checked", quiet or fmt != "text", None)
+    try:
+        results = api.check(
+            selection,
+            template_dirs,
+            settings=settings,
+            jobs=console.jobs_for(jobs, settings),
+            progress=progress,
+            words=verbose,
+        )
+    finally:
+        progress.close()
+    if fmt == "text":
+        if verbose:
+            for result in results:
+                for path, sid, words in result.words:
+                    click.echo(f"{display_path(path)}: {words} words ({sid})")
+        console.echo_findings(results, err=False)
+        if not quiet:
+            click.echo(tally(results))
+    else:
+        console.print_findings(results, fmt)
+        if fmt == "github":
+            append_summary("check", results, notes)
     sys.exit(api.worst_exit_code(results, strict))
 
 
@@ -126,29 +191,27 @@ def check(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Folder for the documents.",
+    help="Folder for the documents (default: the settings' output, else build).",
 )
 @click.option(
     "--to",
     "formats",
-    default="docx,pdf",
-    show_default=True,
-    help="Comma-separated formats: docx, pdf, md.",
+    help="Comma-separated formats: docx, pdf, md (default: the settings' formats, else docx,pdf).",
 )
 @click.option(
     "--name",
-    default="{folder}",
-    show_default=True,
     help="Output file name: {folder}, {project_code}, {language} or {template}, "
-    "e.g. '{project_code}_{language}'; unsafe characters become '-'.",
+    "e.g. '{project_code}_{language}'; unsafe characters become '-' (default: {folder}).",
 )
 @lang_option
 @click.option(
     "--draft", is_flag=True, help="Build despite errors; every page is marked as a draft."
 )
-@click.option("--strict", is_flag=True, help="Warnings (including the page limit) fail too.")
+@click.option(
+    "--strict/--no-strict",
+    default=None,
+    help="Warnings (including the page limit) fail too. Default: the settings.",
+)
 @click.option(
     "--pdf-standard",
     type=click.Choice(["a-2b", "a-3b", "ua-1"]),
@@ -157,53 +220,120 @@ def check(
 @click.option(
     "--pdf-engine",
     type=click.Choice(["typst", "libreoffice"]),
-    default="typst",
-    show_default=True,
-    help="typst (bundled) or libreoffice (the PDF then looks "
+    help="typst (bundled, the default) or libreoffice (the PDF then looks "
     "exactly like the DOCX; needs soffice on PATH).",
 )
+@click.option(
+    "--docx-pages",
+    type=click.Choice(["typst", "libreoffice"]),
+    default="typst",
+    show_default=True,
+    help="How the DOCX's pages are counted for the page limit: on the Typst layout, which "
+    "mirrors the DOCX, or laid out by LibreOffice as Word users will see it (needs soffice).",
+)
+@click.option(
+    "--annexes",
+    is_flag=True,
+    help="Also write <name>-annexes.docx/.pdf: each lesson learned and good practice "
+    "on its own ILO template page.",
+)
+@click.option(
+    "--force", is_flag=True, help="Build every report, even those unchanged since the last build."
+)
 @findings_format_option("text", "json", "github")
+@quiet_option
+@changed_since_option
+@shard_option
+@jobs_option
 @template_dir_option
 def build(
     reports: tuple[str, ...],
-    output: Path,
-    formats: str,
-    name: str,
+    output: Path | None,
+    formats: str | None,
+    name: str | None,
     lang: str | None,
     draft: bool,
-    strict: bool,
+    strict: bool | None,
     pdf_standard: str | None,
-    pdf_engine: str,
+    pdf_engine: str | None,
+    docx_pages: str,
+    annexes: bool,
+    force: bool,
     fmt: str,
+    quiet: bool,
+    changed_since: str | None,
+    shard: str | None,
+    jobs: int | None,
     template_dirs: tuple[Path, ...],
 ) -> None:
     """Build the summary as DOCX and PDF into build/.
 
     Each report is checked first; a report with errors is not built unless
-    --draft. Files are written only when every output succeeded.
+    --draft. Files are written only when every output succeeded. A report
+    unchanged since the last build into the same folder, with its documents
+    intact, is not built again (--force builds it anyway).
     """
     from evalcli import api
-    from evalcli.reporting import display_path, tally, text_lines
+    from evalcli.jobsummary import append_summary
+    from evalcli.reporting import tally
 
-    wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
-    options = api.BuildOptions(wanted, lang, draft, strict, pdf_standard, pdf_engine)
-    results = api.build(reports, options, output, name, template_dirs)
+    settings = console.load_settings(fmt)
+    settings = settings.with_option("strict", strict).with_option("lang", lang)
+    settings = settings.with_option("pdf-standard", pdf_standard)
+    settings = settings.with_option("pdf-engine", pdf_engine).with_option("name", name)
+    if formats is not None:
+        wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+        settings = settings.with_option("formats", wanted)
+    strict_now = bool(settings["strict"])
+    options = api.BuildOptions(
+        tuple(settings["formats"]),
+        settings["lang"],
+        draft,
+        strict_now,
+        settings["pdf-standard"],
+        settings["pdf-engine"],
+        docx_pages=docx_pages,
+        annexes=annexes,
+    )
+    selection, notes = console.select(reports, changed_since, shard, settings, "build")
+    console.echo_notes(notes, fmt, quiet)
+    if not selection.reports:
+        console.nothing_to_do("build", fmt, notes)
+    colour = console.wants_colour(err=False)
+    terminal = console.Progress("built", quiet or fmt != "text", None).line is not None
+
+    def plain(done: int, total: int, result: Any) -> None:
+        if fmt != "text":
+            return
+        console.echo_findings([result], err=True)
+        if quiet or (terminal and result.built):
+            return
+        console.built_line(done, total, result, draft, colour)
+
+    progress = console.Progress("built", quiet or fmt != "text", plain)
+    try:
+        results = api.build(
+            selection,
+            options,
+            output or settings.path("output"),
+            settings["name"],
+            template_dirs,
+            settings=settings,
+            jobs=console.jobs_for(jobs, settings),
+            force=force,
+            progress=progress,
+        )
+    finally:
+        progress.close()
     if fmt != "text":
-        _print_findings(results, fmt)
-        sys.exit(api.worst_exit_code(results, strict, draft))
-    for number, result in enumerate(results, start=1):
-        for line in text_lines(result.findings):
-            click.echo(line, err=True)
-        prefix = f"[{number}/{len(results)}] {display_path(result.path)}"
-        pages = f", {result.pages} pages" if result.pages is not None else ""
-        if result.built:
-            written = ", ".join(display_path(p) for p in result.files)
-            click.echo(f"{prefix}: wrote {written}{pages}" + (" (draft)" if draft else ""))
-        else:
-            click.echo(f"{prefix}: not built{pages}: {result.note}", err=True)
-    if len(results) > 1:
-        click.echo(tally(results), err=True)
-    sys.exit(api.worst_exit_code(results, strict, draft))
+        console.print_findings(results, fmt)
+        if fmt == "github":
+            append_summary("build", results, notes)
+    elif not quiet:
+        console.recap(results)
+        if len(results) > 1 or terminal:
+            click.echo(tally(results), err=True)
+    sys.exit(api.worst_exit_code(results, strict_now, draft))
 
 
 @cli.command()
@@ -277,14 +407,16 @@ def import_(
     goes to unplaced.md. Nothing is invented and nothing is dropped.
     """
     from evalcli import api
-    from evalcli.reporting import FORMATTERS, ReportResult, display_path, text_lines
+    from evalcli.reporting import FORMATTERS, ReportResult, display_path
 
-    result = api.import_summary(source, output, template_name, lang, force, template_dirs)
+    settings = console.load_settings(fmt)
+    result = api.import_summary(
+        source, output, template_name, lang, force, template_dirs, settings=settings
+    )
     if fmt != "text":
         click.echo(FORMATTERS[fmt]([ReportResult(output, result.findings)]))
         return
-    for line in text_lines(result.findings):
-        click.echo(line, err=True)
+    console.echo_findings([ReportResult(output, result.findings)], err=True)
     counts = [f"{number} {kind}" for kind, number in result.items.items()]
     summary = ", ".join(
         [f"{result.facts} quick facts ({result.language})", f"{result.sections} sections", *counts]
@@ -308,39 +440,151 @@ def import_(
 @click.option(
     "--items",
     "item_kind",
-    help="With --format csv: the item section to list, "
-    "e.g. recommendations, lessons or good_practices.",
+    help="reports: the index of the portfolio, one row per report (path, project code, "
+    "title, language, dates, errors, warnings, pages); or, with --format csv, the item "
+    "section to list, e.g. recommendations, lessons or good_practices.",
 )
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="Write to this file instead of standard output ('-' is standard output).",
 )
+@click.option(
+    "--build-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --items reports: the build folder whose pages to list "
+    "(default: the settings' output, else build).",
+)
+@changed_since_option
+@shard_option
 @template_dir_option
 def export(
     reports: tuple[str, ...],
     fmt: str,
     item_kind: str | None,
     output: Path | None,
+    build_dir: Path | None,
+    changed_since: str | None,
+    shard: str | None,
     template_dirs: tuple[Path, ...],
 ) -> None:
-    """Export reports as data: metadata and items as JSON, or one item kind as CSV.
+    """Export reports as data: metadata and items as JSON, one item kind as CSV, or an index.
 
     For follow-up tables: 'evalcli export --format csv --items recommendations'
     lists every recommendation with whom it is addressed to, its priority and
-    its timeframe, one row each, across all reports.
+    its timeframe, one row each, across all reports. For a portfolio:
+    'evalcli export --format csv --items reports' lists the reports.
     """
     from evalcli import api
     from evalcli.files import write_files
     from evalcli.reporting import display_path
 
-    text = api.export(reports, fmt, item_kind, template_dirs)
+    settings = console.load_settings()
+    selection, notes = console.select(reports, changed_since, shard, settings, "export")
+    for note in notes:
+        click.echo(note, err=True)
+    text = api.export(
+        selection.reports,
+        fmt,
+        item_kind,
+        template_dirs,
+        settings=settings,
+        output=build_dir,
+        empty=not selection.reports,
+    )
     if output and str(output) != "-":
         write_files({output: text.encode("utf-8")})
         click.echo(f"wrote {display_path(output)}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@cli.command("config")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+def config_(fmt: str) -> None:
+    """Print the settings in effect and where each comes from.
+
+    Settings are read from evalcli.toml, or from [tool.evalcli] in
+    pyproject.toml, in the working folder or the nearest folder above it;
+    every setting not given there has its default. Command-line options
+    override them.
+    """
+    import json
+    import os
+
+    from evalcli import api
+    from evalcli.config import describe
+
+    settings = api.settings()
+    if settings.findings:
+        console.load_settings(fmt="text" if fmt == "text" else "json")
+    rows = describe(settings)
+    where = os.path.relpath(settings.file) if settings.file else None
+    if fmt == "json":
+        data = {
+            "file": where,
+            "settings": {key: {"value": value, "source": source} for key, value, source in rows},
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"settings file: {where}" if where else "settings file: none (all defaults)")
+    width = max(len(key) for key, _v, _s in rows)
+    for key, value, source in rows:
+        shown = json.dumps(value, ensure_ascii=False) if value is not None else "(not set)"
+        click.echo(f"{key.ljust(width)} = {shown}  # {source}")
+
+
+@cli.command()
+@click.argument("report", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the preview PDF (default: preview/ in the settings' output folder).",
+)
+@lang_option
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.05, 10),
+    default=0.2,
+    show_default=True,
+    help="Seconds between looks at the report's files.",
+)
+@click.option(
+    "--max-builds",
+    type=click.IntRange(1),
+    hidden=True,
+    help="Stop after this many builds (for tests).",
+)
+@template_dir_option
+def preview(
+    report: Path,
+    output: Path | None,
+    lang: str | None,
+    interval: float,
+    max_builds: int | None,
+    template_dirs: tuple[Path, ...],
+) -> None:
+    """Rebuild a report's PDF each time one of its files is saved, until Ctrl-C.
+
+    For the consultant writing a summary: open the PDF in a viewer that
+    reloads, and keep writing. The PDF is built as a draft whatever the
+    findings, which are printed whenever they change.
+    """
+    from evalcli.preview import watch
+
+    settings = console.load_settings()
+    settings = settings.with_option("lang", lang)
+    folder = output or settings.path("output") / "preview"
+    watch(report, folder, settings, template_dirs, interval, max_builds, console.preview_echo)
 
 
 def main() -> None:

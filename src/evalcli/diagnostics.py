@@ -89,6 +89,10 @@ CODES: dict[str, Code] = _codes(
     Code("unknown-attribute", _W, "an item attribute the template does not know"),
     Code("heading-level", _W, "a level-1 heading in a section file"),
     Code("missing-image", _E, "an image that is not a file inside the report folder"),
+    Code(
+        "missing-annex-field", _W, "a lesson or good practice lacks a field of its ILO annex page"
+    ),
+    Code("annex-heading", _W, "a ### heading among an item's annex fields that names no field"),
     # build
     Code("page-limit", _W, "the PDF has more pages than the template allows"),
     Code("conversion-failed", _E, "pandoc, Typst or LibreOffice failed", EXIT_CONVERSION),
@@ -98,6 +102,11 @@ CODES: dict[str, Code] = _codes(
     Code("import-unplaced", _W, "import found text that fits no section (kept in unplaced.md)"),
     Code("import-duplicate", _W, "import found a fact twice (the second kept under extra)"),
     Code("import-joined", _I, "import joined paragraphs split mid-sentence by a page break"),
+    # settings (evalcli.toml or [tool.evalcli] in pyproject.toml)
+    Code("unexpected-language", _E, "a report in a language the settings do not list"),
+    Code("config-syntax", _E, "the settings file is not valid TOML", EXIT_USAGE),
+    Code("config-key", _E, "a setting evalcli does not know (a typo?)", EXIT_USAGE),
+    Code("config-value", _E, "a setting with a wrong value or an unknown finding code", EXIT_USAGE),
 )
 
 

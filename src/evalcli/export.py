@@ -8,12 +8,14 @@ import json
 import re
 from typing import Any
 
+from evalcli.check.placeholders import find_placeholders
 from evalcli.errors import InputError
+from evalcli.report.annex import annex_spec, field_text
 from evalcli.report.facts import parse_facts, report_language
-from evalcli.report.model import Report
+from evalcli.report.model import Item, Report
 from evalcli.report.yamlnodes import plain
 from evalcli.reporting import display_path
-from evalcli.template.spec import Template
+from evalcli.template.spec import AnnexSpec, Template
 from evalcli.text import count_words
 
 EXPORT_VERSION = 1
@@ -35,23 +37,44 @@ def metadata(report: Report, template: Template) -> dict[str, Any]:
     return data
 
 
+def _annex(item: Item, annex: AnnexSpec, themes: list[str]) -> dict[str, Any]:
+    """An item's annex page as a record with i-eval Discovery's field names."""
+    record: dict[str, Any] = {f.key: _UNWRAP.sub(" ", field_text(item, f)) for f in annex.fields}
+    record["themes"] = themes
+    return record
+
+
 def items(report: Report, template: Template, section_id: str) -> list[dict[str, Any]]:
-    """The items of one section, numbered as the summary numbers them."""
+    """The items of one section, numbered as the summary numbers them; lessons and good
+    practices with their annex page as a record (``annex``)."""
     spec = template.sections[section_id]
     section = report.sections.get(section_id)
     if section is None:
         return []
     prefix = spec.prefix.get(report_language(report, template), "")
-    return [
-        {
+    annex = annex_spec(template, section_id)
+    themes = _themes(report, template) if annex else []
+    found = []
+    for number, item in enumerate(section.items, start=1):
+        entry: dict[str, Any] = {
             "number": f"{prefix}{number}",
             "title": item.title,
             "attributes": {k: v for k, v in item.heading.attrs.items() if k in spec.attributes},
             # wrapped lines joined (Markdown reads them as one line); paragraphs kept
             "text": _UNWRAP.sub(" ", item.body),
         }
-        for number, item in enumerate(section.items, start=1)
-    ]
+        if annex:
+            entry["annex"] = _annex(item, annex, themes)
+        found.append(entry)
+    return found
+
+
+def _themes(report: Report, template: Template) -> list[str]:
+    """The report's keywords: i-eval Discovery's themes (the template's "use themes as ..."
+    placeholder is no theme)."""
+    keywords = metadata(report, template).get("keywords", [])
+    listed = keywords if isinstance(keywords, list) else [keywords]
+    return [str(k) for k in listed if k and not find_placeholders(str(k), template)]
 
 
 def report_data(report: Report, template: Template) -> dict[str, Any]:
@@ -79,7 +102,13 @@ def _csv(reports: list[tuple[Report, Template]], section_id: str) -> str:
         for key in template.sections[section_id].attributes:
             if key not in attributes:
                 attributes.append(key)
-    columns = ["report", "project_code", "number", "title", *attributes, "text"]
+    annex_keys: list[str] = []
+    for _report, template in reports:
+        annex = annex_spec(template, section_id)
+        for key in [f.key for f in annex.fields] + ["themes"] if annex else []:
+            if key not in annex_keys:
+                annex_keys.append(key)
+    columns = ["report", "project_code", "number", "title", *attributes, "text", *annex_keys]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
@@ -94,9 +123,18 @@ def _csv(reports: list[tuple[Report, Template]], section_id: str) -> str:
                     "title": item["title"],
                     **{key: item["attributes"].get(key, "") for key in attributes},
                     "text": item["text"],
+                    **_annex_cells(item.get("annex", {}), annex_keys),
                 }
             )
     return out.getvalue()
+
+
+def _annex_cells(record: dict[str, Any], keys: list[str]) -> dict[str, str]:
+    cells = {}
+    for key in keys:
+        value = record.get(key, "")
+        cells[key] = "; ".join(value) if isinstance(value, list) else str(value)
+    return cells
 
 
 def export_text(reports: list[tuple[Report, Template]], fmt: str, item_kind: str | None) -> str:

@@ -28,7 +28,9 @@ def read_user_text(path: Path, limit: int) -> tuple[str | None, Finding | None]:
     """A user's file as UTF-8 text with ``\\n`` line ends, or a finding that says why not."""
     try:
         with path.open("rb") as stream:
-            data = stream.read(limit + 1)
+            # read(n) would allocate n bytes at once: ask for what the file holds
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(min(size, limit) + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return None, Finding.of("unreadable", f"cannot read {path.name}: {reason}", Location(path))

@@ -32,5 +32,4 @@ MAX_DOCX_MEMBERS = 5_000
 
 PANDOC_MEMORY = "1000M"  # pandoc's heap (+RTS -M), see its manual's section on security
 PANDOC_TIMEOUT = 120  # seconds, any one pandoc run
-TYPST_TIMEOUT = 120  # seconds, one PDF
 LIBREOFFICE_TIMEOUT = 300  # seconds, one conversion

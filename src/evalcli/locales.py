@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -26,12 +27,58 @@ def _cached() -> dict[str, Any]:
     return data
 
 
-# English dates and numbers as the ILO writes them: "14 November 2025"
+# A bare language's formats where the report names no locale and no single
+# country: English as the ILO writes it ("14 November 2025").
 LOCALES = {"en": "en_GB"}
+_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|\d{3}))?")
 
 
 def locale_for(lang: str) -> str:
+    """The babel locale of a bare language code ("en" -> "en_GB", "es" -> "es")."""
     return LOCALES.get(lang, lang)
+
+
+@functools.cache
+def known_locale(tag: str) -> str | None:
+    """A BCP 47 tag or CLDR name ("es-PE", "es_PE", "fr") as babel's "es_PE", if CLDR has it."""
+    from babel import Locale, UnknownLocaleError
+
+    match = _TAG.fullmatch(tag.strip())
+    if not match:
+        return None
+    language, script, territory = match.groups()
+    name = "_".join(
+        part
+        for part in (language.lower(), script and script.title(), territory and territory.upper())
+        if part
+    )
+    try:
+        Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return None
+    return name
+
+
+def bcp47(locale: str) -> str:
+    """babel's "es_PE" as the tag documents carry: "es-PE"."""
+    return locale.replace("_", "-")
+
+
+def resolve_locale(lang: str, locale: str | None = None, countries: Sequence[str] = ()) -> str:
+    """The babel locale that numbers, amounts and dates are written in.
+
+    ``locale`` (the report's own, e.g. "es-PE") when it is in ``lang``; else
+    ``lang`` with the report's country when it has exactly one and CLDR knows
+    the pair (es + PE -> es_PE); else the language's own formats.
+    """
+    found = known_locale(locale) if locale else None
+    if found and found.split("_")[0] == lang:
+        return found
+    if len(countries) == 1:
+        paired = known_locale(f"{lang}_{countries[0]}")
+        if paired:
+            return paired
+    return locale_for(lang)
 
 
 @functools.cache
@@ -70,36 +117,41 @@ def currencies() -> frozenset[str]:
     return frozenset(_cached()["currencies"])
 
 
-def format_month_year(year: int, month: int, lang: str) -> str:
+# Each formatter takes a babel locale ("es_PE") or a bare language ("es").
+
+
+def format_month_year(year: int, month: int, locale: str) -> str:
     """ "December 2024", "diciembre de 2024", "décembre 2024"."""
     from babel.dates import format_skeleton
 
-    return str(format_skeleton("yMMMM", date(year, month, 1), locale=locale_for(lang)))
+    return str(format_skeleton("yMMMM", date(year, month, 1), locale=locale_for(locale)))
 
 
-def format_day(year: int, month: int, day: int, lang: str) -> str:
-    """ "5 December 2024" style, as the language writes it."""
+def format_day(year: int, month: int, day: int, locale: str) -> str:
+    """ "5 December 2024" (en_GB), "December 5, 2024" (en_US), as the locale writes it."""
     from babel.dates import format_date
 
-    return str(format_date(date(year, month, day), format="long", locale=locale_for(lang)))
+    return str(format_date(date(year, month, day), format="long", locale=locale_for(locale)))
 
 
-def format_money(amount: Decimal, currency: str, lang: str) -> str:
-    """An amount with its ISO code, e.g. "USD 7,940,000" or "USD 49,123.00".
+def format_money(amount: Decimal, currency: str, locale: str) -> str:
+    """An amount with its ISO code: "USD 7,940,000" (en_GB, es_PE), "USD 7.940.000" (es).
 
     The code comes first, as the ILO writes budgets; decimals are kept only
-    where the source gives them.
+    where the source gives them. The locale's own separators are kept, the
+    no-break spaces of French "7 940 000" included.
     """
     from babel.numbers import format_decimal
 
     exponent = amount.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     pattern = "#,##0" + ("." + "0" * places if places else "")
-    return f"{currency} {format_decimal(amount, format=pattern, locale=locale_for(lang))}"
+    number = format_decimal(amount, format=pattern, locale=locale_for(locale))
+    return f"{currency} {number}"
 
 
-def format_list(items: list[str], lang: str) -> str:
+def format_list(items: list[str], locale: str) -> str:
     """ "a, b and c" / "a, b y c" / "a, b et c"."""
     from babel.lists import format_list as babel_format_list
 
-    return str(babel_format_list(items, locale=locale_for(lang))) if items else ""
+    return str(babel_format_list(items, locale=locale_for(locale))) if items else ""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalcli.diagnostics import Finding, count
+from evalcli.outputs.pagecount import PageCount
 
 JSON_VERSION = 1
 
@@ -21,22 +22,28 @@ class ReportResult:
     path: Path
     findings: list[Finding] = field(default_factory=list)
     files: dict[Path, int] = field(default_factory=dict)  # written file -> size in bytes
-    pages: int | None = None
+    pages: int | None = None  # the most pages any output has
+    page_counts: list[PageCount] = field(default_factory=list)  # each output's, as laid out
     built: bool | None = None  # None: not a build
     note: str = ""  # why a report was not built
+    fresh: bool = False  # build: unchanged since the last build, not built again
     words: list[tuple[Path, str, int]] = field(default_factory=list)  # (file, section, words)
 
 
-@functools.cache
-def _cwd() -> str:
-    return os.path.realpath(Path.cwd())
-
-
-@functools.cache
 def display_path(path: Path) -> str:
     """A path relative to the working folder when it lies inside it."""
+    return _display(path, os.getcwd())  # noqa: PTH109 - a string, fast: called per finding
+
+
+@functools.lru_cache(maxsize=65536)
+def _display(path: Path, cwd: str) -> str:
+    text = os.fspath(path)
+    if not os.path.isabs(text):  # noqa: PTH117 - relative already (as discovery gives): fast
+        norm = os.path.normpath(text)
+        if norm != os.pardir and not norm.startswith(os.pardir + os.sep):
+            return norm
     full = os.path.realpath(path)
-    cwd = _cwd()
+    cwd = os.path.realpath(cwd)
     if full == cwd:
         return "."
     if full.startswith(cwd + os.sep):
@@ -46,6 +53,8 @@ def display_path(path: Path) -> str:
 
 def one_line(text: str) -> str:
     """Text safe for one line of a terminal or a log: newlines and controls escaped."""
+    if text.isprintable():
+        return text
     return "".join(
         ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
         for ch in text
@@ -76,7 +85,10 @@ def tally(results: Sequence[ReportResult]) -> str:
     line = f"{len(results)} {plural}"
     builds = [r.built for r in results if r.built is not None]
     if builds:
-        line += f": {builds.count(True)} built, {builds.count(False)} not built;"
+        fresh = sum(1 for r in results if r.fresh and r.built)
+        made = builds.count(True) - fresh
+        line += f": {made} built, " + (f"{fresh} up to date, " if fresh else "")
+        line += f"{builds.count(False)} not built;"
     else:
         line += " checked:"
     return f"{line} {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
@@ -111,6 +123,10 @@ def _report_dict(result: ReportResult) -> dict[str, object]:
             {"path": display_path(path), "bytes": size} for path, size in result.files.items()
         ]
         data["pages"] = result.pages
+        data["page_counts"] = [count.as_dict() for count in result.page_counts]
+        data["up_to_date"] = result.fresh
+        if result.note:
+            data["note"] = result.note
     return data
 
 
@@ -120,10 +136,15 @@ def as_json(results: Sequence[ReportResult]) -> str:
         e, w = count(result.findings)
         errors += e
         warnings += w
+    summary: dict[str, int] = {"reports": len(results), "errors": errors, "warnings": warnings}
+    if any(r.built is not None for r in results):
+        summary["built"] = sum(1 for r in results if r.built and not r.fresh)
+        summary["up_to_date"] = sum(1 for r in results if r.built and r.fresh)
+        summary["not_built"] = sum(1 for r in results if r.built is False)
     data = {
         "version": JSON_VERSION,
         "reports": [_report_dict(r) for r in results],
-        "summary": {"reports": len(results), "errors": errors, "warnings": warnings},
+        "summary": summary,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -147,6 +168,11 @@ def github_lines(findings: Sequence[Finding]) -> list[str]:
         kind = "notice" if f.severity == "info" else f.severity
         lines.append(f"::{kind} {','.join(props)}::{_escape_data(f.message)}")
     return lines
+
+
+def github_notice(text: str) -> str:
+    """A line of text as a GitHub Actions notice."""
+    return f"::notice title=evalcli::{_escape_data(one_line(text))}"
 
 
 def as_github(results: Sequence[ReportResult]) -> str:

@@ -8,8 +8,9 @@ from typing import Any
 
 from evalcli.errors import InputError
 from evalcli.files import write_folder
+from evalcli.report.annex import annex_spec
 from evalcli.report.load import METADATA_FILE
-from evalcli.template.spec import Template
+from evalcli.template.spec import AnnexSpec, Template
 
 
 def metadata_text(template: Template, lang: str) -> str:
@@ -31,6 +32,18 @@ def metadata_text(template: Template, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def annex_scaffold(annex: AnnexSpec | None, lang: str) -> str:
+    """The item's annex fields, each under its ``###`` heading: they go on its ILO annex page
+    (build --annexes), never in the summary."""
+    if annex is None:
+        return ""
+    return "".join(
+        f"\n### {f.headings[lang]}\n\n[insert: {f.labels[lang]}]\n"
+        for f in annex.fields
+        if f.required and not f.from_item
+    )
+
+
 def section_text(template: Template, section_id: str, lang: str) -> str:
     spec = template.sections[section_id]
     heading = spec.labels.get(lang, spec.id)
@@ -40,6 +53,7 @@ def section_text(template: Template, section_id: str, lang: str) -> str:
         return (
             f"## [insert the title of {prefix}1]{f' {{{attrs}}}' if attrs else ''}\n\n"
             f"[insert the text of this item of the {heading} section]\n"
+            + annex_scaffold(annex_spec(template, section_id), lang)
         )
     if spec.criteria:
         blocks = []

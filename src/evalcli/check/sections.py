@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from evalcli.check.annexes import check_annexes
 from evalcli.check.placeholders import find_placeholders
 from evalcli.diagnostics import Finding, Location, Severity
 from evalcli.report.markdown import item_number, line_and_column
 from evalcli.report.model import Item, Report, Section
 from evalcli.template.spec import SectionSpec, Template
-from evalcli.text import count_words, did_you_mean, fold, has_words, match_option, shorten
+from evalcli.text import did_you_mean, fold, has_words, match_option, shorten
 
 
 def _placeholders(section: Section, template: Template) -> list[Finding]:
@@ -204,9 +205,5 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
                 findings.extend(_item(item, spec, number, template, lang))
         if spec.criteria:
             findings.extend(_criteria(section, template, lang))
+    findings.extend(check_annexes(report, template, lang))
     return findings
-
-
-def word_counts(report: Report) -> dict[str, int]:
-    """Words per section, for verbose output."""
-    return {sid: count_words(section.text) for sid, section in report.sections.items()}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from evalcli.diagnostics import Finding, Location
+from evalcli.importing.annexes import AnnexReader, merge_pages
 from evalcli.importing.blocks import Block
 from evalcli.importing.quickfacts import LabelIndex, label_index, read_fact
 from evalcli.report.markdown import format_attributes, item_number, strip_emphasis, unescape
@@ -72,6 +73,7 @@ class _Reader:
         self.title_seen = False
         self.plain_headings = True  # no Markdown headings at all: find them by their shape
         self.part_sections: tuple[str, ...] = ()
+        self.annexes = AnnexReader(template, self.votes)  # annex pages, if the file has any
 
     def note(self, code: str, line: int, message: str) -> None:
         loc = Location(self.source, line if self.lines else 0, 1 if self.lines else 0)
@@ -211,6 +213,8 @@ class _Reader:
         self.started = True
 
     def add(self, block: Block, following: Block | None) -> None:
+        if self.annexes.take(block):
+            return
         text = block.text
         part = self.part(text) if block.kind != "row" else None
         if part is not None:
@@ -365,6 +369,7 @@ def read_summary(
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         reader.add(block, following)
+    merge_pages(reader.annexes.pages, reader.sections, template, reader.lang(), SectionText, Item)
     sections: dict[str, str] = {}
     joined = 0
     for sid, section in reader.sections.items():

@@ -19,6 +19,7 @@ _WRITER = (
     "markdown-smart-native_divs-native_spans-bracketed_spans-raw_html-simple_tables"
     "-multiline_tables-grid_tables-fenced_divs-link_attributes-header_attributes"
 )
+CELLS_FILTER = Path(__file__).parent / "cells.lua"
 _INTERNAL_LINK = re.compile(r"\]\(#([^)\s]+)\)")
 
 
@@ -37,13 +38,22 @@ def _drop_dangling_anchors(markdown: str) -> str:
     return _INTERNAL_LINK.sub(replace, markdown)
 
 
-def to_markdown(kind: str, data: bytes) -> str:
-    """The file's text as Markdown: as it is, or converted from DOCX by a sandboxed pandoc."""
+def to_markdown(kind: str, data: bytes, template: Template | None = None) -> str:
+    """The file's text as Markdown: as it is, or converted from DOCX by a sandboxed pandoc.
+
+    Table cells of several paragraphs come as one line (see cells.lua). Markdown
+    annex pages as ``build --annexes`` writes them (``.annex-table`` divs) go
+    through pandoc too, so that their tables read as the DOCX's do.
+    """
+    args = ["--to", _WRITER, "--wrap=none", "--standalone"]
+    cells = ["--lua-filter", str(CELLS_FILTER)]
     if kind == "markdown":
-        return data.decode("utf-8-sig")
-    markdown = run_pandoc(
-        "", ["--to", _WRITER, "--wrap=none", "--standalone"], 0, reader="docx", stdin=data
-    ).decode("utf-8")
+        text = data.decode("utf-8-sig")
+        annexes = template.path / "annexes.lua" if template else None
+        if annexes is None or not annexes.is_file() or "{.annex-table}" not in text:
+            return text
+        return run_pandoc(text, [*args, "--lua-filter", str(annexes), *cells], 0).decode("utf-8")
+    markdown = run_pandoc("", [*args, *cells], 0, reader="docx", stdin=data).decode("utf-8")
     return _drop_dangling_anchors(markdown)
 
 
@@ -52,7 +62,7 @@ def import_file(
 ) -> Imported:
     """Read a DOCX or Markdown summary and write it as a report folder, all at once."""
     kind, data = read_input(source)
-    meta, blocks = split_blocks(to_markdown(kind, data))
+    meta, blocks = split_blocks(to_markdown(kind, data, template))
     imported = read_summary(meta, blocks, template, source, lang, lines=kind == "markdown")
     found_facts = len(set(imported.metadata) - {"template", "language", "title", "subtitle"})
     if found_facts <= 0 and not imported.sections:

@@ -12,6 +12,7 @@ from evalcli.diagnostics import Finding, Location
 from evalcli.errors import InputError
 from evalcli.files import write_files
 from evalcli.outputs.docinfo import doc_info
+from evalcli.outputs.pagecount import PageCount
 from evalcli.render import render
 from evalcli.report.model import Report
 from evalcli.template.spec import Template
@@ -29,21 +30,30 @@ class BuildOptions:
     strict: bool = False
     pdf_standard: str | None = None
     pdf_engine: str = "typst"
+    # how the DOCX's pages are counted: "typst" (the PDF's layout, which mirrors
+    # the DOCX) or "libreoffice" (laid out as Word users will see it)
+    docx_pages: str = "typst"
+    annexes: bool = False  # also <name>-annexes.*: one ILO annex page per lesson and practice
 
 
 @dataclass
 class Built:
-    """What building one report gave: the files written, the PDF's pages, any finding."""
+    """What building one report gave: the files written, their pages, any finding.
+
+    ``pages`` is the most any output has, which the page limit is checked on;
+    ``page_counts`` gives each output's count and what laid it out.
+    """
 
     files: dict[Path, int] = field(default_factory=dict)  # path -> size in bytes
     pages: int | None = None
+    page_counts: list[PageCount] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
 
 def _guard_sources(report: Report, targets: list[Path]) -> None:
     sources = {report.metadata_path.resolve()}
     sources |= {s.path.resolve() for s in report.sections.values()}
-    sources |= {image.file for s in report.sections.values() for image in s.images if image.file}
+    sources |= {i.file.resolve() for s in report.sections.values() for i in s.images if i.file}
     for target in targets:
         if target.resolve() in sources:
             raise InputError(
@@ -70,10 +80,30 @@ def _inline_images(markdown: str, names: dict[str, Path]) -> str:
     return markdown
 
 
+def _page_limit(
+    report: Report, template: Template, counts: list[PageCount], strict: bool
+) -> list[Finding]:
+    """A finding when an output, as its reader will see it, is longer than the limit."""
+    limit = template.page_limit
+    longest = max(counts, key=lambda count: count.pages)
+    if not limit or longest.pages <= limit:
+        return []
+    measured = ", ".join(count.describe() for count in counts)
+    return [
+        Finding.of(
+            "page-limit",
+            f"{measured}; the {template.title} should have no more than about "
+            f"{limit}{template.page_limit_source}: shorten the longest sections",
+            Location(report.metadata_path),
+            severity="error" if strict else "warning",
+        )
+    ]
+
+
 def build_report(report: Report, template: Template, options: BuildOptions, stem: Path) -> Built:
     """Render and convert one report to ``stem`` + suffix; nothing is written unless all succeed."""
     from evalcli.outputs.docx import make_docx
-    from evalcli.outputs.pdf import make_pdf_libreoffice, make_pdf_typst, page_count
+    from evalcli.outputs.pdf import make_pdf_libreoffice, make_pdf_typst, page_count, soffice
 
     images = _images(report)
     # every image under a plain name of ours: spaces and odd characters never reach a converter
@@ -83,7 +113,7 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
     }
     files_by_name = {names[target]: file for target, file in images.items()}
     rendered = render(report, template, options.lang, names)
-    info = doc_info(rendered.facts, template, rendered.title, options.draft)
+    info = doc_info(rendered.facts, template, rendered.title, options.draft, rendered.doc_lang)
     files: dict[Path, bytes] = {}
     built = Built()
     if "md" in options.formats:
@@ -92,7 +122,16 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
     want_docx = "docx" in options.formats or (
         "pdf" in options.formats and options.pdf_engine == "libreoffice"
     )
-    typst_pdf = "pdf" in options.formats and options.pdf_engine == "typst"
+    lo_docx_pages = "docx" in options.formats and options.docx_pages == "libreoffice"
+    if lo_docx_pages and soffice() is None:
+        raise InputError(
+            "--docx-pages libreoffice needs LibreOffice ('soffice' on PATH); install it, "
+            "or count the DOCX's pages on the Typst layout (the default)"
+        )
+    # without LibreOffice, a DOCX alone is measured on the Typst PDF of the same content
+    typst_pdf = ("pdf" in options.formats and options.pdf_engine == "typst") or (
+        "docx" in options.formats and "pdf" not in options.formats and not lo_docx_pages
+    )
     # the DOCX and the Typst PDF are independent: make them side by side (pandoc
     # and typst run outside the interpreter lock)
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -115,25 +154,33 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
         )
         docx = docx_job.result() if docx_job else None
         pdf = pdf_job.result() if pdf_job else None
+    lo_pdf = None
+    if docx is not None and (options.pdf_engine == "libreoffice" or lo_docx_pages):
+        lo_standard = options.pdf_standard if options.pdf_engine == "libreoffice" else None
+        lo_pdf = make_pdf_libreoffice(docx, template, info, lo_standard)
     if docx is not None and "docx" in options.formats:
         files[stem.with_suffix(".docx")] = docx
     if "pdf" in options.formats:
-        if pdf is None:
-            assert docx is not None
-            pdf = make_pdf_libreoffice(docx)
+        pdf = pdf if options.pdf_engine == "typst" else lo_pdf
+        assert pdf is not None
         files[stem.with_suffix(".pdf")] = pdf
-        built.pages = page_count(pdf)
-        limit = template.page_limit
-        if limit and built.pages > limit:
-            built.findings.append(
-                Finding.of(
-                    "page-limit",
-                    f"the PDF has {built.pages} pages; the {template.title} should have no more "
-                    f"than about {limit}{template.page_limit_source}: shorten the longest sections",
-                    Location(report.metadata_path),
-                    severity="error" if options.strict else "warning",
-                )
-            )
+        built.page_counts.append(PageCount("pdf", page_count(pdf), options.pdf_engine))
+    if "docx" in options.formats:
+        laid_out = lo_pdf if lo_pdf is not None else pdf
+        assert laid_out is not None
+        layout = "libreoffice" if lo_pdf is not None else "typst"
+        built.page_counts.append(PageCount("docx", page_count(laid_out), layout))
+    if built.page_counts:
+        built.pages = max(count.pages for count in built.page_counts)
+        built.findings.extend(_page_limit(report, template, built.page_counts, options.strict))
+    if options.annexes:
+        from evalcli.outputs.annexes import build_annexes
+
+        annex_files, annex_findings = build_annexes(
+            report, template, options, stem, names, files_by_name
+        )
+        files.update(annex_files)
+        built.findings.extend(annex_findings)
     if any(f.severity == "error" for f in built.findings):
         return built
     _guard_sources(report, list(files))

@@ -2,7 +2,8 @@
 
 python-docx adds the quick-facts table's look (shaded label column, widths,
 borders), the header with the project code and short title, the "page X of
-Y" footer, and the document properties.
+Y" footer, the draft watermark, automatic hyphenation, keeping each
+recommendation with its follow-up facts, and the document properties.
 """
 
 from __future__ import annotations
@@ -19,6 +20,27 @@ from evalcli.template.spec import Template
 LABEL_FILL = "E8EAF8"
 BORDER = "BFBFBF"
 LABEL_SHARE = 0.32
+CELL_MARGINS = {"top": 40, "bottom": 40, "left": 108, "right": 108}  # twips: 2 pt, 5.4 pt
+FOLLOW_UP = "Follow-up"
+VML = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+# Word's own watermark: a WordArt shape behind the text, in the header
+WATERMARK = """<w:r {ns}><w:rPr><w:noProof/></w:rPr><w:pict>
+<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"
+ path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>
+<v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/>
+<v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>
+<v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/>
+<v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/>
+<v:f eqn="sum @6 0 @5"/></v:formulas><v:path textpathok="t" o:connecttype="custom"
+ o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>
+<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
+<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s1025" type="#_x0000_t136"
+ style="position:absolute;margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;
+rotation:315;z-index:-251657216;mso-position-horizontal:center;
+mso-position-horizontal-relative:margin;mso-position-vertical:center;
+mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#e1e1e1" stroked="f">
+<v:textpath style="font-family:&quot;Calibri&quot;;font-weight:bold;font-size:1pt"
+ string="{text}"/></v:shape></w:pict></w:r>"""
 
 
 def pandoc_docx(markdown: str, template: Template, epoch: int) -> PandocRun:
@@ -79,6 +101,67 @@ def _style_facts_table(doc: Any, text_width: int) -> None:
                 )
 
 
+def _cell_margins(doc: Any) -> None:
+    """The quick-facts cells' padding, the same as the PDF's table inset."""
+    if not doc.tables:
+        return
+    margins = _element("w:tblCellMar")
+    for side, twips in CELL_MARGINS.items():
+        margins.append(_element(f"w:{side}", w=str(twips), type="dxa"))
+    _replace(doc.tables[0]._tbl.tblPr, "w:tblCellMar", margins)
+
+
+def _keep_follow_up(doc: Any) -> None:
+    """A recommendation's last paragraph and its follow-up facts stay on one page.
+
+    Each fact is its own left-aligned paragraph (no manual line breaks for
+    justification to stretch); all but the last keep with the next, and the
+    paragraph before them moves with them, as the PDF's sticky block does.
+    """
+    paragraphs = doc.paragraphs
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.style is None or paragraph.style.name != FOLLOW_UP:
+            continue
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+        last = following is None or following.style is None or following.style.name != FOLLOW_UP
+        paragraph.paragraph_format.keep_with_next = not last
+        previous = paragraphs[index - 1] if index else None
+        if previous is not None and getattr(previous.style, "name", None) != FOLLOW_UP:
+            previous.paragraph_format.keep_with_next = True
+            previous.paragraph_format.keep_together = True
+
+
+def _hyphenation(doc: Any) -> None:
+    """Automatic hyphenation, as the PDF's justified text has (styles that are not
+    justified, such as headings and the quick facts, turn it off)."""
+    settings = doc.settings.element
+    if settings.find("{*}autoHyphenation") is not None:
+        return
+    flag = _element("w:autoHyphenation")
+    anchor = settings.find("{*}defaultTabStop")
+    if anchor is not None:
+        anchor.addnext(flag)
+    else:
+        settings.insert(0, flag)
+
+
+def _watermark(paragraph: Any, text: str) -> None:
+    """The draft mark across every page, behind the text, as the PDF has it."""
+    from xml.sax.saxutils import quoteattr
+
+    from docx.oxml import parse_xml
+
+    size = 90  # pt, as in summary.typ
+    width, height = round(size * 0.62 * len(text)), round(size * 0.66)
+    xml = WATERMARK.format(
+        ns=f'xmlns:w="{_W}" {VML}', width=width, height=height, text=quoteattr(text)[1:-1]
+    )
+    paragraph._p.append(parse_xml(xml))
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
 def _field(paragraph: Any, instruction: str) -> None:
     simple = _element("w:fldSimple", instr=instruction)
     run = _element("w:r")
@@ -100,6 +183,7 @@ def _header_footer(doc: Any, info: DocInfo, text_width: int) -> None:
     paragraph.style = doc.styles["Header"]
     paragraph.paragraph_format.tab_stops.add_tab_stop(Emu(text_width), WD_TAB_ALIGNMENT.RIGHT)
     if info.draft:
+        _watermark(paragraph, info.draft)
         paragraph.add_run(info.draft + "   ", style=doc.styles["Draft Mark"])
     paragraph.add_run(f"{info.header}\t{info.code}")
 
@@ -143,6 +227,9 @@ def make_docx(markdown: str, template: Template, info: DocInfo) -> bytes:
         (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
     )
     _style_facts_table(doc, text_width)
+    _cell_margins(doc)
+    _keep_follow_up(doc)
+    _hyphenation(doc)
     _header_footer(doc, info, text_width)
     _properties(doc, info)
     buffer = io.BytesIO()

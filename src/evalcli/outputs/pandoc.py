@@ -106,6 +106,14 @@ def run_pandoc(
     return PandocRun(source, args, epoch, reader).result()
 
 
+# the template folder's pandoc filters, in this order; annexes.lua only acts on annex pages
+FILTERS = ("evalcli.lua", "annexes.lua")
+
+
 def filter_args(template_path: Path) -> list[str]:
-    lua = template_path / "evalcli.lua"
-    return ["--lua-filter", str(lua)] if lua.is_file() else []
+    args = []
+    for name in FILTERS:
+        lua = template_path / name
+        if lua.is_file():
+            args += ["--lua-filter", str(lua)]
+    return args

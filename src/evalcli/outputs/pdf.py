@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import os
 import re
 import shutil
 import subprocess
+import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
+from xml.sax.saxutils import escape as escape_xml
 
 from evalcli.errors import ConversionError, InputError
 from evalcli.files import scratch_dir
@@ -20,13 +26,15 @@ TYPST_TEMPLATE = "summary.typ"
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
-def typst_source(markdown: str, template: Template, epoch: int) -> PandocRun:
+def typst_source(
+    markdown: str, template: Template, epoch: int, typst_template: str = TYPST_TEMPLATE
+) -> PandocRun:
     """Start pandoc on the Typst source; collect it with ``.result()``."""
     args = [
         "--to",
         "typst",
         "--template",
-        str(template.path / TYPST_TEMPLATE),
+        str(template.path / typst_template),
         *filter_args(template.path),
     ]
     return PandocRun(markdown.encode("utf-8"), args, epoch)
@@ -36,7 +44,9 @@ def _meta(info: DocInfo) -> dict[str, object]:
     return {
         "title": info.title,
         "kind": info.kind,
-        "lang": info.lang,
+        "lang": info.language,
+        "region": info.region,
+        "labels_lang": info.labels_lang or info.language,
         "authors": list(info.authors),
         "keywords": list(info.keywords),
         "code": info.code,
@@ -52,13 +62,15 @@ def make_pdf_typst(
     info: DocInfo,
     standard: str | None = None,
     images: dict[str, Path] | None = None,
+    typst_template: str = TYPST_TEMPLATE,
 ) -> bytes:
     """Compile in-process with the bundled fonts only, rooted in a private folder.
 
     The folder holds the Typst source and copies of the report's images, and
-    nothing else: content cannot read any other file.
+    nothing else: content cannot read any other file. ``typst_template`` is the
+    template folder's pandoc template (the summary's, or the annex pages').
     """
-    job = typst_source(markdown, template, info.epoch)
+    job = typst_source(markdown, template, info.epoch, typst_template)
     import typst  # imported while pandoc works
 
     source = job.result().decode("utf-8")
@@ -96,8 +108,123 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def make_pdf_libreoffice(docx: bytes) -> bytes:
-    """Convert a DOCX with LibreOffice headless, so the PDF looks exactly like the DOCX."""
+# --pdf-standard -> LibreOffice's PDF export options, and what the file then declares
+_LO_STANDARDS: dict[str, tuple[dict[str, object], bytes]] = {
+    "a-2b": ({"SelectPdfVersion": 2}, rb"pdfaid:part>2<"),
+    "a-3b": ({"SelectPdfVersion": 3}, rb"pdfaid:part>3<"),
+    "ua-1": ({"PDFUACompliance": True}, rb"pdfuaid:part>1<"),
+}
+_LO_MINIMUM = (7, 4)  # export options as JSON on the command line, PDF/UA
+_LO_VERSION = re.compile(rb"LibreOffice (\d+)\.(\d+)")
+_FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <cachedir>{cache}</cachedir>
+  <dir>{fonts}</dir>
+  <alias binding="same"><family>Calibri</family><prefer><family>Carlito</family></prefer></alias>
+</fontconfig>
+"""
+
+
+def _export_filter(standard: str | None) -> str:
+    """``pdf:writer_pdf_Export:{...}``: tagged always, PDF/A or PDF/UA as asked."""
+    options: dict[str, object] = {"UseTaggedPDF": True, "ExportBookmarks": True}
+    if standard:
+        options.update(_LO_STANDARDS[standard][0])
+    typed = {
+        key: {"type": "boolean" if isinstance(value, bool) else "long", "value": str(value).lower()}
+        for key, value in options.items()
+    }
+    return "pdf:writer_pdf_Export:" + json.dumps(typed, separators=(",", ":"))
+
+
+def _version(binary: str, env: dict[str, str]) -> tuple[int, int] | None:
+    try:
+        done = subprocess.run(
+            [binary, "--version"], capture_output=True, env=env, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = _LO_VERSION.search(done.stdout)
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def _for_libreoffice(docx: bytes, keywords: tuple[str, ...]) -> bytes:
+    """The DOCX with keywords LibreOffice keeps whole.
+
+    LibreOffice splits a DOCX's keywords at every space ("trata, de, personas");
+    no-break spaces inside each keyword keep it one. Only this copy, which
+    LibreOffice reads, is changed; the DOCX written for people is not.
+    """
+    if not keywords:
+        return docx
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    core = source.read("docProps/core.xml").decode("utf-8")
+    joined = escape_xml(", ".join(k.replace(" ", "\u00a0") for k in keywords))
+    core = re.sub(
+        r"<cp:keywords>.*?</cp:keywords>|<cp:keywords/>",
+        f"<cp:keywords>{joined}</cp:keywords>",
+        core,
+        flags=re.S,
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = core.encode("utf-8") if item.filename == "docProps/core.xml" else None
+            target.writestr(item, data if data is not None else source.read(item.filename))
+    return out.getvalue()
+
+
+def _fixed(pdf: bytes, epoch: int) -> bytes:
+    """The same PDF with the clock's traces replaced by the document's own date.
+
+    LibreOffice stamps the creation time and a random file identifier; the
+    identifier becomes a digest of the file. The replacements have the same
+    length, so every offset in the file holds.
+    """
+    moment = datetime.fromtimestamp(epoch, UTC)
+
+    def pdf_date(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + moment.strftime("%Y%m%d%H%M%S").encode() + match.group(3)
+
+    def xmp_date(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + moment.strftime("%Y-%m-%dT%H:%M:%S").encode() + match.group(3)
+
+    pdf = re.sub(rb"(/(?:CreationDate|ModDate)\s*\(D:)(\d{14})([^)]*\))", pdf_date, pdf)
+    pdf = re.sub(
+        rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)"
+        rb"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)([^<]*<)",
+        xmp_date,
+        pdf,
+    )
+    ids = re.compile(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]+)(>\s*<)([0-9A-Fa-f]+)(>)")
+    digest = hashlib.md5(ids.sub(b"", pdf), usedforsecurity=False).hexdigest().upper().encode()
+
+    def file_id(match: re.Match[bytes]) -> bytes:
+        first = digest[: len(match.group(2))].ljust(len(match.group(2)), b"0")
+        second = digest[: len(match.group(4))].ljust(len(match.group(4)), b"0")
+        return match.group(1) + first + match.group(3) + second + match.group(5)
+
+    return ids.sub(file_id, pdf)
+
+
+def libreoffice_pdf(
+    docx: bytes,
+    fonts: Path,
+    epoch: int,
+    keywords: tuple[str, ...] = (),
+    standard: str | None = None,
+) -> bytes:
+    """The DOCX laid out and exported by LibreOffice headless: a tagged PDF.
+
+    LibreOffice sees only the template's fonts (Carlito for Calibri, with the
+    same metrics), through a private fontconfig, so the layout is the same on
+    every machine; ``standard`` asks for PDF/A-2b, PDF/A-3b or PDF/UA-1, and
+    the file is checked to declare it. The creation time is the document's
+    own date, not the clock's. The file is still not byte-identical from run
+    to run: LibreOffice embeds its font subsets (and, for PDF/A, a colour
+    profile) in an order of its own that varies.
+    """
     binary = soffice()
     if binary is None:
         raise InputError(
@@ -105,16 +232,38 @@ def make_pdf_libreoffice(docx: bytes) -> bytes:
             "install it or use the default engine, typst"
         )
     with scratch_dir("libreoffice") as root:
-        (root / "summary.docx").write_bytes(docx)
-        profile = (root / "profile").as_uri()
+        (root / "cache").mkdir()
+        conf = root / "fonts.conf"
+        conf.write_text(
+            _FONTS_CONF.format(cache=escape_xml(str(root / "cache")), fonts=escape_xml(str(fonts))),
+            encoding="utf-8",
+        )
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(root),
+            "TMPDIR": str(root),
+            "TZ": "UTC",
+            "LANG": "C.UTF-8",
+            "FONTCONFIG_FILE": str(conf),
+        }
+        if standard:
+            version = _version(binary, env)
+            if version is not None and version < _LO_MINIMUM:
+                raise InputError(
+                    f"--pdf-standard {standard} with --pdf-engine libreoffice needs LibreOffice "
+                    f"{'.'.join(map(str, _LO_MINIMUM))} or later (this is "
+                    f"{'.'.join(map(str, version))}); use --pdf-engine typst"
+                )
+        (root / "summary.docx").write_bytes(_for_libreoffice(docx, keywords))
         try:
             done = subprocess.run(
                 [
                     binary,
-                    f"-env:UserInstallation={profile}",
+                    f"-env:UserInstallation={(root / 'profile').as_uri()}",
                     "--headless",
+                    "--norestore",
                     "--convert-to",
-                    "pdf",
+                    _export_filter(standard),
                     "--outdir",
                     str(root),
                     str(root / "summary.docx"),
@@ -122,6 +271,8 @@ def make_pdf_libreoffice(docx: bytes) -> bytes:
                 capture_output=True,
                 check=False,
                 timeout=LIBREOFFICE_TIMEOUT,
+                env=env,
+                stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired:
             raise ConversionError(
@@ -131,7 +282,20 @@ def make_pdf_libreoffice(docx: bytes) -> bytes:
         if done.returncode != 0 or not pdf.is_file():
             message = done.stderr.decode("utf-8", "replace").strip()
             raise ConversionError(f"LibreOffice could not convert the DOCX: {message}")
-        return pdf.read_bytes()
+        data = pdf.read_bytes()
+    if standard and _LO_STANDARDS[standard][1] not in data:
+        raise InputError(
+            f"this LibreOffice did not make a {standard.upper()} file; "
+            "use --pdf-engine typst for --pdf-standard"
+        )
+    return _fixed(data, epoch)
+
+
+def make_pdf_libreoffice(
+    docx: bytes, template: Template, info: DocInfo, standard: str | None = None
+) -> bytes:
+    """The PDF of the DOCX as LibreOffice lays it out, so it looks exactly like the DOCX."""
+    return libreoffice_pdf(docx, template.path / "fonts", info.epoch, info.keywords, standard)
 
 
 def page_count(pdf: bytes) -> int:

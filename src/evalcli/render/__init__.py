@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from evalcli.check.characters import remove_bad_characters
+from evalcli.check.placeholders import find_placeholders
 from evalcli.errors import TemplateError
+from evalcli.locales import bcp47, resolve_locale
 from evalcli.render.quickfacts import field_text, row_text
 from evalcli.report.facts import Facts, parse_facts
 from evalcli.report.markdown import rewrite_images, shift_headings, without_item_number
@@ -24,6 +26,9 @@ from evalcli.text import match_option
 
 TEMPLATE_FILE = "summary.md.j2"
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+# runs of white space become one space; the no-break spaces babel writes
+# ("7 940 000" in French) are kept, so a number never breaks across lines
+_SPACES = re.compile(r"[^\S\u00a0\u202f\u2007]+")
 
 
 @dataclass
@@ -33,11 +38,12 @@ class Rendered:
     markdown: str
     facts: Facts
     title: str
+    doc_lang: str = ""  # the prose's language and region ("es-PE"), whatever --lang says
 
 
 def literal(value: object) -> str:
     """Plain text as pandoc Markdown that prints exactly that text, on one line."""
-    text = " ".join(remove_bad_characters(str(value)).split())
+    text = _SPACES.sub(" ", remove_bad_characters(str(value))).strip(" ")
     return _PUNCTUATION.sub(r"\\\1", text)
 
 
@@ -45,8 +51,8 @@ def _cell(value: object) -> str:
     return literal(value) or "–"
 
 
-def _follow_up(spec: SectionSpec, attrs: dict[str, str], lang: str) -> list[dict[str, str]]:
-    facts = []
+def _follow_up(spec: SectionSpec, attrs: dict[str, str], lang: str) -> list[dict[str, object]]:
+    facts: list[dict[str, object]] = []
     for key, attribute in spec.attributes.items():
         value = attrs.get(key, "").strip()
         if not value:
@@ -56,6 +62,7 @@ def _follow_up(spec: SectionSpec, attrs: dict[str, str], lang: str) -> list[dict
             {
                 "label": attribute.labels[lang],
                 "value": attribute.options[option][lang] if option else value,
+                "is_label": option is not None,  # in the template's words, not the author's
             }
         )
     return facts
@@ -108,18 +115,31 @@ def context(
     should point at; any other image prints as its caption.
     """
     facts = parse_facts(report, template)
+    prose_lang = facts.language
+    countries = facts.values.get("countries") or ()
+    doc_lang = bcp47(resolve_locale(prose_lang, facts.values.get("locale"), countries))
     if lang:
-        facts.language = lang
+        facts.language = lang  # labels only: the document stays in the prose's language
     lang = facts.language
     title, subtitle = (
         field_text(key, report, facts, template) if key in template.fields else ""
         for key in ("title", "subtitle")
     )
     full_title = f"{title} – {subtitle}" if subtitle else title
-    rows = [
-        {"label": row.labels[lang], "value": row_text(row, report, facts, template)}
-        for row in template.rows
-    ]
+    rows = []
+    for row in template.rows:
+        value = row_text(row, report, facts, template)
+        unfilled = any(key in facts.findings for key in row.fields)
+        rows.append(
+            {
+                "label": row.labels[lang],
+                "value": value,
+                # drafts only: a report with such a value does not build otherwise
+                "placeholder": unfilled or bool(find_placeholders(value, template)),
+                "worded": not unfilled
+                and all(template.fields[key].type.worded for key in row.fields),
+            }
+        )
     parts = [
         {
             "heading": part.labels[lang],
@@ -134,6 +154,8 @@ def context(
         "title": full_title,
         "kind": template.phrase("kind", lang),
         "lang": lang,
+        "prose_lang": prose_lang,
+        "doc_lang": doc_lang,
         "rows": rows,
         "disclaimer": template.phrase("disclaimer", lang),
         "parts": parts,
@@ -141,13 +163,9 @@ def context(
     return data, facts
 
 
-def render(
-    report: Report,
-    template: Template,
-    lang: str | None = None,
-    images: dict[str, str] | None = None,
-) -> Rendered:
-    """The whole summary as one Markdown document (images as in ``context``)."""
+def fill(template: Template, name: str, data: dict[str, Any]) -> str:
+    """A Jinja skeleton of the template folder filled in: sandboxed, strict, nothing escaped
+    (``literal`` and ``cell`` escape what must print as typed)."""
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2 import TemplateError as JinjaError
     from jinja2.sandbox import SandboxedEnvironment
@@ -162,11 +180,26 @@ def render(
     )
     env.filters["cell"] = _cell
     env.filters["literal"] = literal
-    data, facts = context(report, template, lang, images)
     try:
-        markdown = env.get_template(TEMPLATE_FILE).render(data)
+        return env.get_template(name).render(data)
     except (JinjaError, TypeError, ValueError, AttributeError) as exc:
-        where = f"{getattr(exc, 'filename', None) or TEMPLATE_FILE}"
+        where = f"{getattr(exc, 'filename', None) or name}"
         line = getattr(exc, "lineno", None)  # syntax errors carry it; runtime errors do not
         raise TemplateError(f"{where}{f':{line}' if line else ''}: {exc}") from exc
-    return Rendered(remove_bad_characters(markdown), facts, remove_bad_characters(data["title"]))
+
+
+def render(
+    report: Report,
+    template: Template,
+    lang: str | None = None,
+    images: dict[str, str] | None = None,
+) -> Rendered:
+    """The whole summary as one Markdown document (images as in ``context``)."""
+    data, facts = context(report, template, lang, images)
+    markdown = fill(template, TEMPLATE_FILE, data)
+    return Rendered(
+        remove_bad_characters(markdown),
+        facts,
+        remove_bad_characters(data["title"]),
+        data["doc_lang"],
+    )

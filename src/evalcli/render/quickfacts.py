@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from evalcli.locales import resolve_locale
 from evalcli.report.facts import Facts
 from evalcli.report.model import Report
 from evalcli.report.yamlnodes import plain
@@ -17,6 +18,13 @@ def _verbatim(raw: object) -> str:
     return "" if raw is None else str(raw)
 
 
+def value_locale(facts: Facts) -> str:
+    """The babel locale numbers, amounts and dates are written in: the report's
+    ``locale``, else its language with its one country (es + PE -> es_PE)."""
+    countries = facts.values.get("countries") or ()
+    return resolve_locale(facts.language, facts.values.get("locale"), countries)
+
+
 def field_text(key: str, report: Report, facts: Facts, template: Template) -> str:
     """A field as text: formatted when it parsed, verbatim when it did not."""
     spec = template.fields[key]
@@ -25,7 +33,7 @@ def field_text(key: str, report: Report, facts: Facts, template: Template) -> st
         return _verbatim(plain(report.value(key)))
     if value is None or value == []:
         return ""
-    return spec.type.format(value, spec, template, facts.language)
+    return spec.type.format(value, spec, template, facts.language, value_locale(facts))
 
 
 def row_text(row: Row, report: Report, facts: Facts, template: Template) -> str:

@@ -7,12 +7,14 @@ finding and the file is not read (see docs/security.md).
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from evalcli.diagnostics import Finding, Location
 from evalcli.errors import TemplateError, UnknownTemplateError
 from evalcli.files import read_user_text
 from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_BYTES
+from evalcli.report.annex import annex_names, annex_spec
 from evalcli.report.imagefiles import image_problem
 from evalcli.report.markdown import parse_section
 from evalcli.report.model import Image, Report, Section
@@ -30,6 +32,12 @@ def inside_file(folder: Path, relative: str | Path) -> tuple[Path | None, str | 
     if "://" in target or target.startswith(("data:", "/", "\\")) or ".." in Path(target).parts:
         return None, "it is not a file name inside the report folder"
     candidate = folder / target
+    try:
+        status = candidate.lstat()
+    except OSError:
+        return None, "there is no such file in the report folder"
+    if stat.S_ISREG(status.st_mode) and "/" not in target and "\\" not in target:
+        return candidate, None  # a plain name, not a link: inside by construction
     try:
         resolved = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
@@ -75,7 +83,7 @@ def _long_line(text: str, path: Path) -> Finding | None:
 
 
 def _section(
-    folder: Path, path: Path, spec_id: str, items: bool
+    folder: Path, path: Path, spec_id: str, items: bool, annex: dict[str, str] | None = None
 ) -> tuple[Section | None, list[Finding]]:
     file, why = inside_file(folder, path.name)
     if file is None:
@@ -91,7 +99,7 @@ def _section(
     if too_long:
         too_long.section = spec_id
         return None, [too_long]
-    section = parse_section(spec_id, text, path, items)
+    section = parse_section(spec_id, text, path, items, annex)
     for image in section.images:
         _find_image(folder, image)
     return section, []
@@ -143,7 +151,8 @@ def load_report(
         if not path.exists() and not path.is_symlink():
             report.missing[spec.id] = path
             continue
-        section, problems = _section(folder, path, spec.id, spec.items)
+        annex = annex_names(annex_spec(template, spec.id))
+        section, problems = _section(folder, path, spec.id, spec.items, annex)
         findings.extend(problems)
         if section is not None:
             report.sections[spec.id] = section

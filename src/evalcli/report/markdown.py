@@ -7,13 +7,16 @@ may end in pandoc-style attributes: ``## Title {key="value" other=x}``.
 
 from __future__ import annotations
 
+import bisect
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from evalcli.diagnostics import Location
-from evalcli.report.model import Heading, Image, Item, Section
+from evalcli.report.model import AnnexEntry, Heading, Image, Item, Section
+from evalcli.text import fold_key
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
 _ANY_HEADING = re.compile(r"^#{1,6}[ \t].*$", re.MULTILINE)
@@ -239,8 +242,42 @@ def rewrite_images(text: str, targets: dict[str, str]) -> str:
     return _REFERENCE.sub(definition, _IMAGE.sub(image, text))
 
 
-def parse_section(section_id: str, text: str, path: Path, items: bool) -> Section:
-    """A Section; for item sections, each level-2 heading starts an item."""
+def annex_key(heading: Heading, names: Mapping[str, str]) -> str | None:
+    """The annex field a ``###`` heading names (``names``: folded name -> key), or None."""
+    return names.get(fold_key(heading.text)) if heading.level == 3 else None
+
+
+def _item(
+    lines: list[str],
+    start: int,
+    end: int,
+    heading: Heading,
+    inner: list[tuple[int, Heading]],
+    annex_names: Mapping[str, str],
+) -> Item:
+    """An item from its heading to ``end``. Its annex fields start at the first ``###``
+    heading that names one; from there every ``###`` heading starts a field."""
+    first = next((i for i, h in inner if annex_key(h, annex_names)), None)
+    item = Item(heading, "\n".join(lines[start + 1 : first if first is not None else end]).strip())
+    if first is None:
+        return item
+    fields = [(i, h) for i, h in inner if i >= first and h.level == 3]
+    for position, (index, field_heading) in enumerate(fields):
+        stop = fields[position + 1][0] if position + 1 < len(fields) else end
+        text = "\n".join(lines[index + 1 : stop]).strip()
+        item.annex.append(AnnexEntry(annex_key(field_heading, annex_names), field_heading, text))
+    return item
+
+
+def parse_section(
+    section_id: str,
+    text: str,
+    path: Path,
+    items: bool,
+    annex_names: Mapping[str, str] | None = None,
+) -> Section:
+    """A Section; for item sections, each level-2 heading starts an item. ``annex_names``
+    (folded name -> field key) are the ``###`` subheadings that hold annex fields."""
     located = find_headings(text, path)
     section = Section(section_id, path, text, [heading for _, heading in located])
     section.images = find_images(text, path)
@@ -250,8 +287,13 @@ def parse_section(section_id: str, text: str, path: Path, items: bool) -> Sectio
     starts = [(index, heading) for index, heading in located if heading.level == 2]
     first = starts[0][0] if starts else len(lines)
     section.intro = "\n".join(lines[:first]).strip()
+    names = annex_names or {}
+    lines_of = [index for index, _heading in located]
     for position, (index, heading) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
-        body = "\n".join(lines[index + 1 : end]).strip()
-        section.items.append(Item(heading, body))
+        if not names:
+            section.items.append(Item(heading, "\n".join(lines[index + 1 : end]).strip()))
+            continue
+        inner = located[bisect.bisect_right(lines_of, index) : bisect.bisect_left(lines_of, end)]
+        section.items.append(_item(lines, index, end, heading, inner, names))
     return section

@@ -21,15 +21,37 @@ class Heading:
 
 
 @dataclass
+class AnnexEntry:
+    """One annex field an item carries under a ``### Name`` subheading (see template annexes).
+
+    ``key`` is None when the subheading, among annex fields, names no field.
+    """
+
+    key: str | None
+    heading: Heading
+    text: str
+
+
+@dataclass
 class Item:
-    """One numbered item (a lesson, good practice or recommendation)."""
+    """One numbered item (a lesson, good practice or recommendation).
+
+    ``body`` is the text the summary prints; ``annex`` the fields below it that
+    only the annex pages print.
+    """
 
     heading: Heading
     body: str
+    annex: list[AnnexEntry] = field(default_factory=list)
 
     @property
     def title(self) -> str:
         return self.heading.text
+
+    def annex_text(self, key: str) -> str | None:
+        """The text of an annex field (joined, if given twice), or None when not given."""
+        texts = [entry.text for entry in self.annex if entry.key == key]
+        return "\n\n".join(texts) if texts else None
 
 
 @dataclass

@@ -103,6 +103,16 @@ def scalars_in(node: Node | None) -> Iterator[Scalar]:
             yield from scalars_in(entry.value)
 
 
+def _duplicate(key: str, first: Location, again: Location) -> Finding:
+    return Finding.of(
+        "duplicate-key",
+        f"'{key}' is given twice (first on line {first.line}); "
+        "YAML would silently keep only the last one, so delete one of them",
+        again,
+        field=key,
+    )
+
+
 def _loc(path: Path, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
@@ -116,7 +126,7 @@ class _Builder:
         self.root: Node | None = None
         self.findings: list[Finding] = []
 
-    def add(self, node: Node, key_node: Node | None = None) -> None:
+    def add(self, node: Node) -> None:
         if not self.stack:
             self.root = node
             return
@@ -138,16 +148,7 @@ class _Builder:
             return
         key = pending.text or ""
         if key in parent.entries:
-            first = parent.entries[key].key_loc
-            self.findings.append(
-                Finding.of(
-                    "duplicate-key",
-                    f"'{key}' is given twice (first on line {first.line}); "
-                    "YAML would silently keep only the last one, so delete one of them",
-                    pending.loc,
-                    field=key,
-                )
-            )
+            self.findings.append(_duplicate(key, parent.entries[key].key_loc, pending.loc))
             return
         parent.entries[key] = Entry(key, pending.loc, node)
 
@@ -176,8 +177,50 @@ def _syntax_finding(exc: yaml.YAMLError, path: Path) -> Finding:
     )
 
 
+def _plainly_shallow(text: str) -> bool:
+    """True when the text surely holds no alias and no deep nesting (the usual case).
+
+    An alias needs a "*"; nesting needs indentation or brackets. Text that
+    passes may be composed by libyaml in C, which is several times faster than
+    walking the events in Python; anything else takes the careful path.
+    """
+    if "*" in text or text.count("[") + text.count("{") > MAX_YAML_DEPTH:
+        return False
+    indents = (len(line) - len(line.lstrip(" -")) for line in text.split("\n"))
+    return max(indents, default=0) <= MAX_YAML_DEPTH
+
+
+def _convert(node: yaml.Node, path: Path, findings: list[Finding]) -> Node:
+    """A composed node (no aliases, shallow: see ``_plainly_shallow``) as our nodes."""
+    loc = _loc(path, node.start_mark)
+    if isinstance(node, yaml.ScalarNode):
+        plain_null = node.style is None and node.value in _NULLS
+        return Scalar(None if plain_null else node.value, loc)
+    if isinstance(node, yaml.SequenceNode):
+        return Seq([_convert(child, path, findings) for child in node.value], loc)
+    entries: dict[str, Entry] = {}
+    for key_node, value_node in node.value:
+        key_loc = _loc(path, key_node.start_mark)
+        if not isinstance(key_node, yaml.ScalarNode):
+            findings.append(Finding.of("invalid-key", "a key must be a plain name", key_loc))
+            continue
+        key = key_node.value
+        if key in entries:
+            findings.append(_duplicate(key, entries[key].key_loc, key_loc))
+            continue
+        entries[key] = Entry(key, key_loc, _convert(value_node, path, findings))
+    return Map(entries, loc)
+
+
 def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
     """Parse YAML text into nodes. Syntax errors and refused constructs come back as findings."""
+    if _plainly_shallow(text):
+        try:
+            root = yaml.compose(text, Loader=YAML_LOADER)
+        except yaml.YAMLError as exc:
+            return None, [_syntax_finding(exc, path)]
+        findings: list[Finding] = []
+        return (_convert(root, path, findings) if root is not None else None), findings
     builder = _Builder(path)
     documents = 0
     try:

@@ -38,6 +38,7 @@ _WRITTEN_MONEY = re.compile(
     r"(?:\s*(?P<scale>million|millones|millions|m)\b)?(?P<rest>.*)$",
     re.IGNORECASE,
 )
+_EXAMPLE_COUNTRY = {"en": "GB", "es": "PE", "fr": "FR"}
 _TEXT_OR_LIST = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 
 
@@ -119,6 +120,9 @@ class FieldType:
     needs_options: ClassVar[bool] = False
     what: ClassVar[str] = "text"  # how a finding names one value
     schema_doc: ClassVar[dict[str, Any]] = {"type": "string"}
+    # True when ``format`` writes the value in the template's words (an option's
+    # label, a month, a country's name): with --lang, those are in that language
+    worded: ClassVar[bool] = False
 
     # check
     def parse(
@@ -138,8 +142,14 @@ class FieldType:
         return " " + flow_yaml(value)
 
     # render
-    def format(self, value: Any, spec: Field, template: Template, lang: str) -> str:
-        """A typed value as text in a language."""
+    def format(
+        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+    ) -> str:
+        """A typed value as text: labels in ``lang``, numbers, dates and lists as ``locale``.
+
+        ``locale`` is a babel locale such as "es_PE" (see ``locales.resolve_locale``);
+        without one, the language's own formats.
+        """
         return str(value)
 
     # schema, init, export
@@ -186,6 +196,34 @@ class FieldType:
         return [item for item in node.items if isinstance(item, Scalar) and item.text], findings
 
 
+def one_or_list(schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of a field that takes one such value or a list of them."""
+    return {"anyOf": [schema, {"type": "array", "items": schema}]}
+
+
+class EachType(FieldType):
+    """A type whose value is one scalar or a list, each item parsed on its own by ``item``."""
+
+    code: ClassVar[str]  # the finding code of an item that does not parse
+
+    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+        """(value, "") for one item, or (None, what is wrong and how to fix it)."""
+        raise NotImplementedError
+
+    def parse(
+        self, node: Node, spec: Field, template: Template, lang: str
+    ) -> tuple[Any, list[Finding]]:
+        items, findings = self.several(node, spec)
+        values = []
+        for scalar in items:
+            value, message = self.item(str(scalar.text).strip(), lang)
+            if value is None:
+                findings.append(self.finding(self.code, spec, message, scalar.loc))
+            else:
+                values.append(value)
+        return values, findings
+
+
 # --- the types ---------------------------------------------------------------------
 
 
@@ -216,8 +254,12 @@ class TextListType(FieldType):
             return [part.strip() for part in re.split(r"\s*[,;]\s*", text) if part.strip()]
         return text
 
-    def format(self, value: Any, spec: Field, template: Template, lang: str) -> str:
-        return ", ".join(value) if spec.join == "comma" else locales.format_list(value, lang)
+    def format(
+        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+    ) -> str:
+        if spec.join == "comma":
+            return ", ".join(value)
+        return locales.format_list(value, locale or lang)
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         return "" if spec.required else "[]"
@@ -245,10 +287,49 @@ class LanguageType(FieldType):
         return lang
 
 
+class LocaleType(FieldType):
+    """How numbers, amounts and dates are written: a language and a country, "es-PE".
+
+    The language must be the report's: a Spanish report may be written for
+    Peru (es-PE: "USD 7,940,000") or Spain (es-ES: "USD 7.940.000"), not in
+    French formats. Stored as the BCP 47 tag; babel (CLDR) must know it.
+    """
+
+    name = "locale"
+    what = "a locale"
+    schema_doc: ClassVar[dict[str, Any]] = {
+        "type": "string",
+        "pattern": r"^[a-zA-Z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|\d{3}))?$",
+    }
+
+    def parse(
+        self, node: Node, spec: Field, template: Template, lang: str
+    ) -> tuple[Any, list[Finding]]:
+        value, findings = super().parse(node, spec, template, lang)
+        if value is None or findings:
+            return None, findings
+        found = locales.known_locale(value)
+        if found is None:
+            message = (
+                f"'{value}' is not a locale; write the report's language and its country, "
+                f"e.g. {lang}-{_EXAMPLE_COUNTRY.get(lang, 'GB')}"
+            )
+            return None, [self.finding("invalid-choice", spec, message, node.loc)]
+        if found.split("_")[0] != lang:
+            message = (
+                f"'{value}' is not in the report's language '{lang}'; numbers and dates "
+                f"follow the locale, so use one in '{lang}', e.g. "
+                f"{lang}-{_EXAMPLE_COUNTRY.get(lang, 'GB')}"
+            )
+            return None, [self.finding("invalid-choice", spec, message, node.loc)]
+        return locales.bcp47(found), []
+
+
 class DateType(FieldType):
     """YYYY, YYYY-MM or YYYY-MM-DD; printed as "December 2024" in the report's language."""
 
     name = "date"
+    worded = True
     what = "a date"
     schema_doc: ClassVar[dict[str, Any]] = {
         "type": "string",
@@ -282,13 +363,15 @@ class DateType(FieldType):
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
         return read_date(text, template.languages)
 
-    def format(self, value: Any, spec: Field, template: Template, lang: str) -> str:
+    def format(
+        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+    ) -> str:
         date: PartialDate = value
         if date.month is None:
             return str(date.year)
         if date.day is None:
-            return locales.format_month_year(date.year, date.month, lang)
-        return locales.format_day(date.year, date.month, date.day, lang)
+            return locales.format_month_year(date.year, date.month, locale or lang)
+        return locales.format_day(date.year, date.month, date.day, locale or lang)
 
     def export(self, value: Any) -> Any:
         return value.iso()
@@ -403,9 +486,11 @@ class MoneyType(FieldType):
             parts.append(f"note: {flow_yaml(value['note'])}")
         return " {" + ", ".join(parts) + "}"
 
-    def format(self, value: Any, spec: Field, template: Template, lang: str) -> str:
+    def format(
+        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+    ) -> str:
         money: Money = value
-        text = locales.format_money(money.amount, money.currency, lang)
+        text = locales.format_money(money.amount, money.currency, locale or lang)
         return f"{text} {money.note}" if money.note else text
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
@@ -422,6 +507,7 @@ class ChoiceType(FieldType):
     """One of the field's options, given by its key or its label in any language."""
 
     name = "choice"
+    worded = True
     needs_options = True
     what = "one of the listed values"
 
@@ -443,7 +529,9 @@ class ChoiceType(FieldType):
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
         return match_option(text, spec.options)
 
-    def format(self, value: Any, spec: Field, template: Template, lang: str) -> str:
+    def format(
+        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+    ) -> str:
         return spec.options[value][lang]
 
     def schema(self, spec: Field, template: Template) -> dict[str, Any]:
@@ -452,33 +540,26 @@ class ChoiceType(FieldType):
         }
 
 
-class CountriesType(FieldType):
+class CountriesType(EachType):
     """ISO 3166 codes, or names in the report's language; printed as names."""
 
     name = "countries"
+    worded = True
     is_list = True
     what = "a country"
+    code = "invalid-country"
     schema_doc: ClassVar[dict[str, Any]] = _TEXT_OR_LIST
 
-    def parse(
-        self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
-        items, findings = self.several(node, spec)
-        codes = []
-        for scalar in items:
-            assert scalar.text is not None
-            code = locales.country_code(scalar.text.strip(), lang)
-            if code:
-                codes.append(code)
-                continue
-            hint = (
-                "; use the two-letter ISO 3166 code"
-                if re.fullmatch(r"[A-Z]{3}", scalar.text)
-                else f"; use an ISO 3166 code such as PE, or the name as written in '{lang}'"
-            )
-            message = f"'{scalar.text}' is not a country or region{hint}"
-            findings.append(self.finding("invalid-country", spec, message, scalar.loc))
-        return codes, findings
+    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+        code = locales.country_code(text, lang)
+        if code:
+            return code, ""
+        hint = (
+            "use the two-letter ISO 3166 code"
+            if re.fullmatch(r"[A-Z]{3}", text)
+            else f"use an ISO 3166 code such as PE, or the name as written in '{lang}'"
+        )
+        return None, f"'{text}' is not a country or region; {hint}"
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
         codes = []
@@ -490,95 +571,79 @@ class CountriesType(FieldType):
             codes.append(code)
         return codes
 
-    def format(self, value: Any, spec: Field, template: Template, lang: str) -> str:
-        return locales.format_list([locales.country_name(code, lang) for code in value], lang)
+    def format(
+        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+    ) -> str:
+        names = [locales.country_name(code, lang) for code in value]
+        return locales.format_list(names, locale or lang)
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         return "[]"
 
 
-class SdgsType(FieldType):
+class SdgsType(EachType):
     """SDG targets ("8.7", "SDG 8.7", "ODS 8.7") from the official list, or whole goals."""
 
     name = "sdgs"
+    worded = True
     is_list = True
     what = "an SDG target"
-    _one: ClassVar[dict[str, Any]] = {
-        "type": "string",
-        "pattern": r"^((SDG|ODS|ODD|sdg|ods|odd)\s*)?\d{1,2}(\.(\d{1,2}|[a-z]))?$",
-    }
-    schema_doc: ClassVar[dict[str, Any]] = {"anyOf": [_one, {"type": "array", "items": _one}]}
+    code = "invalid-sdg"
+    schema_doc: ClassVar[dict[str, Any]] = one_or_list(
+        {
+            "type": "string",
+            "pattern": r"^((SDG|ODS|ODD|sdg|ods|odd)\s*)?\d{1,2}(\.(\d{1,2}|[a-z]))?$",
+        }
+    )
 
-    def parse(
-        self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
-        items, findings = self.several(node, spec)
-        targets = []
-        for scalar in items:
-            assert scalar.text is not None
-            target = parse_sdg(scalar.text)
-            if target:
-                targets.append(target)
-                continue
-            match = _SDG.fullmatch(scalar.text.strip())
-            if match:
-                goal = match.group(1).split(".")[0]
-                why = (
-                    "there are 17 goals"
-                    if goal not in sdg_targets()
-                    else f"goal {goal} has no such target"
-                )
-                message = (
-                    f"SDG '{scalar.text}' does not exist ({why}); "
-                    "use a target from the official list, e.g. 8.7"
-                )
-            else:
-                message = f'\'{scalar.text}\' is not an SDG target; write it as "8.7" or "SDG 8.7"'
-            findings.append(self.finding("invalid-sdg", spec, message, scalar.loc))
-        return targets, findings
+    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+        target = parse_sdg(text)
+        if target:
+            return target, ""
+        match = _SDG.fullmatch(text)
+        if not match:
+            return None, f'\'{text}\' is not an SDG target; write it as "8.7" or "SDG 8.7"'
+        goal = match.group(1).split(".")[0]
+        why = (
+            "there are 17 goals" if goal not in sdg_targets() else f"goal {goal} has no such target"
+        )
+        return None, (
+            f"SDG '{text}' does not exist ({why}); use a target from the official list, e.g. 8.7"
+        )
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
         targets = [parse_sdg(part) for part in split_list(text)]
         return [t for t in targets if t] if targets and all(targets) else None
 
-    def format(self, value: Any, spec: Field, template: Template, lang: str) -> str:
+    def format(
+        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+    ) -> str:
         prefix = template.phrase("sdg_prefix", lang)
-        return locales.format_list([f"{prefix} {target}" for target in value], lang)
+        return locales.format_list([f"{prefix} {target}" for target in value], locale or lang)
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         return "[]"
 
 
-class ProjectCodesType(FieldType):
+class ProjectCodesType(EachType):
     """ILO project codes (PER/17/51/USA): one or a list."""
 
     name = "project_codes"
     what = "a project code"
-    _one: ClassVar[dict[str, Any]] = {
-        "type": "string",
-        "pattern": r"^[A-Z]{3}/\d{2}/\d{2}/[A-Z]{3}$",
-    }
-    schema_doc: ClassVar[dict[str, Any]] = {"anyOf": [_one, {"type": "array", "items": _one}]}
+    code = "invalid-project-code"
+    schema_doc: ClassVar[dict[str, Any]] = one_or_list(
+        {"type": "string", "pattern": r"^[A-Z]{3}/\d{2}/\d{2}/[A-Z]{3}$"}
+    )
 
-    def parse(
-        self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
-        items, findings = self.several(node, spec)
-        codes = []
-        for scalar in items:
-            assert scalar.text is not None
-            text = scalar.text.strip()
-            if PROJECT_CODE.fullmatch(text):
-                codes.append(text)
-                continue
-            message = (
-                f"'{text}' must be in capitals: '{text.upper()}'"
-                if PROJECT_CODE.fullmatch(text.upper())
-                else f"'{text}' is not an ILO project code; write three letters, two digits, "
-                "two digits and three letters, e.g. PER/17/51/USA"
-            )
-            findings.append(self.finding("invalid-project-code", spec, message, scalar.loc))
-        return codes, findings
+    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+        if PROJECT_CODE.fullmatch(text):
+            return text, ""
+        if PROJECT_CODE.fullmatch(text.upper()):
+            return None, f"'{text}' must be in capitals: '{text.upper()}'"
+        return None, (
+            f"'{text}' is not an ILO project code; write three letters, two digits, "
+            "two digits and three letters, e.g. PER/17/51/USA"
+        )
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
         codes = split_list(text)
@@ -586,7 +651,9 @@ class ProjectCodesType(FieldType):
             return None
         return codes[0] if len(codes) == 1 else codes
 
-    def format(self, value: Any, spec: Field, template: Template, lang: str) -> str:
+    def format(
+        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+    ) -> str:
         return ", ".join(value)
 
 
@@ -605,7 +672,7 @@ class PeopleType(FieldType):
             },
         ]
     }
-    schema_doc: ClassVar[dict[str, Any]] = {"anyOf": [_person, {"type": "array", "items": _person}]}
+    schema_doc: ClassVar[dict[str, Any]] = one_or_list(_person)
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
@@ -663,8 +730,11 @@ class PeopleType(FieldType):
         ]
         return "\n" + "\n".join(lines) if lines else " []"
 
-    def format(self, value: Any, spec: Field, template: Template, lang: str) -> str:
-        return locales.format_list([self._one_person(p, spec, lang) for p in value], lang)
+    def format(
+        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+    ) -> str:
+        people = [self._one_person(p, spec, lang) for p in value]
+        return locales.format_list(people, locale or lang)
 
     @staticmethod
     def _one_person(person: Person, spec: Field, lang: str) -> str:
@@ -687,6 +757,7 @@ FIELD_TYPES: dict[str, FieldType] = {
         TextType,
         TextListType,
         LanguageType,
+        LocaleType,
         DateType,
         MoneyType,
         ChoiceType,

@@ -20,6 +20,9 @@ from evalcli.limits import MAX_YAML_BYTES
 from evalcli.report.yamlnodes import Map, Node, Scalar, Seq, parse_yaml
 from evalcli.template.fieldtypes import FIELD_TYPES
 from evalcli.template.spec import (
+    Annexes,
+    AnnexField,
+    AnnexSpec,
     Attribute,
     Criterion,
     Field,
@@ -29,6 +32,7 @@ from evalcli.template.spec import (
     SectionSpec,
     Template,
 )
+from evalcli.text import fold_key
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 DEFAULT_TEMPLATE = "ilo_summary"
@@ -265,6 +269,69 @@ def _date_order(reader: _Reader, root: Map, fields: dict[str, Field]) -> list[tu
     return pairs
 
 
+def _annexes(
+    reader: _Reader, root: Map, fields: dict[str, Field], sections: dict[str, SectionSpec]
+) -> Annexes | None:
+    """The annex pages: a header of fields, and for item sections the rows of their page."""
+    node = root.get("annexes")
+    if node is None:
+        return None
+    spec = reader.map(node, "annexes", root)
+    header = []
+    for raw in reader.seq(spec.get("header"), "annexes.header"):
+        row = reader.map(raw, "an annexes.header row", raw)
+        key = reader.text(row, "field")
+        if key not in fields:
+            reader.fail(row, f"annexes.header names unknown field '{key}'")
+        header.append(Row(key, (key,), reader.labels(row.get("labels"), f"header {key}", row)))
+    pages: dict[str, AnnexSpec] = {}
+    for raw in reader.seq(spec.get("sections"), "annexes.sections"):
+        page = reader.map(raw, "an annexes section", raw)
+        sid = reader.text(page, "section")
+        if sid not in sections or not sections[sid].items:
+            reader.fail(page, f"annexes names '{sid}', which is not an item section")
+        rows = []
+        for raw_field in reader.seq(page.get("fields"), f"annexes {sid} fields"):
+            entry = reader.map(raw_field, "an annex field", raw_field)
+            key = reader.text(entry, "key")
+            if not _NAME.fullmatch(key):
+                reader.fail(entry, f"annex field '{key}' must be letters, digits, _ or -")
+            rows.append(
+                AnnexField(
+                    key=key,
+                    labels=reader.labels(entry.get("labels"), f"annex field {key}", entry),
+                    headings=reader.labels(entry.get("heading"), f"annex field {key}", entry),
+                    required=reader.flag(entry, "required", True),
+                    from_item=reader.flag(entry, "from_item", False),
+                    aliases=reader.texts(entry, "aliases"),
+                    help=reader.text(entry, "help", ""),
+                )
+            )
+        seen: dict[str, str] = {}
+        for annex_field in rows:
+            for name in {fold_key(n) for n in annex_field.names} - {""}:
+                if seen.setdefault(name, annex_field.key) != annex_field.key:
+                    reader.fail(
+                        page,
+                        f"annexes {sid}: '{name}' names both {seen[name]} and {annex_field.key}; "
+                        "each heading, label and alias must name one field",
+                    )
+        pages[sid] = AnnexSpec(
+            sid,
+            reader.labels(page.get("title"), f"annexes {sid} title", page),
+            reader.labels(page.get("intro"), f"annexes {sid} intro", page),
+            reader.labels(page.get("element"), f"annexes {sid} element", page),
+            tuple(rows),
+        )
+    return Annexes(
+        reader.labels(spec.get("document"), "annexes.document", spec),
+        reader.labels(spec.get("text"), "annexes.text", spec),
+        tuple(header),
+        pages,
+        reader.labels(spec.get("colon"), "annexes.colon", spec) if spec.get("colon") else {},
+    )
+
+
 def _build(root: Map, path: Path) -> Template:
     reader = _Reader(path)
     reader.languages = reader.texts(root, "languages")
@@ -298,6 +365,7 @@ def _build(root: Map, path: Path) -> Template:
         placeholder_patterns=patterns,
         page_limit=int(pages) if pages else None,
         page_limit_source=f" ({source})" if source else "",
+        annexes=_annexes(reader, root, fields, sections),
     )
 
 

@@ -87,6 +87,59 @@ class Criterion:
     names: dict[str, tuple[str, ...]]
 
 
+@dataclass(frozen=True)
+class AnnexField:
+    """One row of an annex page: a field an item carries under a ``### Heading`` of its own.
+
+    ``key`` is i-eval Discovery's name for the field (export uses it); ``labels``
+    are the row labels of the ILO template; ``headings`` the short subheadings an
+    author writes in the item. ``from_item``: the item's own text stands in for it.
+    """
+
+    key: str
+    labels: Labels
+    headings: Labels
+    required: bool = True
+    from_item: bool = False
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every way to name the field: its key, headings, labels and aliases."""
+        return (
+            self.key.replace("_", " "),
+            *self.headings.values(),
+            *self.labels.values(),
+            *self.aliases,
+        )
+
+
+@dataclass(frozen=True)
+class AnnexSpec:
+    """The annex page of one item section (the ILO lesson-learned template, say)."""
+
+    section: str
+    title: Labels
+    intro: Labels
+    element: Labels  # the heading of the label column ("LL Element")
+    fields: tuple[AnnexField, ...]
+
+    def field(self, key: str) -> AnnexField | None:
+        return next((f for f in self.fields if f.key == key), None)
+
+
+@dataclass(frozen=True)
+class Annexes:
+    """The annex pages ``build --annexes`` writes: one page per item of each section here."""
+
+    document: Labels  # what the annex document is, e.g. "Lessons learned and good practices"
+    text: Labels  # the heading of the text column
+    header: tuple[Row, ...]  # project title, code, evaluator, date: one field each
+    sections: dict[str, AnnexSpec]
+    colon: Labels = field(default_factory=dict)  # after a header label: ":", French " :"
+
+
 @dataclass(eq=False)
 class Template:
     """A template folder, loaded."""
@@ -106,6 +159,7 @@ class Template:
     placeholder_patterns: list[tuple[tuple[str, ...], str]]
     page_limit: int | None
     page_limit_source: str = ""
+    annexes: Annexes | None = None
 
     def phrase(self, name: str, lang: str) -> str:
         """A fixed phrase of the document (disclaimer, "Page X of Y" ...) in a language."""

@@ -19,20 +19,153 @@ function RawInline(el)
   return {}
 end
 
--- Styled blocks (custom-style in DOCX) become calls to the Typst template's
--- functions of the same name: "Follow-up" -> #follow-up[...].
-if FORMAT == "typst" then
-  function Div(el)
-    local style = el.attributes["custom-style"]
-    if style == nil then
-      return nil
-    end
-    local name = style:lower():gsub("[^a-z]+", "-")
-    local blocks = { pandoc.RawBlock("typst", "#" .. name .. "[") }
-    for _, block in ipairs(el.content) do
-      table.insert(blocks, block)
-    end
-    table.insert(blocks, pandoc.RawBlock("typst", "]"))
-    return blocks
+-- Typographic quotes in both outputs, as the prose's language writes them
+-- (the reader keeps straight quotes as typed, and so does the Markdown output).
+local QUOTES = {
+  en = { "“", "”", "‘", "’" },
+  es = { "“", "”", "‘", "’" },
+  fr = { "«\u{202F}", "\u{202F}»", "‘", "’" }, -- with narrow no-break spaces inside
+}
+local quotes = QUOTES.en
+
+local OPENERS = "[%s%(%[{/–—-]"
+
+local function curl(text)
+  if not text:find("[\"']") then
+    return nil
   end
+  local out = {}
+  local chars = {}
+  for _, code in utf8.codes(text) do
+    table.insert(chars, utf8.char(code))
+  end
+  for i, ch in ipairs(chars) do
+    local before = chars[i - 1]
+    local opening = (before == nil and i < #chars) or (before ~= nil and before:match(OPENERS))
+    if ch == '"' then
+      table.insert(out, opening and quotes[1] or quotes[2])
+    elseif ch == "'" then
+      -- an apostrophe (ILO's, l'OIT) is a closing single quote
+      table.insert(out, opening and quotes[3] or quotes[4])
+    else
+      table.insert(out, ch)
+    end
+  end
+  return table.concat(out)
+end
+
+local function Str(el)
+  local text = curl(el.text)
+  if text then
+    return pandoc.Str(text)
+  end
+end
+
+-- Typst functions of summary.typ are named after the Word styles:
+-- "Follow-up" -> #follow-up[...], "Placeholder" -> #placeholder[...].
+-- Only the template's own styles become calls: a report's text may carry a
+-- fenced div or span with any custom-style, and must not choose which Typst
+-- function runs (the DOCX keeps the style name, which Word only looks up).
+local TYPST_STYLES = {
+  ["Disclaimer"] = true,
+  ["Follow-up"] = true,
+  ["Placeholder"] = true,
+  ["Annex Header"] = true,
+}
+
+local function typst_name(style)
+  return (style:lower():gsub("[^a-z]+", "-"))
+end
+
+local function template_style(el)
+  local style = el.attributes["custom-style"]
+  return (style and TYPST_STYLES[style]) and style or nil
+end
+
+-- Parts in another language than the document's (the template's words under
+-- --lang) say so: DOCX runs carry it natively, Typst needs #text(lang: ...).
+local function typst_lang(lang)
+  local language, region = lang:match("^(%a%a%a?)[-_]?(%a*)$")
+  if language == nil then
+    return nil
+  end
+  if region ~= "" then
+    return string.format('lang: "%s", region: "%s"', language:lower(), region:upper())
+  end
+  -- no region of the document's: French labels in a Peruvian report are "fr", not "fr-PE"
+  return string.format('lang: "%s", region: none', language:lower())
+end
+
+local function Span(el)
+  if FORMAT ~= "typst" then
+    return nil
+  end
+  local style = template_style(el)
+  local lang = el.attributes["lang"] and typst_lang(el.attributes["lang"])
+  if style == nil and lang == nil then
+    return nil
+  end
+  local open = style and ("#" .. typst_name(style) .. "[") or ("#text(" .. lang .. ")[")
+  if style and lang then
+    open = open .. "#text(" .. lang .. ")["
+  end
+  local inlines = { pandoc.RawInline("typst", open) }
+  for _, inline in ipairs(el.content) do
+    table.insert(inlines, inline)
+  end
+  table.insert(inlines, pandoc.RawInline("typst", (style and lang) and "]]" or "]"))
+  return inlines
+end
+
+local function Div(el)
+  if FORMAT ~= "typst" then
+    return nil
+  end
+  local style = template_style(el)
+  local lang = el.attributes["lang"] and typst_lang(el.attributes["lang"])
+  if style == nil and lang == nil then
+    return nil
+  end
+  local open = style and ("#" .. typst_name(style) .. "[") or "#["
+  if lang then
+    open = open .. "#set text(" .. lang .. ")"
+  end
+  local blocks = { pandoc.RawBlock("typst", open) }
+  for _, block in ipairs(el.content) do
+    table.insert(blocks, block)
+  end
+  table.insert(blocks, pandoc.RawBlock("typst", "]"))
+  return blocks
+end
+
+-- A recommendation's last paragraph stays on the page of its follow-up facts
+-- (the DOCX sets "keep with next" on it, in python-docx).
+local function Blocks(blocks)
+  if FORMAT ~= "typst" then
+    return nil
+  end
+  local out = {}
+  for i, block in ipairs(blocks) do
+    local next_block = blocks[i + 1]
+    local before_follow_up = block.t == "Para"
+      and next_block ~= nil
+      and next_block.t == "Div"
+      and next_block.attributes["custom-style"] == "Follow-up"
+    if before_follow_up then
+      table.insert(out, pandoc.RawBlock("typst", "#block(sticky: true)["))
+      table.insert(out, block)
+      table.insert(out, pandoc.RawBlock("typst", "]"))
+    else
+      table.insert(out, block)
+    end
+  end
+  return out
+end
+
+function Pandoc(doc)
+  local lang = doc.meta.lang and pandoc.utils.stringify(doc.meta.lang) or "en"
+  quotes = QUOTES[lang:sub(1, 2)] or QUOTES.en
+  -- pandoc has already applied Link and Raw* above, so the raw Typst made
+  -- here is the template's own, never the content's
+  return doc:walk({ Str = Str, Blocks = Blocks }):walk({ Span = Span, Div = Div })
 end

@@ -1,0 +1,95 @@
+"""The files changed since a git ref, for ``--changed-since``.
+
+Only git runs, with fixed arguments: the ref is checked to be a ref (never an
+option), external diff drivers, text conversion and the file system monitor
+are switched off, and no hook is involved. Nothing from the repository's
+content is executed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evalcli.errors import InputError
+
+GIT_TIMEOUT = 120  # seconds; a diff of a large repository is still far below this
+# settings that could make git run a command: off, whatever the local configuration says
+_SAFE = ("-c", "core.fsmonitor=false", "-c", "diff.external=", "-c", "core.pager=cat")
+
+
+@dataclass
+class Changes:
+    """Paths (absolute) changed since a ref: in commits, in the working tree, or untracked."""
+
+    top: Path
+    changed: list[Path] = field(default_factory=list)
+    deleted: list[Path] = field(default_factory=list)
+
+
+def _git(args: list[str], cwd: Path, what: str) -> str:
+    git = shutil.which("git")
+    if git is None:
+        raise InputError("--changed-since needs git on PATH")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+    try:
+        done = subprocess.run(
+            [git, *_SAFE, *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise InputError(f"--changed-since: git took over {GIT_TIMEOUT} s to {what}") from exc
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"--changed-since: git could not {what}: {reason[-1] if reason else ''}")
+    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+def _valid_ref(ref: str) -> bool:
+    return bool(ref) and not ref.startswith("-") and not any(c in ref for c in "\0\n\r ")
+
+
+def changed_since(ref: str, cwd: Path) -> Changes:
+    """Files changed between the merge base of ``ref`` and HEAD, and the working tree."""
+    if not _valid_ref(ref):
+        raise InputError(f"--changed-since {ref!r}: give a branch, tag or commit")
+    top = Path(_git(["rev-parse", "--show-toplevel"], cwd, "find the repository").strip())
+    try:
+        commit = _git(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+            cwd,
+            "read the ref",
+        ).strip()
+    except InputError as exc:
+        raise InputError(
+            f"--changed-since {ref}: not a commit in this repository (in CI, fetch it first, "
+            "e.g. actions/checkout with fetch-depth: 0)"
+        ) from exc
+    try:  # changes on the branch since it left ref, not changes made on ref since
+        base = _git(["merge-base", commit, "HEAD"], cwd, "find the merge base").strip()
+    except InputError:
+        base = commit
+    status = _git(
+        ["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", base],
+        top,
+        "list the changes",
+    )
+    untracked = _git(["ls-files", "-z", "--others", "--exclude-standard"], top, "list new files")
+    changes = Changes(top)
+    fields = status.split("\0")
+    for kind, name in zip(fields[0::2], fields[1::2], strict=False):
+        if not name:
+            continue
+        target = changes.deleted if kind.startswith("D") else changes.changed
+        target.append(top / name)
+    changes.changed += [top / name for name in untracked.split("\0") if name]
+    return changes

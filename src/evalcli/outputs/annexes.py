@@ -1,0 +1,165 @@
+"""The annex pages of one report as DOCX, PDF and Markdown: ``<name>-annexes.*``.
+
+They go through the summary's pipeline: the annexes.md.j2 skeleton, pandoc
+with the template's filters (annexes.lua makes each page's table), then
+python-docx, or pandoc's Typst writer with annexes.typ and typst.
+"""
+
+from __future__ import annotations
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from evalcli.check.annexes import annexes_started, check_annexes
+from evalcli.diagnostics import Finding
+from evalcli.outputs.build import BuildOptions, _inline_images
+from evalcli.outputs.docinfo import doc_info
+from evalcli.outputs.docx import LABEL_FILL, _element, _replace, make_docx
+from evalcli.outputs.zipnorm import normalize_zip
+from evalcli.render.annexes import TYPST_TEMPLATE, render_annexes, template_annexes
+from evalcli.report.facts import report_language
+from evalcli.report.model import Report
+from evalcli.template.spec import Template
+
+SUFFIX = "-annexes"
+HEAD_FILL = "D3D7F2"
+BORDER = "BFBFBF"
+LABEL_SHARE = 0.3
+
+
+def annex_stem(stem: Path) -> Path:
+    """``build/example-en`` -> ``build/example-en-annexes``."""
+    return stem.with_name(stem.name + SUFFIX)
+
+
+def _style_table(doc: Any, table: Any, text_width: int) -> None:
+    """A page's table as in the ILO templates: ruled, labels shaded, header row darker."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Emu
+
+    widths = [int(text_width * LABEL_SHARE), text_width - int(text_width * LABEL_SHARE)]
+    tbl_pr = table._tbl.tblPr
+    _replace(tbl_pr, "w:tblW", _element("w:tblW", w=str(sum(widths) // 635), type="dxa"))
+    borders = _element("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_element(f"w:{side}", val="single", sz="4", space="0", color=BORDER))
+    _replace(tbl_pr, "w:tblBorders", borders)
+    _replace(tbl_pr, "w:tblLayout", _element("w:tblLayout", type="fixed"))
+    margins = _element("w:tblCellMar")  # the PDF's cell inset: 4 pt above and below
+    for side, twips in (("top", 80), ("left", 108), ("bottom", 80), ("right", 108)):
+        margins.append(_element(f"w:{side}", w=str(twips), type="dxa"))
+    _replace(tbl_pr, "w:tblCellMar", margins)
+    for col, width in zip(table._tbl.tblGrid.findall("{*}gridCol"), widths, strict=False):
+        col.set(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w", str(width // 635)
+        )
+    for number, row in enumerate(table.rows):
+        for index, cell in enumerate(row.cells):
+            cell.width = Emu(widths[min(index, 1)])
+            fill = HEAD_FILL if number == 0 else LABEL_FILL if index == 0 else None
+            if fill:
+                tc_pr = cell._tc.get_or_add_tcPr()
+                _replace(tc_pr, "w:shd", _element("w:shd", val="clear", color="auto", fill=fill))
+            for paragraph in cell.paragraphs:
+                if number == 0 or index == 0:
+                    paragraph.style = doc.styles["Quick Facts Label"]
+                elif paragraph.style.name in ("Quick Facts", "First Paragraph"):
+                    paragraph.style = doc.styles["Body Text"]
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT  # as in the PDF: a narrow column
+
+
+def _polish(data: bytes) -> bytes:
+    """Each page on a page of its own, the tables styled, the header block shaded."""
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document(io.BytesIO(data))
+    section = doc.sections[0]
+    text_width = int(
+        (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    )
+    first = True
+    for paragraph in doc.paragraphs:
+        if paragraph.style is not None and paragraph.style.name == "Heading 1":
+            paragraph.paragraph_format.page_break_before = not first
+            first = False
+    for table in doc.tables:
+        _style_table(doc, table, text_width)
+    names = {style.name for style in doc.styles}
+    if "Annex Header" in names:
+        style = doc.styles["Annex Header"]
+        style.font.size = Pt(9.5)
+        style.paragraph_format.space_before = Pt(0)
+        style.paragraph_format.space_after = Pt(2)
+        p_pr = style.element.get_or_add_pPr()
+        _replace(p_pr, "w:shd", _element("w:shd", val="clear", color="auto", fill=LABEL_FILL))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return normalize_zip(buffer.getvalue())
+
+
+def build_annexes(
+    report: Report,
+    template: Template,
+    options: BuildOptions,
+    stem: Path,
+    names: dict[str, str],
+    files_by_name: dict[str, Path],
+) -> tuple[dict[Path, bytes], list[Finding]]:
+    """The annex documents to write, by path: every lesson and good practice, one page each;
+    and, for a report whose items carry no annex fields, warnings that its pages are empty
+    (check reports them once any item carries one).
+
+    ``names`` maps each usable image target to its plain name, ``files_by_name``
+    each plain name to its file, as for the summary.
+    """
+    from evalcli.outputs.pdf import make_pdf_libreoffice, make_pdf_typst
+
+    annexes = template_annexes(template)
+    rendered = render_annexes(report, template, options.lang, names)
+    info = doc_info(rendered.facts, template, rendered.title, options.draft, rendered.doc_lang)
+    info = replace(info, kind=annexes.document[rendered.facts.language])
+    target = annex_stem(stem)
+    files: dict[Path, bytes] = {}
+    if "md" in options.formats:
+        as_written = render_annexes(report, template, options.lang, {t: t for t in names})
+        files[target.with_suffix(".md")] = as_written.markdown.encode("utf-8")
+    want_docx = "docx" in options.formats or (
+        "pdf" in options.formats and options.pdf_engine == "libreoffice"
+    )
+    typst_pdf = "pdf" in options.formats and options.pdf_engine == "typst"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        docx_job = (
+            pool.submit(make_docx, _inline_images(rendered.markdown, files_by_name), template, info)
+            if want_docx
+            else None
+        )
+        pdf_job = (
+            pool.submit(
+                make_pdf_typst,
+                rendered.markdown,
+                template,
+                info,
+                options.pdf_standard,
+                files_by_name,
+                TYPST_TEMPLATE,
+            )
+            if typst_pdf
+            else None
+        )
+        docx = _polish(docx_job.result()) if docx_job else None
+        pdf = pdf_job.result() if pdf_job else None
+    if docx is not None and "docx" in options.formats:
+        files[target.with_suffix(".docx")] = docx
+    if "pdf" in options.formats:
+        if pdf is None:
+            assert docx is not None
+            pdf = make_pdf_libreoffice(docx, template, info, options.pdf_standard)
+        files[target.with_suffix(".pdf")] = pdf
+    findings = []
+    if not annexes_started(report, template):
+        findings = check_annexes(report, template, report_language(report, template), always=True)
+    return files, findings

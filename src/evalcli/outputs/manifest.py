@@ -1,0 +1,300 @@
+"""The build manifest: what each report's outputs were made from, so unchanged reports are skipped.
+
+``.evalcli-manifest.json`` in the output folder records, per report, a hash of
+everything its documents depend on (every file in the report folder, the
+templates, the evalcli version, the build options and rule settings) and the
+size, modification time and SHA-256 of each file written. A report is skipped
+when that hash is unchanged and every output is still there as written; its
+result (findings, pages, files) is replayed from the manifest.
+
+The manifest is a cache, not a proof: anyone who can write to the output
+folder can edit it. A release build uses ``--force``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from stat import S_ISLNK
+from typing import Any
+
+from evalcli.diagnostics import CODES, Finding, Location
+from evalcli.files import write_files
+
+MANIFEST_FILE = ".evalcli-manifest.json"
+MANIFEST_VERSION = 1
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+
+
+def _hash_file(path: Path, digest: Any) -> None:
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    _hash_file(path, digest)
+    return digest.hexdigest()
+
+
+FileState = tuple[int, int, str]  # size, modification time (ns), SHA-256
+TRUST_AFTER_NS = 2_000_000_000  # a file's time is trusted only if older than this at recording
+
+
+def folder_digest(folder: Path, known: dict[str, FileState] | None = None, before: int = 0) -> str:
+    """A hash of every file under ``folder``: names, link targets and contents."""
+    return folder_state(folder, known, before)[0]
+
+
+def folder_state(
+    folder: Path, known: dict[str, FileState] | None = None, before: int = 0
+) -> tuple[str, dict[str, FileState]]:
+    """(a hash of every file under ``folder``, each file's size, time and SHA-256).
+
+    A file whose size and modification time are those ``known`` (from the
+    last build) keeps its recorded SHA-256 without being read, as git's index
+    does, provided it was last changed well before ``before`` (when that
+    record was made): an edit within the same tick of the clock is still seen.
+    """
+    known = known or {}
+    digest = hashlib.sha256()
+    states: dict[str, FileState] = {}
+    top = os.fspath(folder)
+    # plain strings and os calls: this runs for every report of a portfolio on every build
+    for current, subfolders, files in os.walk(top):
+        subfolders.sort()
+        prefix = os.path.relpath(current, top).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        for name in sorted(files):
+            path = os.path.join(current, name)  # noqa: PTH118 - strings, for speed
+            relative = prefix + name
+            digest.update(b"\0" + relative.encode("utf-8", "surrogateescape") + b"\0")
+            try:
+                stat = os.lstat(path)
+                if S_ISLNK(stat.st_mode):
+                    link = os.readlink(path)  # noqa: PTH115 - strings, for speed
+                    digest.update(b"link:" + link.encode("utf-8", "surrogateescape"))
+                    continue
+                old = known.get(relative)
+                if (
+                    old is not None
+                    and old[:2] == (stat.st_size, stat.st_mtime_ns)
+                    and stat.st_mtime_ns < before - TRUST_AFTER_NS
+                ):
+                    sha = old[2]
+                else:
+                    sha = file_sha256(Path(path))
+                states[relative] = (stat.st_size, stat.st_mtime_ns, sha)
+                digest.update(sha.encode())
+            except OSError as exc:  # unreadable now: never equal to a readable state
+                digest.update(f"unreadable:{exc.errno}".encode())
+        for name in subfolders:
+            path = os.path.join(current, name)  # noqa: PTH118 - strings, for speed
+            if os.path.islink(path):  # noqa: PTH114 - strings, for speed
+                link = os.readlink(path)  # noqa: PTH115
+                digest.update(f"\0{name}\0dirlink:{link}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest(), states
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.normpath(path.absolute()))
+
+
+def _plain_name(name: object) -> bool:
+    return (
+        isinstance(name, str)
+        and bool(name)
+        and "/" not in name
+        and "\\" not in name
+        and name not in (".", "..")
+        and "\0" not in name
+    )
+
+
+@dataclass
+class Entry:
+    """One report's last build: its input hash, outcome and outputs."""
+
+    key: str
+    stem: str
+    built: bool
+    note: str
+    pages: int | None
+    files: dict[str, tuple[int, int, str]]  # file name in the output folder -> size, mtime, sha
+    findings: list[dict[str, Any]]
+    inputs: dict[str, FileState] = field(default_factory=dict)  # the report's files
+    recorded: int = 0  # when, in ns since the epoch
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "stem": self.stem,
+            "built": self.built,
+            "note": self.note,
+            "pages": self.pages,
+            "files": {name: list(info) for name, info in self.files.items()},
+            "findings": self.findings,
+            "inputs": {name: list(state) for name, state in self.inputs.items()},
+            "recorded": self.recorded,
+        }
+
+
+def _entry(data: Any) -> Entry | None:
+    """An entry read back from JSON, or None if anything in it is not as written by us."""
+    try:
+        files = {
+            name: (int(size), int(mtime), str(sha))
+            for name, (size, mtime, sha) in data["files"].items()
+            if _plain_name(name)
+        }
+        entry = Entry(
+            str(data["key"]),
+            str(data["stem"]),
+            bool(data["built"]),
+            str(data["note"]),
+            None if data["pages"] is None else int(data["pages"]),
+            files,
+            [f for f in data["findings"] if isinstance(f, dict) and f.get("code") in CODES],
+            {
+                str(name): (int(size), int(mtime), str(sha))
+                for name, (size, mtime, sha) in data.get("inputs", {}).items()
+            },
+            int(data.get("recorded", 0)),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if len(files) != len(data["files"]) or not _plain_name(entry.stem):
+        return None
+    return entry
+
+
+def finding_record(finding: Finding, report: Path) -> dict[str, Any]:
+    """A finding as manifest data, its file relative to the report folder."""
+    file = os.path.relpath(_absolute(finding.loc.file), _absolute(report))
+    return {
+        "code": finding.code,
+        "message": finding.message,
+        "severity": finding.severity,
+        "file": Path(file).as_posix(),
+        "line": finding.loc.line,
+        "column": finding.loc.column,
+        "field": finding.field,
+        "section": finding.section,
+    }
+
+
+def finding_from_record(
+    data: dict[str, Any], report: Path, files: dict[str, Path] | None = None
+) -> Finding:
+    """A finding read back from the manifest; ``files`` caches the paths of one report."""
+    severity = data.get("severity")
+    if severity not in ("error", "warning", "info"):
+        severity = CODES[data["code"]].severity
+    name = str(data.get("file", ""))
+    cache = files if files is not None else {}
+    path = cache.get(name)
+    if path is None:
+        path = cache[name] = Path(os.path.normpath(os.path.join(report, name)))  # noqa: PTH118
+    return Finding(
+        str(data["code"]),
+        str(data.get("message", "")),
+        Location(path, int(data.get("line") or 0), int(data.get("column") or 0)),
+        severity,
+        data.get("field") if isinstance(data.get("field"), str) else None,
+        data.get("section") if isinstance(data.get("section"), str) else None,
+    )
+
+
+class Manifest:
+    """The manifest of one output folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / MANIFEST_FILE
+        self.entries: dict[str, Entry] = {}
+        self.changed = False
+        self._names: dict[Path, str] = {}
+        self._base = _absolute(folder)
+        self._read()
+
+    def _read(self) -> None:
+        try:
+            if self.path.is_symlink() or self.path.stat().st_size > MAX_MANIFEST_BYTES:
+                return
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+            return
+        reports = data.get("reports")
+        if not isinstance(reports, dict):
+            return
+        for name, value in reports.items():
+            entry = _entry(value)
+            if entry is not None and isinstance(name, str):
+                self.entries[name] = entry
+
+    def name(self, report: Path) -> str:
+        """The manifest's name for a report: its path from the output folder."""
+        name = self._names.get(report)
+        if name is None:
+            relative = os.path.relpath(_absolute(report), self._base)
+            name = self._names[report] = relative.replace(os.sep, "/")
+        return name
+
+    def known(self, report: Path) -> tuple[dict[str, FileState], int]:
+        """The report's files as the last build recorded them, and when it did."""
+        entry = self.entries.get(self.name(report))
+        return (entry.inputs, entry.recorded) if entry else ({}, 0)
+
+    def fresh(self, report: Path, key: str) -> Entry | None:
+        """The entry of a report whose inputs are unchanged and whose outputs are intact."""
+        entry = self.entries.get(self.name(report))
+        if entry is None or entry.key != key:
+            return None
+        for name, (size, mtime, sha) in entry.files.items():
+            path = self.folder / name
+            try:
+                stat = path.lstat()
+            except OSError:
+                return None
+            if not path.is_file() or path.is_symlink() or stat.st_size != size:
+                return None
+            if stat.st_mtime_ns != mtime:
+                if file_sha256(path) != sha:
+                    return None
+                entry.files[name] = (size, stat.st_mtime_ns, sha)
+                self.changed = True
+        return entry
+
+    def record(self, report: Path, entry: Entry) -> None:
+        self.entries[self.name(report)] = entry
+        self.changed = True
+
+    def forget(self, report: Path) -> None:
+        if self.entries.pop(self.name(report), None) is not None:
+            self.changed = True
+
+    def save(self) -> None:
+        """Write the manifest (atomically) if anything changed."""
+        if not self.changed or not self.folder.is_dir():
+            return
+        data = {
+            "version": MANIFEST_VERSION,
+            "reports": {name: e.as_json() for name, e in sorted(self.entries.items())},
+        }
+        write_files({self.path: json.dumps(data, ensure_ascii=False).encode("utf-8")})
+        self.changed = False
+
+
+def outputs_record(files: dict[Path, int]) -> dict[str, tuple[int, int, str]]:
+    """What was written, as the manifest keeps it: name -> (size, mtime, SHA-256)."""
+    record = {}
+    for path in files:
+        stat = path.stat()
+        record[path.name] = (stat.st_size, stat.st_mtime_ns, file_sha256(path))
+    return record

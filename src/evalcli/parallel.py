@@ -1,0 +1,98 @@
+"""Run one function over many reports in worker processes, results back in input order.
+
+Reports are independent units of work, and pandoc, Typst and the checks are
+CPU-bound, so processes (not threads) spread them over the cores. Workers are
+forked where that is safe (a process with one thread), so they start warm with
+evalcli already imported; otherwise they are spawned.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from evalcli.errors import ConversionError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container's limit, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork while it is safe: one thread, and no native library with threads of its own.
+
+    Typst (Rust) keeps worker threads that threading does not list; a process
+    forked after it ran can deadlock. Otherwise a fork server, started clean,
+    forks the workers with evalcli imported.
+    """
+    if os.name != "posix":
+        return multiprocessing.get_context("spawn")
+    if threading.active_count() == 1 and "typst" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["evalcli.api"])
+    return context
+
+
+def run_chunks(
+    func: Callable[[list[T]], list[R]],
+    items: Sequence[T],
+    jobs: int,
+    chunk: int = 1,
+    done: Callable[[int, R], None] | None = None,
+) -> list[R]:
+    """``func`` over ``items``, in chunks, in ``jobs`` processes; ``done`` is told as each ends.
+
+    With one job, or one chunk, everything runs here in this process.
+    """
+    results: dict[int, R] = {}
+    size = max(1, chunk)
+    starts = range(0, len(items), size)
+    chunks = [list(range(start, min(start + size, len(items)))) for start in starts]
+    if jobs <= 1 or len(chunks) <= 1:
+        for indexes in chunks:
+            for index, result in zip(indexes, func([items[i] for i in indexes]), strict=True):
+                results[index] = result
+                if done:
+                    done(index, result)
+        return [results[i] for i in range(len(items))]
+    workers = min(jobs, len(chunks))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    try:
+        pending: dict[Future[list[R]], list[int]] = {}
+        queue = list(reversed(chunks))
+        # a few chunks in flight per worker: the pool never idles, and a Ctrl-C cancels the rest
+        while queue or pending:
+            while queue and len(pending) < workers * 2:
+                indexes = queue.pop()
+                pending[pool.submit(func, [items[i] for i in indexes])] = indexes
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                indexes = pending.pop(future)
+                try:
+                    chunk_results = future.result()
+                except BrokenProcessPool as exc:
+                    raise ConversionError(
+                        "a worker process stopped unexpectedly (out of memory, or killed); "
+                        "run again, or with --jobs 1"
+                    ) from exc
+                for index, result in zip(indexes, chunk_results, strict=True):
+                    results[index] = result
+                    if done:
+                        done(index, result)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [results[i] for i in range(len(items))]

@@ -1,0 +1,69 @@
+"""The index of a portfolio: one row per report, for ``evalcli export --items reports``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from evalcli.diagnostics import Finding, count
+from evalcli.export import EXPORT_VERSION, metadata
+from evalcli.report.model import Report
+from evalcli.reporting import display_path
+from evalcli.template.spec import Template
+
+INDEX_COLUMNS = (
+    "path",
+    "project_code",
+    "title",
+    "language",
+    "completion_date",
+    "approval_date",
+    "project_start",
+    "project_end",
+    "errors",
+    "warnings",
+    "pages",
+)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def index_row(
+    path: Path,
+    report: Report | None,
+    template: Template | None,
+    findings: list[Finding],
+    pages: int | None,
+) -> dict[str, Any]:
+    """A report's row: where it is, what it is, how it checks, and its pages in the last build."""
+    data = metadata(report, template) if report is not None and template is not None else {}
+    errors, warnings = count(findings)
+    row: dict[str, Any] = {"path": display_path(path)}
+    for key in INDEX_COLUMNS[1:-3]:
+        row[key] = data.get(key)
+    row.update(errors=errors, warnings=warnings, pages=pages)
+    return row
+
+
+def index_text(rows: list[dict[str, Any]], fmt: str) -> str:
+    """The index as JSON (typed values) or CSV (one line per report)."""
+    if fmt == "json":
+        data = {"version": EXPORT_VERSION, "reports": rows}
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=INDEX_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _text(row[key]) for key in INDEX_COLUMNS})
+    return out.getvalue()
