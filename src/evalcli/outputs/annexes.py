@@ -8,16 +8,15 @@ python-docx, or pandoc's Typst writer with annexes.typ and typst.
 from __future__ import annotations
 
 import io
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from evalcli.check.annexes import annexes_started, check_annexes
 from evalcli.diagnostics import Finding
-from evalcli.outputs.build import BuildOptions, _inline_images
+from evalcli.outputs.build import BuildOptions, convert
 from evalcli.outputs.docinfo import doc_info
-from evalcli.outputs.docx import LABEL_FILL, _element, _replace, make_docx
+from evalcli.outputs.docx import LABEL_FILL, _element, _replace, rule_table
 from evalcli.outputs.zipnorm import normalize_zip
 from evalcli.render.annexes import TYPST_TEMPLATE, render_annexes, template_annexes
 from evalcli.report.facts import report_language
@@ -26,7 +25,6 @@ from evalcli.template.spec import Template
 
 SUFFIX = "-annexes"
 HEAD_FILL = "D3D7F2"
-BORDER = "BFBFBF"
 LABEL_SHARE = 0.3
 
 
@@ -40,14 +38,8 @@ def _style_table(doc: Any, table: Any, text_width: int) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Emu
 
-    widths = [int(text_width * LABEL_SHARE), text_width - int(text_width * LABEL_SHARE)]
+    widths = rule_table(table, text_width, LABEL_SHARE)
     tbl_pr = table._tbl.tblPr
-    _replace(tbl_pr, "w:tblW", _element("w:tblW", w=str(sum(widths) // 635), type="dxa"))
-    borders = _element("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_element(f"w:{side}", val="single", sz="4", space="0", color=BORDER))
-    _replace(tbl_pr, "w:tblBorders", borders)
-    _replace(tbl_pr, "w:tblLayout", _element("w:tblLayout", type="fixed"))
     margins = _element("w:tblCellMar")  # the PDF's cell inset: 4 pt above and below
     for side, twips in (("top", 80), ("left", 108), ("bottom", 80), ("right", 108)):
         margins.append(_element(f"w:{side}", w=str(twips), type="dxa"))
@@ -116,7 +108,7 @@ def build_annexes(
     ``names`` maps each usable image target to its plain name, ``files_by_name``
     each plain name to its file, as for the summary.
     """
-    from evalcli.outputs.pdf import make_pdf_libreoffice, make_pdf_typst
+    from evalcli.outputs.pdf import make_pdf_libreoffice
 
     annexes = template_annexes(template)
     rendered = render_annexes(report, template, options.lang, names)
@@ -131,27 +123,17 @@ def build_annexes(
         "pdf" in options.formats and options.pdf_engine == "libreoffice"
     )
     typst_pdf = "pdf" in options.formats and options.pdf_engine == "typst"
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        docx_job = (
-            pool.submit(make_docx, _inline_images(rendered.markdown, files_by_name), template, info)
-            if want_docx
-            else None
-        )
-        pdf_job = (
-            pool.submit(
-                make_pdf_typst,
-                rendered.markdown,
-                template,
-                info,
-                options.pdf_standard,
-                files_by_name,
-                TYPST_TEMPLATE,
-            )
-            if typst_pdf
-            else None
-        )
-        docx = _polish(docx_job.result()) if docx_job else None
-        pdf = pdf_job.result() if pdf_job else None
+    docx, pdf = convert(
+        rendered.markdown,
+        template,
+        info,
+        files_by_name,
+        want_docx,
+        typst_pdf,
+        options,
+        TYPST_TEMPLATE,
+    )
+    docx = _polish(docx) if docx is not None else None
     if docx is not None and "docx" in options.formats:
         files[target.with_suffix(".docx")] = docx
     if "pdf" in options.formats:

@@ -11,7 +11,7 @@ from pathlib import Path
 from evalcli.diagnostics import Finding, Location
 from evalcli.errors import InputError
 from evalcli.files import write_files
-from evalcli.outputs.docinfo import doc_info
+from evalcli.outputs.docinfo import DocInfo, doc_info
 from evalcli.outputs.pagecount import PageCount
 from evalcli.render import render
 from evalcli.report.model import Report
@@ -100,10 +100,52 @@ def _page_limit(
     ]
 
 
+def convert(
+    markdown: str,
+    template: Template,
+    info: DocInfo,
+    images: dict[str, Path],
+    want_docx: bool,
+    typst_pdf: bool,
+    options: BuildOptions,
+    typst_template: str | None = None,
+) -> tuple[bytes | None, bytes | None]:
+    """(DOCX, Typst PDF), each made only when asked for, side by side.
+
+    They are independent, and pandoc and typst run outside the interpreter
+    lock. The DOCX gets its images as data URIs, the PDF as files in its root.
+    """
+    from evalcli.outputs.docx import make_docx
+    from evalcli.outputs.pdf import TYPST_TEMPLATE, make_pdf_typst
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        docx_job = (
+            pool.submit(make_docx, _inline_images(markdown, images), template, info)
+            if want_docx
+            else None
+        )
+        pdf_job = (
+            pool.submit(
+                make_pdf_typst,
+                markdown,
+                template,
+                info,
+                options.pdf_standard,
+                images,
+                typst_template or TYPST_TEMPLATE,
+            )
+            if typst_pdf
+            else None
+        )
+        return (
+            docx_job.result() if docx_job else None,
+            pdf_job.result() if pdf_job else None,
+        )
+
+
 def build_report(report: Report, template: Template, options: BuildOptions, stem: Path) -> Built:
     """Render and convert one report to ``stem`` + suffix; nothing is written unless all succeed."""
-    from evalcli.outputs.docx import make_docx
-    from evalcli.outputs.pdf import make_pdf_libreoffice, make_pdf_typst, page_count, soffice
+    from evalcli.outputs.pdf import make_pdf_libreoffice, page_count, soffice
 
     images = _images(report)
     # every image under a plain name of ours: spaces and odd characters never reach a converter
@@ -132,28 +174,9 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
     typst_pdf = ("pdf" in options.formats and options.pdf_engine == "typst") or (
         "docx" in options.formats and "pdf" not in options.formats and not lo_docx_pages
     )
-    # the DOCX and the Typst PDF are independent: make them side by side (pandoc
-    # and typst run outside the interpreter lock)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        docx_job = (
-            pool.submit(make_docx, _inline_images(rendered.markdown, files_by_name), template, info)
-            if want_docx
-            else None
-        )
-        pdf_job = (
-            pool.submit(
-                make_pdf_typst,
-                rendered.markdown,
-                template,
-                info,
-                options.pdf_standard,
-                files_by_name,
-            )
-            if typst_pdf
-            else None
-        )
-        docx = docx_job.result() if docx_job else None
-        pdf = pdf_job.result() if pdf_job else None
+    docx, pdf = convert(
+        rendered.markdown, template, info, files_by_name, want_docx, typst_pdf, options
+    )
     lo_pdf = None
     if docx is not None and (options.pdf_engine == "libreoffice" or lo_docx_pages):
         lo_standard = options.pdf_standard if options.pdf_engine == "libreoffice" else None

@@ -69,13 +69,12 @@ def _replace(parent: Any, tag: str, new: Any) -> None:
     parent.append(new)
 
 
-def _style_facts_table(doc: Any, text_width: int) -> None:
-    from docx.shared import Emu
+def rule_table(table: Any, text_width: int, share: float = LABEL_SHARE) -> list[int]:
+    """A two-column table across the text width, fixed layout, thin grey rules; its widths.
 
-    if not doc.tables:
-        return
-    table = doc.tables[0]
-    widths = [int(text_width * LABEL_SHARE), text_width - int(text_width * LABEL_SHARE)]
+    ``share`` is the label column's part of the width.
+    """
+    widths = [int(text_width * share), text_width - int(text_width * share)]
     tbl_pr = table._tbl.tblPr
     _replace(tbl_pr, "w:tblW", _element("w:tblW", w=str(sum(widths) // 635), type="dxa"))
     borders = _element("w:tblBorders")
@@ -83,6 +82,16 @@ def _style_facts_table(doc: Any, text_width: int) -> None:
         borders.append(_element(f"w:{side}", val="single", sz="4", space="0", color=BORDER))
     _replace(tbl_pr, "w:tblBorders", borders)
     _replace(tbl_pr, "w:tblLayout", _element("w:tblLayout", type="fixed"))
+    return widths
+
+
+def _style_facts_table(doc: Any, text_width: int) -> None:
+    from docx.shared import Emu
+
+    if not doc.tables:
+        return
+    table = doc.tables[0]
+    widths = rule_table(table, text_width)
     grid = table._tbl.tblGrid
     for col, width in zip(grid.findall("{*}gridCol"), widths, strict=False):
         col.set(

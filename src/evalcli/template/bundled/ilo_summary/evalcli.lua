@@ -96,12 +96,17 @@ local function typst_lang(lang)
   return string.format('lang: "%s", region: none', language:lower())
 end
 
-local function Span(el)
+-- The template style and the language a span or div asks Typst for, if any.
+local function typst_wrapping(el)
   if FORMAT ~= "typst" then
-    return nil
+    return nil, nil
   end
-  local style = template_style(el)
   local lang = el.attributes["lang"] and typst_lang(el.attributes["lang"])
+  return template_style(el), lang
+end
+
+local function Span(el)
+  local style, lang = typst_wrapping(el)
   if style == nil and lang == nil then
     return nil
   end
@@ -118,11 +123,7 @@ local function Span(el)
 end
 
 local function Div(el)
-  if FORMAT ~= "typst" then
-    return nil
-  end
-  local style = template_style(el)
-  local lang = el.attributes["lang"] and typst_lang(el.attributes["lang"])
+  local style, lang = typst_wrapping(el)
   if style == nil and lang == nil then
     return nil
   end
