@@ -96,7 +96,7 @@ def test_colour_when_forced_and_never_with_no_color(two, monkeypatch):
 
 
 def test_progress_on_a_terminal_is_one_rewritten_line(two, tmp_path, monkeypatch):
-    monkeypatch.setattr("evalcli.terminal.is_terminal", lambda stream: True)
+    monkeypatch.setattr("evalcli.reporting.terminal.is_terminal", lambda stream: True)
     shutil.copytree(FIXTURES / "valid", two / "third")
     result = run("build", two, "-o", tmp_path / "out", "--to", "md")
     assert "\r\x1b[2K[1/3] 0:0" in result.stderr and " left · built " in result.stderr

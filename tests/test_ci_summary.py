@@ -70,7 +70,7 @@ def test_report_content_cannot_inject_markdown_or_html(summary, tmp_path):
 
 
 def test_a_huge_summary_is_cut_and_says_so(summary, tmp_path, monkeypatch):
-    monkeypatch.setattr("evalcli.jobsummary.SUMMARY_BUDGET", 2000)
+    monkeypatch.setattr("evalcli.reporting.jobsummary.SUMMARY_BUDGET", 2000)
     for index in range(6):
         folder = shutil.copytree(FIXTURES / "valid", tmp_path / "in" / f"r{index}")
         (folder / "recommendations.md").write_text("## A\n\nB.\n\n## C\n\nD.\n", "utf-8")

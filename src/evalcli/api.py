@@ -37,7 +37,7 @@ from evalcli.outputs.manifest import (
     folder_state,
     outputs_record,
 )
-from evalcli.parallel import run_chunks
+from evalcli.portfolio.parallel import run_chunks
 from evalcli.report.discover import (
     Selection,
     find_reports,
@@ -119,7 +119,7 @@ def select(
     settings = settings or load_settings()
     roots = settings.paths("content")
     if changed_since is not None:
-        from evalcli.gitchanges import changed_since as git_changes
+        from evalcli.portfolio.changes import changed_since as git_changes
 
         for path in paths:
             if not Path(path).exists():
@@ -550,7 +550,7 @@ def export(
     folders = [] if empty else find_reports(tuple(map(str, paths)), settings.paths("content"))
     loaded = [_load(folder, allowed) for folder in folders]
     if items == "reports":
-        from evalcli.portfolio import index_row, index_text
+        from evalcli.portfolio.index import index_row, index_text
 
         manifest = Manifest(output or settings.path("output"))
         rows = []

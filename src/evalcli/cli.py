@@ -149,8 +149,8 @@ def check(
     an image), or a folder searched for report folders.
     """
     from evalcli import api
-    from evalcli.jobsummary import append_summary
     from evalcli.reporting import display_path, tally
+    from evalcli.reporting.jobsummary import append_summary
 
     settings = console.load_settings(fmt)
     strict = settings["strict"] if strict is None else strict
@@ -274,8 +274,8 @@ def build(
     intact, is not built again (--force builds it anyway).
     """
     from evalcli import api
-    from evalcli.jobsummary import append_summary
     from evalcli.reporting import tally
+    from evalcli.reporting.jobsummary import append_summary
 
     settings = console.load_settings(fmt)
     settings = settings.with_option("strict", strict).with_option("lang", lang)

@@ -33,14 +33,14 @@ def print_findings(results: list[Any], fmt: str) -> None:
 
 def wants_colour(err: bool) -> bool:
     """Colour on standard error (``err``) or output: a terminal, NO_COLOR, FORCE_COLOR."""
-    from evalcli import terminal
+    from evalcli.reporting import terminal
 
     return terminal.wants_colour(sys.stderr if err else sys.stdout)
 
 
 def echo_findings(results: list[Any], err: bool) -> None:
     from evalcli.reporting import text_lines
-    from evalcli.terminal import paint_finding
+    from evalcli.reporting.terminal import paint_finding
 
     colour = wants_colour(err)
     for result in results:
@@ -68,7 +68,7 @@ def load_settings(fmt: str = "text") -> Settings:
 
 
 def jobs_for(jobs: int | None, settings: Settings) -> int:
-    from evalcli.parallel import available_cores
+    from evalcli.portfolio.parallel import available_cores
 
     return jobs or settings["jobs"] or available_cores()
 
@@ -116,7 +116,7 @@ def echo_notes(notes: list[str], fmt: str, quiet: bool) -> None:
 
 def nothing_to_do(command: str, fmt: str, notes: list[str]) -> None:
     """An empty selection: say so, write an empty summary, and succeed."""
-    from evalcli.jobsummary import append_summary
+    from evalcli.reporting.jobsummary import append_summary
 
     if fmt == "json":
         print_findings([], fmt)
@@ -129,7 +129,7 @@ class Progress:
     """Progress as reports finish: one rewritten line on a terminal, plain lines elsewhere."""
 
     def __init__(self, verb: str, quiet: bool, plain: Callable[[int, int, Any], None] | None):
-        from evalcli.terminal import ProgressLine, is_terminal
+        from evalcli.reporting.terminal import ProgressLine, is_terminal
 
         stream = sys.stderr
         self.line = ProgressLine(stream, verb) if is_terminal(stream) and not quiet else None
@@ -152,7 +152,7 @@ class Progress:
 
 def built_line(number: int, total: int, result: Any, draft: bool, colour: bool) -> None:
     from evalcli.reporting import display_path
-    from evalcli.terminal import green
+    from evalcli.reporting.terminal import green
 
     prefix = f"[{number}/{total}] {display_path(result.path)}"
     pages = f", {result.pages} pages" if result.pages is not None else ""
@@ -184,7 +184,7 @@ def recap(results: list[Any]) -> None:
 
 
 def preview_echo(line: str, severity: str | None = None) -> None:
-    from evalcli.terminal import paint_finding
+    from evalcli.reporting.terminal import paint_finding
 
     colour = bool(severity) and wants_colour(err=False)
     click.echo(paint_finding(line, severity) if colour and severity else line, color=colour)

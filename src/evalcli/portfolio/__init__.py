@@ -1,0 +1,1 @@
+"""Portfolios: many reports at once — changed since a git ref, in parallel, indexed."""
