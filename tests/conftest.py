@@ -47,3 +47,11 @@ def report_copy(tmp_path: Path):
         return dest
 
     return copy
+
+
+@pytest.fixture(autouse=True)
+def english_locale(monkeypatch):
+    """Tests expect English messages unless they choose a language: a neutral locale."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

@@ -151,7 +151,7 @@ def test_unknown_keys_and_codes_are_findings_with_file_and_line(project):
         "evalcli.toml:1:1: error[config-key] 'contnet' is not a setting; did you mean "
         "'content'?; settings are content, output, name, formats, lang, languages, "
         "pdf-standard, pdf-engine, strict, template-dirs, jobs, ignore, severity, "
-        "per-path-ignores",
+        "per-path-ignores, messages",
         "evalcli.toml:2:1: error[config-value] strict must be true or false",
         "evalcli.toml:4:1: error[config-value] ignore: 'missing-folow-up' is not a finding "
         "code; did you mean 'missing-follow-up'?",

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT, run
 from evalcli.cli import cli
-from evalcli.diagnostics import CODES
+from evalcli.diagnostics import CODES, FindingCode
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -62,15 +62,17 @@ def test_readme_table_of_codes_is_the_registry():
     assert rows == [(c.name, c.severity, c.description) for c in CODES.values()]
 
 
-def test_every_code_used_in_the_source_is_registered():
+def test_every_code_is_a_constant_mypy_checks():
+    """One list of codes: the FindingCode constants are the registry's codes, and the
+    source names codes only through them (mypy then catches a misspelt one)."""
+    assert [code.value for code in FindingCode] == list(CODES)
     package = ROOT / "src" / "evalcli"
     source = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py"))
     calls = r'(?:Finding\.of|self\.finding|note)\(\s*"([a-z0-9-]+)"'
-    used = set(re.findall(calls, source)) | set(
-        re.findall(r'^    code = "([a-z0-9-]+)"', source, re.M)
-    )
-    assert {"placeholder", "invalid-sdg", "page-limit", "not-utf8", "import-kept"} <= used
-    assert used <= set(CODES)
+    assert re.findall(calls, source) == []
+    used = set(re.findall(r"FindingCode\.([A-Z0-9_]+)", source))
+    assert {"PLACEHOLDER", "INVALID_SDG", "PAGE_LIMIT", "NOT_UTF8", "IMPORT_KEPT"} <= used
+    assert used <= {code.name for code in FindingCode}
 
 
 def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):

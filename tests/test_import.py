@@ -99,7 +99,7 @@ def test_import_reports_what_it_found(tmp_path):
         "alianzas-peru-summary-es.md:25:1: warning[import-kept] approval_date: 'Haga clic aquí "
         "para ingresar la fecha' kept as written (placeholder text; check will flag it)"
     ) in result.stderr
-    assert "joined 3 paragraph(s) that were split mid-sentence" in result.stderr
+    assert "joined 3 paragraphs that were split mid-sentence" in result.stderr
 
 
 def test_check_on_the_import_flags_the_two_unfilled_fields(from_markdown):
@@ -206,7 +206,7 @@ def test_partly_understood_input(tmp_path):
     err = result.stderr
     assert (
         "partial.md:5:1: warning[import-kept] completion_date: 'sometime next spring' kept as "
-        "written (not understood as date; check will flag it)"
+        "written (not understood as a date; check will flag it)"
     ) in err
     assert "partial.md:7:1: warning[import-unmatched] 'Favourite colour' matches no field" in err
     assert "countries: 'Peru and Atlantis' kept as written" in err

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from evalcli import __version__
 from evalcli.config import Settings, load_settings
-from evalcli.diagnostics import Finding, Location, Severity, exit_code
+from evalcli.diagnostics import Finding, FindingCode, Location, Severity, exit_code
 from evalcli.errors import ConversionError, InputError, TemplateError
+from evalcli.i18n import msg
 from evalcli.outputs.build import FORMATS, BuildOptions, build_report
 from evalcli.outputs.manifest import (
     Entry,
@@ -169,9 +170,13 @@ def _language_finding(item: _Loaded, languages: list[str] | None) -> list[Findin
     where = node.loc if node is not None else Location(item.report.metadata_path)
     return [
         Finding.of(
-            "unexpected-language",
-            f"the report is in '{language}'; the settings allow {', '.join(languages)}: "
-            "translate it, or add its language to 'languages' in the settings",
+            FindingCode.UNEXPECTED_LANGUAGE,
+            msg(
+                "the report is in '{language}'; the settings allow {allowed}: "
+                "translate it, or add its language to 'languages' in the settings",
+                language=language,
+                allowed=", ".join(languages),
+            ),
             where,
             field="language",
         )
@@ -187,7 +192,10 @@ def _checked(item: _Loaded, settings: Settings | None = None) -> ReportResult:
         findings = check_report(item.report, item.template)
     if settings is not None:
         findings = settings.apply(findings + _language_finding(item, settings["languages"]))
-    return ReportResult(item.path, findings)
+    result = ReportResult(item.path, findings)
+    if item.template is not None and item.report.metadata_usable:
+        result.language = report_language(item.report, item.template)
+    return result
 
 
 @dataclass(frozen=True)
@@ -305,14 +313,14 @@ def _build_job(job: _BuildJob) -> ReportResult:
     result.built = False
     code = exit_code(result.findings, job.options.strict)
     if item.template is None or code > 1:
-        result.note = "the report cannot be read"
+        result.note = msg("the report cannot be read")
         return result
     if code and not job.options.draft:
         errors = any(f.severity == "error" for f in result.findings)
         result.note = (
-            "the report has errors; fix them or use --draft"
+            msg("the report has errors; fix them or use --draft")
             if errors
-            else "the report has warnings and --strict is set"
+            else msg("the report has warnings and --strict is set")
         )
         return result
     options = _page_strict(job.options, job.settings, item.report)
@@ -320,8 +328,8 @@ def _build_job(job: _BuildJob) -> ReportResult:
         built = build_report(item.report, item.template, options, job.stem)
     except ConversionError as exc:
         where = Location(item.report.metadata_path, 0, 0)
-        result.findings.append(Finding.of("conversion-failed", str(exc), where))
-        result.note = "a conversion failed"
+        result.findings.append(Finding.of(FindingCode.CONVERSION_FAILED, exc.message(), where))
+        result.note = msg("a conversion failed")
         return result
     except (InputError, TemplateError) as exc:
         raise InputError(f"{display_path(item.path)}: {exc}") from exc
@@ -330,7 +338,7 @@ def _build_job(job: _BuildJob) -> ReportResult:
     result.page_counts = built.page_counts
     result.built = bool(built.files)
     if not result.built:
-        result.note = "see the findings above"
+        result.note = msg("see the findings above")
     return result
 
 
@@ -362,6 +370,7 @@ def _replayed(folder: Path, entry: Entry, output: Path) -> ReportResult:
     findings = [finding_from_record(f, folder, files) for f in entry.findings]
     result = ReportResult(folder, findings)
     result.built, result.note, result.pages = entry.built, entry.note, entry.pages
+    result.language = entry.language
     result.files = {output / name: size for name, (size, _mtime, _sha) in entry.files.items()}
     result.fresh = True
     return result
@@ -471,12 +480,13 @@ def _remember(
             key,
             job.stem.name,
             bool(result.built),
-            result.note,
+            str(result.note),
             result.pages,
             files,
             [finding_record(f, job.folder) for f in result.findings],
             inputs,
             time.time_ns(),
+            result.language,
         ),
     )
 

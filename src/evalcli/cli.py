@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
-from evalcli import __version__, console
+from evalcli import __version__, console, i18n
 from evalcli.errors import EXIT_INTERRUPTED, EXIT_USAGE, EvalcliError, os_error
+from evalcli.i18n import msg
 
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
@@ -35,7 +36,7 @@ class Group(click.Group):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(EXIT_BROKEN_PIPE)
         except OSError as exc:
-            click.echo(f"evalcli: error: {os_error(exc, 'use')}", err=True)
+            click.echo(f"evalcli: error: {os_error(exc, msg('use'))}", err=True)
             ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             click.echo("evalcli: interrupted; nothing half-written was left behind", err=True)
@@ -94,6 +95,22 @@ quiet_option = click.option(
 )
 
 
+def _choose_messages(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        i18n.choose(value, command_line=True)
+
+
+messages_option = click.Option(
+    ["--messages"],
+    type=click.Choice(i18n.CHOICES),
+    expose_value=False,
+    is_eager=True,
+    callback=_choose_messages,
+    help="The language of messages: en, es, fr, or report (each report's own). "
+    "Default: the 'messages' setting, else the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).",
+)
+
+
 def findings_format_option(*choices: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "--format",
@@ -108,7 +125,13 @@ def findings_format_option(*choices: str) -> Callable[[Callable[..., Any]], Call
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="evalcli")
-def cli() -> None:
+@click.option(
+    "--messages",
+    type=click.Choice(i18n.CHOICES),
+    help="The language of messages: en, es, fr, or report (each report's own). "
+    "Default: the 'messages' setting, else the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).",
+)
+def cli(messages: str | None) -> None:
     """Check and compile ILO evaluation summaries.
 
     A report is a folder with evaluation.yaml (the quick facts) and one
@@ -119,7 +142,11 @@ def cli() -> None:
     Exit codes: 0 success (warnings allowed); 1 the content has errors (or
     warnings under --strict); 2 bad usage or unreadable input; 3 a
     conversion tool failed; 130 interrupted.
+
+    Messages are in English, Spanish or French: the locale's language, or
+    --messages (before or after the command), or the 'messages' setting.
     """
+    i18n.choose(messages, command_line=True)  # each run starts from the locale
 
 
 @cli.command()
@@ -585,6 +612,10 @@ def preview(
     settings = settings.with_option("lang", lang)
     folder = output or settings.path("output") / "preview"
     watch(report, folder, settings, template_dirs, interval, max_builds, console.preview_echo)
+
+
+for _command in cli.commands.values():  # --messages after the command name, too
+    _command.params.append(messages_option)
 
 
 def main() -> None:

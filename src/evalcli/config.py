@@ -30,7 +30,8 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-from evalcli.diagnostics import CODES, Finding, Location, Severity
+from evalcli.diagnostics import CODES, Finding, FindingCode, Location, Severity
+from evalcli.i18n import CHOICES, Message, msg, verbatim
 
 SETTINGS_FILE = "evalcli.toml"
 PYPROJECT = "pyproject.toml"
@@ -43,48 +44,54 @@ _STANDARDS = ("a-2b", "a-3b", "ua-1")
 _ENGINES = ("typst", "libreoffice")
 
 
-def _texts(value: Any) -> str | None:
+def _texts(value: Any) -> Message | None:
     if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
         return None
-    return 'must be a list of text, e.g. ["a", "b"]'
+    return msg('must be a list of text, e.g. ["a", "b"]')
 
 
-def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) and value else "must be text"
+def _text(value: Any) -> Message | None:
+    return None if isinstance(value, str) and value else msg("must be text")
 
 
 def _choices(*choices: str) -> Any:
-    def check(value: Any) -> str | None:
+    def check(value: Any) -> Message | None:
         if isinstance(value, str) and value in choices:
             return None
-        return f"must be one of {', '.join(choices)}"
+        return msg("must be one of {choices}", choices=", ".join(choices))
 
     return check
 
 
-def _formats(value: Any) -> str | None:
+def _formats(value: Any) -> Message | None:
     problem = _texts(value)
     if problem or not value:
-        return problem or "must list at least one format"
+        return problem or msg("must list at least one format")
     wrong = [v for v in value if v not in _FORMATS]
-    return f"formats: choose from {', '.join(_FORMATS)} (not {', '.join(wrong)})" if wrong else None
+    if not wrong:
+        return None
+    return msg(
+        "formats: choose from {choices} (not {wrong})",
+        choices=", ".join(_FORMATS),
+        wrong=", ".join(wrong),
+    )
 
 
-def _bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "must be true or false"
+def _bool(value: Any) -> Message | None:
+    return None if isinstance(value, bool) else msg("must be true or false")
 
 
-def _jobs(value: Any) -> str | None:
+def _jobs(value: Any) -> Message | None:
     ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 256
-    return None if ok else "must be a whole number from 1 to 256"
+    return None if ok else msg("must be a whole number from 1 to 256")
 
 
-def _codes_list(value: Any) -> str | None:
+def _codes_list(value: Any) -> Message | None:
     return _texts(value)
 
 
-def _table(value: Any) -> str | None:
-    return None if isinstance(value, dict) else "must be a table"
+def _table(value: Any) -> Message | None:
+    return None if isinstance(value, dict) else msg("must be a table")
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,9 @@ OPTIONS: dict[str, Option] = {
     "ignore": Option([], _codes_list, "finding codes dropped everywhere"),
     "severity": Option({}, _table, "finding codes re-graded: error, warning or info"),
     "per-path-ignores": Option({}, _table, "finding codes dropped under a path glob"),
+    "messages": Option(
+        None, _choices(*CHOICES), "language of messages: en, es, fr or report (default: locale)"
+    ),
 }
 _PATHS = ("content", "output", "template-dirs")  # relative to the settings file
 
@@ -339,9 +349,9 @@ class _Lines:
 # --- validation --------------------------------------------------------------------------
 
 
-def _hint(word: str, choices: list[str]) -> str:
+def _hint(word: str, choices: list[str]) -> Message:
     close = get_close_matches(word, choices, n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return msg("; did you mean '{word}'?", word=close[0]) if close else verbatim("")
 
 
 class _Validator:
@@ -350,10 +360,8 @@ class _Validator:
         self.lines = _Lines(text, prefix)
         self.findings: list[Finding] = []
 
-    def finding(self, code: str, message: str, line: int) -> None:
-        self.findings.append(
-            Finding.of(code, f"{message}", Location(self.file, line, 1), field=None)
-        )
+    def finding(self, code: FindingCode, message: Message, line: int) -> None:
+        self.findings.append(Finding.of(code, message, Location(self.file, line, 1), field=None))
 
     def codes(self, key: tuple[str, ...], codes: list[str]) -> frozenset[str]:
         good = set()
@@ -361,15 +369,24 @@ class _Validator:
             line = self.lines.value_line(code, *key)
             if code not in CODES:
                 self.finding(
-                    "config-value",
-                    f"{'.'.join(key)}: '{code}' is not a finding code{_hint(code, list(CODES))}",
+                    FindingCode.CONFIG_VALUE,
+                    msg(
+                        "{key}: '{code}' is not a finding code{hint}",
+                        key=".".join(key),
+                        code=code,
+                        hint=_hint(code, list(CODES)),
+                    ),
                     line,
                 )
             elif code not in _ADJUSTABLE:
                 self.finding(
-                    "config-value",
-                    f"{'.'.join(key)}: '{code}' means a file could not be read or a tool "
-                    "failed; it cannot be ignored or re-graded",
+                    FindingCode.CONFIG_VALUE,
+                    msg(
+                        "{key}: '{code}' means a file could not be read or a tool "
+                        "failed; it cannot be ignored or re-graded",
+                        key=".".join(key),
+                        code=code,
+                    ),
                     line,
                 )
             else:
@@ -395,7 +412,11 @@ def load_settings(start: Path | None = None) -> Settings:
             match = re.search(r"at line (\d+), column (\d+)", str(exc))
             line = int(match.group(1)) if match else text.count("\n") + 1  # at the end
             message = str(exc).split(" (at line")[0]
-            check.finding("config-syntax", f"{file.name} is not valid TOML: {message}", line)
+            check.finding(
+                FindingCode.CONFIG_SYNTAX,
+                msg("{file} is not valid TOML: {problem}", file=file.name, problem=message),
+                line,
+            )
         settings.findings = check.findings
         return settings
     for key, value in table.items():
@@ -403,15 +424,21 @@ def load_settings(start: Path | None = None) -> Settings:
         option = OPTIONS.get(key)
         if option is None:
             check.finding(
-                "config-key",
-                f"'{key}' is not a setting{_hint(key, list(OPTIONS))}; "
-                f"settings are {', '.join(OPTIONS)}",
+                FindingCode.CONFIG_KEY,
+                msg(
+                    "'{key}' is not a setting{hint}; settings are {settings}",
+                    key=key,
+                    hint=_hint(key, list(OPTIONS)),
+                    settings=", ".join(OPTIONS),
+                ),
                 line,
             )
             continue
         problem = option.check(value)
         if problem:
-            check.finding("config-value", f"{key} {problem}", line)
+            check.finding(
+                FindingCode.CONFIG_VALUE, msg("{key} {problem}", key=key, problem=problem), line
+            )
             continue
         source = f"{file.name}:{line}"
         if key == "ignore":
@@ -434,7 +461,9 @@ def _severity(check: _Validator, table: dict[str, Any]) -> dict[str, Severity]:
             continue
         if level not in LEVELS:
             check.finding(
-                "config-value", f"severity.{code} must be one of {', '.join(LEVELS)}", line
+                FindingCode.CONFIG_VALUE,
+                msg("severity.{code} must be one of {levels}", code=code, levels=", ".join(LEVELS)),
+                line,
             )
             continue
         levels[code] = level
@@ -447,13 +476,18 @@ def _path_rules(check: _Validator, table: dict[str, Any]) -> tuple[PathRule, ...
         line = check.lines.line("per-path-ignores", glob)
         if _texts(codes):
             check.finding(
-                "config-value", f'per-path-ignores."{glob}" must be a list of finding codes', line
+                FindingCode.CONFIG_VALUE,
+                msg('per-path-ignores."{glob}" must be a list of finding codes', glob=glob),
+                line,
             )
             continue
         if glob.startswith("/") or ".." in glob.split("/"):
             check.finding(
-                "config-value",
-                f'per-path-ignores: "{glob}" must be a glob relative to the settings file',
+                FindingCode.CONFIG_VALUE,
+                msg(
+                    'per-path-ignores: "{glob}" must be a glob relative to the settings file',
+                    glob=glob,
+                ),
                 line,
             )
             continue

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from evalcli import i18n
 from evalcli.errors import EXIT_USAGE
+from evalcli.i18n import msg, nmsg
 
 if TYPE_CHECKING:
     from evalcli.config import Settings
@@ -39,12 +41,12 @@ def wants_colour(err: bool) -> bool:
 
 
 def echo_findings(results: list[Any], err: bool) -> None:
-    from evalcli.reporting import text_lines
+    from evalcli.reporting import result_lines
     from evalcli.reporting.terminal import paint_finding
 
     colour = wants_colour(err)
     for result in results:
-        for finding, line in zip(result.findings, text_lines(result.findings), strict=True):
+        for finding, line in zip(result.findings, result_lines(result), strict=True):
             shown = paint_finding(line, finding.severity) if colour else line
             click.echo(shown, err=err, color=colour)
 
@@ -55,12 +57,15 @@ def load_settings(fmt: str = "text") -> Settings:
     from evalcli.reporting import ReportResult
 
     settings = api.settings()
+    if not settings.findings and settings["messages"]:
+        i18n.choose(settings["messages"])
     if settings.findings:
         assert settings.file is not None
         results = [ReportResult(settings.file, settings.findings)]
         if fmt == "text":
             echo_findings(results, err=True)
-            click.echo(f"evalcli: error: fix the settings in {settings.file.name} first", err=True)
+            line = msg("fix the settings in {file} first", file=settings.file.name)
+            click.echo(f"evalcli: error: {line}", err=True)
         else:
             print_findings(results, fmt)
         sys.exit(EXIT_USAGE)
@@ -87,18 +92,46 @@ def select(
 
     share = parse_shard(shard) if shard else None
     selection = api.select(reports, changed_since=changed_since, shard=share, settings=settings)
-    notes = [f"{display_path(p)}: not inside a report folder; skipped" for p in selection.outside]
+    notes = [
+        str(msg("{path}: not inside a report folder; skipped", path=display_path(p)))
+        for p in selection.outside
+    ]
     notes += [
-        f"{display_path(p)}: deleted since {changed_since}; skipped" for p in selection.deleted
+        str(
+            msg(
+                "{path}: deleted since {ref}; skipped",
+                path=display_path(p),
+                ref=changed_since or "",
+            )
+        )
+        for p in selection.deleted
     ]
     if selection.shard:
         k, n = selection.shard
-        notes.append(f"shard {k}/{n}: {len(selection.reports)} of {selection.before_shard} reports")
+        notes.append(
+            str(
+                msg(
+                    "shard {k}/{n}: {selected} of {total} reports",
+                    k=k,
+                    n=n,
+                    selected=len(selection.reports),
+                    total=selection.before_shard,
+                )
+            )
+        )
     if not selection.reports:
         if changed_since is not None:
-            notes.append(f"no report changed since {changed_since}; nothing to {verb}")
+            notes.append(
+                str(
+                    msg(
+                        "no report changed since {ref}; nothing to {verb}",
+                        ref=changed_since,
+                        verb=verb,
+                    )
+                )
+            )
         else:
-            notes.append(f"no report selected; nothing to {verb}")
+            notes.append(str(msg("no report selected; nothing to {verb}", verb=verb)))
     return selection, notes
 
 
@@ -155,17 +188,19 @@ def built_line(number: int, total: int, result: Any, draft: bool, colour: bool) 
     from evalcli.reporting.terminal import green
 
     prefix = f"[{number}/{total}] {display_path(result.path)}"
-    pages = f", {result.pages} pages" if result.pages is not None else ""
+    pages = ""
+    if result.pages is not None:
+        pages = ", " + nmsg("{n} page", "{n} pages", result.pages, n=result.pages).render()
     if result.page_counts:
-        pages = ", " + ", ".join(count.describe() for count in result.page_counts)
+        pages = ", " + ", ".join(count.describe().render() for count in result.page_counts)
     if result.built:
         written = ", ".join(display_path(p) for p in result.files)
-        verb = "up to date" if result.fresh else "wrote"
+        verb = str(msg("up to date")) if result.fresh else str(msg("wrote"))
         verb = green(verb) if colour else verb
-        line = f"{prefix}: {verb} {written}{pages}" + (" (draft)" if draft else "")
+        line = f"{prefix}: {verb} {written}{pages}" + (f" ({msg('draft')})" if draft else "")
         click.echo(line, color=colour)
     else:
-        click.echo(f"{prefix}: not built{pages}: {result.note}", err=True)
+        click.echo(f"{prefix}: {msg('not built')}{pages}: {result.note}", err=True)
 
 
 def recap(results: list[Any]) -> None:
@@ -176,10 +211,17 @@ def recap(results: list[Any]) -> None:
     failed = [r for r in results if r.built is False]
     if len(results) < 2 or not failed:
         return
-    click.echo(f"not built ({len(failed)} of {len(results)}):", err=True)
+    click.echo(
+        str(msg("not built ({failed} of {total}):", failed=len(failed), total=len(results))),
+        err=True,
+    )
     for result in failed:
         errors, warnings = count(result.findings)
-        counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        counts = msg(
+            "{errors}, {warnings}",
+            errors=nmsg("{n} error", "{n} errors", errors, n=errors),
+            warnings=nmsg("{n} warning", "{n} warnings", warnings, n=warnings),
+        )
         click.echo(f"  {display_path(result.path)} ({counts}): {result.note}", err=True)
 
 

@@ -1,7 +1,9 @@
 """Findings: the one way every command reports a problem, and the registry of their codes.
 
 A finding has a severity (error, warning or info), a stable code, a message
-that says the fix, and a place (file, line, column). Every code is registered
+that says the fix, and a place (file, line, column). The code is a
+``FindingCode`` constant and the message an ``i18n.Message``, rendered in the
+user's language only when it is printed. Every code is registered
 once in ``CODES`` with its default severity, the exit code it leads to and a
 one-line description; the README's table of codes is checked against it.
 """
@@ -9,10 +11,12 @@ one-line description; the README's table of codes is checked against it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal, NamedTuple
 
 from evalcli.errors import EXIT_CONTENT, EXIT_CONVERSION, EXIT_OK, EXIT_USAGE
+from evalcli.i18n import Message
 
 Severity = Literal["error", "warning", "info"]
 
@@ -110,12 +114,71 @@ CODES: dict[str, Code] = _codes(
 )
 
 
+class FindingCode(StrEnum):
+    """Every registered code as a constant, so that mypy catches a misspelt one.
+
+    A test holds this list and ``CODES`` together: a new code goes in both.
+    """
+
+    YAML_SYNTAX = "yaml-syntax"
+    YAML_STRUCTURE = "yaml-structure"
+    YAML_LIMIT = "yaml-limit"
+    EMPTY_FILE = "empty-file"
+    NOT_UTF8 = "not-utf8"
+    UNREADABLE = "unreadable"
+    NOT_A_FILE = "not-a-file"
+    TOO_LARGE = "too-large"
+    BAD_CHARACTER = "bad-character"
+    UNKNOWN_TEMPLATE = "unknown-template"
+    TEMPLATE_ERROR = "template-error"
+    UNPLACED_TEXT = "unplaced-text"
+    MISSING_FIELD = "missing-field"
+    EMPTY_FIELD = "empty-field"
+    UNKNOWN_FIELD = "unknown-field"
+    DUPLICATE_KEY = "duplicate-key"
+    INVALID_KEY = "invalid-key"
+    INVALID_TYPE = "invalid-type"
+    INVALID_DATE = "invalid-date"
+    DATE_ORDER = "date-order"
+    INVALID_MONEY = "invalid-money"
+    INVALID_CURRENCY = "invalid-currency"
+    INVALID_CHOICE = "invalid-choice"
+    INVALID_COUNTRY = "invalid-country"
+    INVALID_PROJECT_CODE = "invalid-project-code"
+    INVALID_SDG = "invalid-sdg"
+    PLACEHOLDER = "placeholder"
+    MISSING_SECTION = "missing-section"
+    EMPTY_SECTION = "empty-section"
+    NO_ITEMS = "no-items"
+    EMPTY_ITEM = "empty-item"
+    ITEM_NUMBERING = "item-numbering"
+    MISSING_CRITERION = "missing-criterion"
+    MISSING_FOLLOW_UP = "missing-follow-up"
+    INVALID_ATTRIBUTE = "invalid-attribute"
+    UNKNOWN_ATTRIBUTE = "unknown-attribute"
+    HEADING_LEVEL = "heading-level"
+    MISSING_IMAGE = "missing-image"
+    MISSING_ANNEX_FIELD = "missing-annex-field"
+    ANNEX_HEADING = "annex-heading"
+    PAGE_LIMIT = "page-limit"
+    CONVERSION_FAILED = "conversion-failed"
+    IMPORT_KEPT = "import-kept"
+    IMPORT_UNMATCHED = "import-unmatched"
+    IMPORT_UNPLACED = "import-unplaced"
+    IMPORT_DUPLICATE = "import-duplicate"
+    IMPORT_JOINED = "import-joined"
+    UNEXPECTED_LANGUAGE = "unexpected-language"
+    CONFIG_SYNTAX = "config-syntax"
+    CONFIG_KEY = "config-key"
+    CONFIG_VALUE = "config-value"
+
+
 @dataclass
 class Finding:
     """One problem found in a report, a template or an imported file."""
 
-    code: str
-    message: str
+    code: FindingCode
+    message: Message
     loc: Location
     severity: Severity = "error"
     field: str | None = None
@@ -124,8 +187,8 @@ class Finding:
     @classmethod
     def of(
         cls,
-        code: str,
-        message: str,
+        code: FindingCode,
+        message: Message,
         loc: Location,
         *,
         severity: Severity | None = None,
@@ -134,6 +197,11 @@ class Finding:
     ) -> Finding:
         """A finding with the registered code's default severity unless one is given."""
         return cls(code, message, loc, severity or CODES[code].severity, field, section)
+
+    @property
+    def text(self) -> str:
+        """The message in the language of this run."""
+        return self.message.render()
 
     @property
     def exit_code(self) -> int:

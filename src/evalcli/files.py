@@ -16,8 +16,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from evalcli.diagnostics import Finding, Location
+from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import InputError, os_error
+from evalcli.i18n import msg
 from evalcli.text import normalize_newlines
 
 _TEMP = ".evalcli-"
@@ -33,12 +34,17 @@ def read_user_text(path: Path, limit: int) -> tuple[str | None, Finding | None]:
             data = stream.read(min(size, limit) + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return None, Finding.of("unreadable", f"cannot read {path.name}: {reason}", Location(path))
+        message = msg("cannot read {file}: {reason}", file=path.name, reason=reason)
+        return None, Finding.of(FindingCode.UNREADABLE, message, Location(path))
     if len(data) > limit:
         return None, Finding.of(
-            "too-large",
-            f"{path.name} is larger than {limit // 1024} KiB, the limit for this file; "
-            "a real summary needs a small part of that: split or shorten it",
+            FindingCode.TOO_LARGE,
+            msg(
+                "{file} is larger than {limit} KiB, the limit for this file; "
+                "a real summary needs a small part of that: split or shorten it",
+                file=path.name,
+                limit=limit // 1024,
+            ),
             Location(path),
         )
     try:
@@ -48,9 +54,13 @@ def read_user_text(path: Path, limit: int) -> tuple[str | None, Finding | None]:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         return None, Finding.of(
-            "not-utf8",
-            f"{path.name} is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded); "
-            "save it as UTF-8 in your editor",
+            FindingCode.NOT_UTF8,
+            msg(
+                "{file} is not UTF-8 text (byte {byte} cannot be decoded); "
+                "save it as UTF-8 in your editor",
+                file=path.name,
+                byte=f"0x{data[exc.start]:02x}",
+            ),
             Location(path, line, column),
         )
     return normalize_newlines(text), None
@@ -107,7 +117,7 @@ def _make_folder(folder: Path) -> None:
             "choose another path"
         ) from exc
     except OSError as exc:
-        raise os_error(exc, "create the folder", folder) from exc
+        raise os_error(exc, msg("create the folder"), folder) from exc
 
 
 def write_files(files: dict[Path, bytes]) -> None:
@@ -128,14 +138,14 @@ def write_files(files: dict[Path, bytes]) -> None:
                     stream.write(data)
                 Path(name).chmod(0o644)
             except OSError as exc:
-                raise os_error(exc, "write", target) from exc
+                raise os_error(exc, msg("write"), target) from exc
         for temporary, target in staged:
             if target.is_dir() and not target.is_symlink():
                 raise InputError(f"cannot write {target}: it is a folder; choose another path")
             try:
                 temporary.replace(target)
             except OSError as exc:
-                raise os_error(exc, "write", target) from exc
+                raise os_error(exc, msg("write"), target) from exc
     finally:
         for temporary, _target in staged:
             with contextlib.suppress(OSError):
@@ -173,7 +183,7 @@ def write_folder(target: Path, files: dict[str, str], replace: bool) -> None:
         staging.rename(target)
         staging = None
     except OSError as exc:
-        raise os_error(exc, "write", target) from exc
+        raise os_error(exc, msg("write"), target) from exc
     finally:
         if staging is not None:
             if backup is not None and backup.exists() and not target.exists():

@@ -8,24 +8,34 @@ from typing import Any
 
 from evalcli.errors import InputError
 from evalcli.files import write_folder
+from evalcli.i18n import Message, msg
 from evalcli.report.annex import annex_spec
 from evalcli.report.load import METADATA_FILE
 from evalcli.template.spec import AnnexSpec, Template
 
 
+def _say(message: Message, lang: str) -> str:
+    return message.render(lang)
+
+
 def metadata_text(template: Template, lang: str) -> str:
-    """evaluation.yaml with every field, each with its label, whether required, and help."""
+    """evaluation.yaml with every field, each with its label, whether required, and help.
+
+    Every comment is in the report's language: the help texts come from the
+    template, the fixed sentences from the message catalogs.
+    """
     lines = [
-        f"# The quick facts of the {template.title}.",
-        "# Fill in every value; 'evalcli check' lists what is still missing.",
+        "# " + _say(msg("The quick facts of the {template}.", template=template.title), lang),
+        "# " + _say(msg("Fill in every value; 'evalcli check' lists what is still missing."), lang),
     ]
     for spec in template.fields.values():
         lines.append("")
-        hint = spec.help
+        hint = spec.help.get(lang, "")
         if spec.options:
-            hint = f"{hint} One of: {', '.join(spec.options)}.".strip()
+            choices = _say(msg("One of: {choices}.", choices=", ".join(spec.options)), lang)
+            hint = f"{hint} {choices}".strip()
         label = spec.labels.get(lang, spec.key)
-        required = "required" if spec.required else "optional"
+        required = _say(msg("required") if spec.required else msg("optional"), lang)
         lines.append(f"# {label} ({required}). {hint}".rstrip())
         value = spec.type.blank(spec, template, lang)
         lines.append(f"{spec.key}:{'' if value.startswith(chr(10)) or not value else ' '}{value}")
@@ -38,36 +48,48 @@ def annex_scaffold(annex: AnnexSpec | None, lang: str) -> str:
     if annex is None:
         return ""
     return "".join(
-        f"\n### {f.headings[lang]}\n\n[insert: {f.labels[lang]}]\n"
+        f"\n### {f.headings[lang]}\n\n[{_say(msg('insert: {what}', what=f.labels[lang]), lang)}]\n"
         for f in annex.fields
         if f.required and not f.from_item
     )
 
 
 def section_text(template: Template, section_id: str, lang: str) -> str:
+    """A section file to fill in: its placeholders, which check flags until they are replaced."""
     spec = template.sections[section_id]
     heading = spec.labels.get(lang, spec.id)
     if spec.items:
         prefix = spec.prefix.get(lang, "")
         attrs = " ".join(f'{key}=""' for key in spec.attributes)
-        return (
-            f"## [insert the title of {prefix}1]{f' {{{attrs}}}' if attrs else ''}\n\n"
-            f"[insert the text of this item of the {heading} section]\n"
-            + annex_scaffold(annex_spec(template, section_id), lang)
+        title = _say(msg("insert the title of {item}", item=f"{prefix}1"), lang)
+        text = _say(
+            msg("insert the text of this item of the {section} section", section=heading), lang
+        )
+        return f"## [{title}]{f' {{{attrs}}}' if attrs else ''}\n\n[{text}]\n" + annex_scaffold(
+            annex_spec(template, section_id), lang
         )
     if spec.criteria:
         blocks = []
         for criterion in template.criteria:
             name = criterion.names.get(lang, (criterion.id,))[0]
-            blocks.append(f"## {name}\n\n[insert the findings on {name.lower()}]\n")
+            text = _say(msg("insert the findings on {criterion}", criterion=name.lower()), lang)
+            blocks.append(f"## {name}\n\n[{text}]\n")
         return "\n".join(blocks)
-    return f"[insert the {heading} section. {spec.help}]\n"
+    text = _say(msg("insert the {section} section.", section=heading), lang)
+    help_text = spec.help.get(lang, "")
+    return f"[{text}{' ' + help_text if help_text else ''}]\n"
 
 
 def create_report(folder: Path, template: Template, lang: str) -> list[Path]:
     """Write a new report folder, all at once; refuse to touch an existing, non-empty one."""
     if lang not in template.languages:
-        raise InputError(f"--lang {lang}: choose from {', '.join(template.languages)}")
+        raise InputError(
+            msg(
+                "--lang {lang}: choose from {choices}",
+                lang=lang,
+                choices=", ".join(template.languages),
+            )
+        )
     files = {METADATA_FILE: metadata_text(template, lang)}
     for spec in template.sections.values():
         files[spec.file] = section_text(template, spec.id, lang)
@@ -81,8 +103,8 @@ def json_schema(template: Template) -> dict[str, object]:
     for spec in template.fields.values():
         schema: dict[str, Any] = spec.type.schema(spec, template)
         schema["title"] = spec.labels.get("en", spec.key)
-        if spec.help:
-            schema["description"] = spec.help
+        if spec.help.get("en"):
+            schema["description"] = spec.help["en"]
         properties[spec.key] = schema
     properties["extra"] = {
         "type": "object",

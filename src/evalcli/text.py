@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from evalcli.i18n import Message, msg, verbatim
+
 _SPACE = re.compile(r"\s+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
@@ -80,7 +82,7 @@ def has_words(text: str) -> bool:
     return _WORD.search(text) is not None
 
 
-def did_you_mean(word: str, choices: list[str]) -> str:
-    """A " (did you mean 'x'?)" hint, or an empty string."""
+def did_you_mean(word: str, choices: list[str]) -> Message:
+    """A " (did you mean 'x'?)" hint, or nothing."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return msg(" (did you mean '{word}'?)", word=close[0]) if close else verbatim("")

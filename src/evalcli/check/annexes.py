@@ -8,7 +8,8 @@ sections is held to its full ILO annex page.
 
 from __future__ import annotations
 
-from evalcli.diagnostics import Finding
+from evalcli.diagnostics import Finding, FindingCode
+from evalcli.i18n import labels, msg
 from evalcli.report.annex import annex_spec, missing_fields
 from evalcli.report.model import Item, Report
 from evalcli.template.spec import AnnexSpec, SectionSpec, Template
@@ -29,10 +30,16 @@ def _item(item: Item, spec: SectionSpec, annex: AnnexSpec, label: str, lang: str
     headings = [f.headings.get(lang, f.key) for f in annex.fields]
     findings = [
         Finding.of(
-            "annex-heading",
-            f"{label}: '### {entry.heading.text}' names no field of the "
-            f"{annex.title.get(lang, annex.section)}{did_you_mean(entry.heading.text, headings)}, "
-            f"so its text is printed nowhere; use one of: {', '.join(headings)}",
+            FindingCode.ANNEX_HEADING,
+            msg(
+                "{item}: '### {heading}' names no field of the {annex}{hint}, "
+                "so its text is printed nowhere; use one of: {headings}",
+                item=label,
+                heading=entry.heading.text,
+                annex=labels(annex.title) if annex.title else annex.section,
+                hint=did_you_mean(entry.heading.text, headings),
+                headings=", ".join(headings),
+            ),
             entry.heading.loc,
             section=spec.id,
         )
@@ -45,9 +52,15 @@ def _item(item: Item, spec: SectionSpec, annex: AnnexSpec, label: str, lang: str
         names = [f.headings.get(lang, f.key) for f in missing]
         findings.append(
             Finding.of(
-                "missing-annex-field",
-                f"{label} ('{title}') lacks {', '.join(names)} for its ILO annex page; "
-                f"write each below the item's text under its own heading ('### {names[0]}')",
+                FindingCode.MISSING_ANNEX_FIELD,
+                msg(
+                    "{item} ('{title}') lacks {names} for its ILO annex page; "
+                    "write each below the item's text under its own heading ('### {first}')",
+                    item=label,
+                    title=title,
+                    names=", ".join(names),
+                    first=names[0],
+                ),
                 item.heading.loc,
                 section=spec.id,
             )

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evalcli.diagnostics import Finding, Location
+from evalcli.diagnostics import Finding, FindingCode, Location
+from evalcli.i18n import msg
 from evalcli.report.markdown import line_and_column
 from evalcli.report.model import Report
 from evalcli.report.yamlnodes import scalars_in
@@ -34,9 +35,13 @@ def character_findings(report: Report) -> Iterator[Finding]:
             found = BAD_CHARACTER.search(scalar.text or "")
             if found:
                 yield Finding.of(
-                    "bad-character",
-                    f"{key} holds the control character {_describe(found.group())}, which no "
-                    "document can hold; delete it (it is invisible in most editors)",
+                    FindingCode.BAD_CHARACTER,
+                    msg(
+                        "{field} holds the control character {char}, which no "
+                        "document can hold; delete it (it is invisible in most editors)",
+                        field=key,
+                        char=_describe(found.group()),
+                    ),
                     scalar.loc,
                     field=key,
                 )
@@ -45,9 +50,13 @@ def character_findings(report: Report) -> Iterator[Finding]:
         if found:
             line, column = line_and_column(section.text, found.start())
             yield Finding.of(
-                "bad-character",
-                f"{section.path.name} holds the control character {_describe(found.group())}, "
-                "which no document can hold; delete it (it is invisible in most editors)",
+                FindingCode.BAD_CHARACTER,
+                msg(
+                    "{field} holds the control character {char}, which no "
+                    "document can hold; delete it (it is invisible in most editors)",
+                    field=section.path.name,
+                    char=_describe(found.group()),
+                ),
                 Location(section.path, line, column),
                 section=section.id,
             )

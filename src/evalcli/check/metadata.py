@@ -5,7 +5,8 @@ from __future__ import annotations
 import bisect
 
 from evalcli.check.placeholders import find_placeholders
-from evalcli.diagnostics import Finding
+from evalcli.diagnostics import Finding, FindingCode
+from evalcli.i18n import labels, msg
 from evalcli.report.facts import parse_facts
 from evalcli.report.model import Report
 from evalcli.report.yamlnodes import Scalar, is_empty, scalars_in
@@ -34,9 +35,13 @@ def _placeholder_findings(report: Report, template: Template) -> tuple[list[Find
         keys.add(key)
         findings.append(
             Finding.of(
-                "placeholder",
-                f'{key} still holds the template\'s placeholder text "{matched}"; '
-                "replace it with the real value",
+                FindingCode.PLACEHOLDER,
+                msg(
+                    '{field} still holds the template\'s placeholder text "{text}"; '
+                    "replace it with the real value",
+                    field=key,
+                    text=matched,
+                ),
                 scalar.loc,
                 field=key,
             )
@@ -53,23 +58,32 @@ def _presence(report: Report, template: Template) -> list[Finding]:
         if key != "extra" and key not in template.fields:
             findings.append(
                 Finding.of(
-                    "unknown-field",
-                    f"'{key}' is not a field of the {template.name} template"
-                    f"{did_you_mean(key, known)}; it will not appear in the summary",
+                    FindingCode.UNKNOWN_FIELD,
+                    msg(
+                        "'{key}' is not a field of the {template} template{hint}; "
+                        "it will not appear in the summary",
+                        key=key,
+                        template=template.name,
+                        hint=did_you_mean(key, known),
+                    ),
                     given.key_loc,
                     field=key,
                 )
             )
     for key, spec in template.fields.items():
         entry = meta.entries.get(key)
-        help_text = f". {spec.help}" if spec.help else ""
+        help_text = labels(spec.help, ". ")
         if entry is None and spec.required:
-            label = spec.labels.get("en", key)
             findings.append(
                 Finding.of(
-                    "missing-field",
-                    f"{key} ({label}) is required and missing; add '{key}:' to "
-                    f"{report.metadata_path.name}{help_text}",
+                    FindingCode.MISSING_FIELD,
+                    msg(
+                        "{field} ({label}) is required and missing; add '{field}:' to {file}{help}",
+                        field=key,
+                        label=labels(spec.labels) if spec.labels else key,
+                        file=report.metadata_path.name,
+                        help=help_text,
+                    ),
                     meta.loc,
                     field=key,
                 )
@@ -77,8 +91,10 @@ def _presence(report: Report, template: Template) -> list[Finding]:
         elif entry is not None and spec.required and is_empty(entry.value):
             findings.append(
                 Finding.of(
-                    "empty-field",
-                    f"{key} is required but empty; fill it in{help_text}",
+                    FindingCode.EMPTY_FIELD,
+                    msg(
+                        "{field} is required but empty; fill it in{help}", field=key, help=help_text
+                    ),
                     entry.value.loc if isinstance(entry.value, Scalar) else entry.key_loc,
                     field=key,
                 )
@@ -102,9 +118,14 @@ def check_metadata(report: Report, template: Template) -> list[Finding]:
             if start.key(precision) > end.key(precision):
                 findings.append(
                     Finding.of(
-                        "date-order",
-                        f"{second} ({end.iso()}) is before {first} ({start.iso()}); "
-                        "check both dates",
+                        FindingCode.DATE_ORDER,
+                        msg(
+                            "{second} ({end}) is before {first} ({start}); check both dates",
+                            second=second,
+                            end=end.iso(),
+                            first=first,
+                            start=start.iso(),
+                        ),
                         meta.entries[second].value.loc,
                         field=second,
                     )

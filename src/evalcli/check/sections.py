@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from evalcli.check.annexes import check_annexes
 from evalcli.check.placeholders import find_placeholders
-from evalcli.diagnostics import Finding, Location, Severity
+from evalcli.diagnostics import Finding, FindingCode, Location, Severity
+from evalcli.i18n import labels, msg
 from evalcli.report.markdown import item_number, line_and_column
 from evalcli.report.model import Item, Report, Section
 from evalcli.template.spec import SectionSpec, Template
@@ -17,9 +18,13 @@ def _placeholders(section: Section, template: Template) -> list[Finding]:
         line, column = line_and_column(section.text, offset)
         findings.append(
             Finding.of(
-                "placeholder",
-                f'{section.path.name} still holds the template\'s placeholder text "{matched}"; '
-                "replace it with the real text",
+                FindingCode.PLACEHOLDER,
+                msg(
+                    '{file} still holds the template\'s placeholder text "{text}"; '
+                    "replace it with the real text",
+                    file=section.path.name,
+                    text=matched,
+                ),
                 Location(section.path, line, column),
                 section=section.id,
             )
@@ -36,10 +41,14 @@ def _criteria(section: Section, template: Template, lang: str) -> list[Finding]:
             continue
         findings.append(
             Finding.of(
-                "missing-criterion",
-                f"the findings have no heading for the OECD-DAC criterion '{names[0]}' "
-                f"({criterion.id}); add a '## {names[0]}' subsection, "
-                "or say why it was not assessed",
+                FindingCode.MISSING_CRITERION,
+                msg(
+                    "the findings have no heading for the OECD-DAC criterion '{name}' "
+                    "({criterion}); add a '## {name}' subsection, "
+                    "or say why it was not assessed",
+                    name=names[0],
+                    criterion=criterion.id,
+                ),
                 Location(section.path),
                 section=section.id,
             )
@@ -56,8 +65,8 @@ def _item(
     if heading.attr_error:
         findings.append(
             Finding.of(
-                "invalid-attribute",
-                f"{label}: {heading.attr_error}",
+                FindingCode.INVALID_ATTRIBUTE,
+                msg("{item}: {problem}", item=label, problem=heading.attr_error),
                 heading.loc,
                 section=spec.id,
             )
@@ -67,9 +76,13 @@ def _item(
         typed = heading.text[: len(heading.text) - len(numbered.rest)].strip()
         findings.append(
             Finding.of(
-                "item-numbering",
-                f"{label} heading starts with its own number '{typed}'; "
-                "remove it, the compiler numbers items",
+                FindingCode.ITEM_NUMBERING,
+                msg(
+                    "{item} heading starts with its own number '{typed}'; "
+                    "remove it, the compiler numbers items",
+                    item=label,
+                    typed=typed,
+                ),
                 heading.loc,
                 section=spec.id,
             )
@@ -77,8 +90,8 @@ def _item(
     if not item.title:
         findings.append(
             Finding.of(
-                "empty-item",
-                f"{label} has no title after '##'",
+                FindingCode.EMPTY_ITEM,
+                msg("{item} has no title after '##'", item=label),
                 heading.loc,
                 section=spec.id,
             )
@@ -86,8 +99,10 @@ def _item(
     if not item.body.strip():
         findings.append(
             Finding.of(
-                "empty-item",
-                f"{label} ('{item.title}') has no text under its heading",
+                FindingCode.EMPTY_ITEM,
+                msg(
+                    "{item} ('{title}') has no text under its heading", item=label, title=item.title
+                ),
                 heading.loc,
                 section=spec.id,
             )
@@ -97,9 +112,14 @@ def _item(
         if key not in known:
             findings.append(
                 Finding.of(
-                    "unknown-attribute",
-                    f"{label}: '{key}' is not a known attribute{did_you_mean(key, known)}; "
-                    f"use {', '.join(spec.attributes)}",
+                    FindingCode.UNKNOWN_ATTRIBUTE,
+                    msg(
+                        "{item}: '{key}' is not a known attribute{hint}; use {known}",
+                        item=label,
+                        key=key,
+                        hint=did_you_mean(key, known),
+                        known=", ".join(spec.attributes),
+                    ),
                     heading.loc,
                     section=spec.id,
                 )
@@ -114,8 +134,14 @@ def _item(
         ):
             findings.append(
                 Finding.of(
-                    "invalid-attribute",
-                    f'{label}: {key}="{value}" is not one of {", ".join(attribute.options)}',
+                    FindingCode.INVALID_ATTRIBUTE,
+                    msg(
+                        '{item}: {key}="{value}" is not one of {choices}',
+                        item=label,
+                        key=key,
+                        value=value,
+                        choices=", ".join(attribute.options),
+                    ),
                     heading.loc,
                     section=spec.id,
                 )
@@ -126,9 +152,14 @@ def _item(
         example = " ".join(f'{key}="..."' for key in missing)
         findings.append(
             Finding.of(
-                "missing-follow-up",
-                f"{label} ('{title}') does not say {', '.join(missing)}; "
-                f"add them to its heading: {{{example}}}",
+                FindingCode.MISSING_FOLLOW_UP,
+                msg(
+                    "{item} ('{title}') does not say {missing}; add them to its heading: {example}",
+                    item=label,
+                    title=title,
+                    missing=", ".join(missing),
+                    example=f"{{{example}}}",
+                ),
                 heading.loc,
                 section=spec.id,
             )
@@ -144,9 +175,14 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
             if spec.required:
                 findings.append(
                     Finding.of(
-                        "missing-section",
-                        f"{spec.file} is missing: the {spec.labels.get(lang, spec.id)} section is "
-                        f"required; create it. {spec.help}",
+                        FindingCode.MISSING_SECTION,
+                        msg(
+                            "{file} is missing: the {section} section is required; "
+                            "create it.{help}",
+                            file=spec.file,
+                            section=labels(spec.labels) if spec.labels else spec.id,
+                            help=labels(spec.help, " "),
+                        ),
                         Location(report.missing[spec.id]),
                         section=spec.id,
                     )
@@ -159,9 +195,13 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
             severity: Severity = "error" if spec.required else "warning"
             findings.append(
                 Finding.of(
-                    "empty-section",
-                    f"{spec.file} is empty; write the {spec.labels.get(lang, spec.id)} section. "
-                    f"{spec.help}",
+                    FindingCode.EMPTY_SECTION,
+                    msg(
+                        "{file} is empty; write the {section} section.{help}",
+                        file=spec.file,
+                        section=labels(spec.labels) if spec.labels else spec.id,
+                        help=labels(spec.help, " "),
+                    ),
                     Location(section.path),
                     severity=severity,
                     section=spec.id,
@@ -172,8 +212,12 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
         findings.extend(
             Finding.of(
                 image.code,
-                f"image '{image.target}': {image.problem}; put the image file in the report "
-                "folder, next to the section files, and refer to it by its name",
+                msg(
+                    "image '{target}': {problem}; put the image file in the report "
+                    "folder, next to the section files, and refer to it by its name",
+                    target=image.target,
+                    problem=image.problem or "",
+                ),
                 image.loc,
                 section=spec.id,
             )
@@ -184,9 +228,12 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
             if heading.level == 1:
                 findings.append(
                     Finding.of(
-                        "heading-level",
-                        f"'# {heading.text}' is a level-1 heading; the template supplies the "
-                        "section heading, so start subheadings at '##'",
+                        FindingCode.HEADING_LEVEL,
+                        msg(
+                            "'# {heading}' is a level-1 heading; the template supplies the "
+                            "section heading, so start subheadings at '##'",
+                            heading=heading.text,
+                        ),
                         heading.loc,
                         section=spec.id,
                     )
@@ -195,8 +242,11 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
             if not section.items:
                 findings.append(
                     Finding.of(
-                        "no-items",
-                        f"{spec.file} has no items; start each one with a '## ' heading",
+                        FindingCode.NO_ITEMS,
+                        msg(
+                            "{file} has no items; start each one with a '## ' heading",
+                            file=spec.file,
+                        ),
                         Location(section.path),
                         section=spec.id,
                     )

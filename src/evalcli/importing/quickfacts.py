@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evalcli.check.placeholders import find_placeholders
+from evalcli.i18n import Message, msg
 from evalcli.report.markdown import strip_emphasis, unescape
 from evalcli.template.fieldtypes import MoneyType
 from evalcli.template.spec import Field, Row, Template
@@ -57,22 +58,31 @@ class FactResult:
     """What one quick-facts line gave: values for fields, and notes on what was kept as written."""
 
     values: dict[str, Any] = field(default_factory=dict)
-    kept: list[str] = field(default_factory=list)
+    kept: list[Message] = field(default_factory=list)
 
 
-def _single(spec: Field, text: str, lang: str, template: Template) -> tuple[Any, str | None]:
+def _single(spec: Field, text: str, lang: str, template: Template) -> tuple[Any, Message | None]:
     """(value, note) for one field; the note says when the text was kept as written."""
-    kept = f"{spec.key}: '{text}' kept as written"
     if find_placeholders(text, template):
-        return text, f"{kept} (placeholder text; check will flag it)"
+        return text, msg(
+            "{field}: '{text}' kept as written (placeholder text; check will flag it)",
+            field=spec.key,
+            text=text,
+        )
     if says_none(text):
         if spec.type.is_list and not spec.required:
             return [], None
-        return text, f"{kept} (it says there is none)"
+        return text, msg(
+            "{field}: '{text}' kept as written (it says there is none)", field=spec.key, text=text
+        )
     parsed = spec.type.read(text, spec, template, lang)
     if parsed is None:
-        kind = spec.type.name.replace("_", " ")
-        return text, f"{kept} (not understood as {kind}; check will flag it)"
+        return text, msg(
+            "{field}: '{text}' kept as written (not understood as {kind}; check will flag it)",
+            field=spec.key,
+            text=text,
+            kind=spec.type.what,
+        )
     return parsed, None
 
 
@@ -103,8 +113,12 @@ def read_fact(row: Row, raw: str, lang: str, template: Template) -> FactResult:
         else:
             result.values[row.fields[0]] = text
             result.kept.append(
-                f"{row.fields[0]}: '{text}' kept as written (no start and end "
-                "dates found; check will flag it)"
+                msg(
+                    "{field}: '{text}' kept as written (no start and end "
+                    "dates found; check will flag it)",
+                    field=row.fields[0],
+                    text=text,
+                )
             )
         return result
     if row.format == "dash" and len(row.fields) == 2:
@@ -119,8 +133,13 @@ def read_fact(row: Row, raw: str, lang: str, template: Template) -> FactResult:
         else:
             result.values[other.key] = text
             result.kept.append(
-                f"{money_spec.key}: no amount with a currency found in "
-                f"'{text}'; all of it kept under {other.key}"
+                msg(
+                    "{field}: no amount with a currency found in '{text}'; "
+                    "all of it kept under {other}",
+                    field=money_spec.key,
+                    text=text,
+                    other=other.key,
+                )
             )
         return result
     spec = template.fields[row.fields[0]]

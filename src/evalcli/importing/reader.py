@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evalcli.diagnostics import Finding, Location
+from evalcli.diagnostics import Finding, FindingCode, Location
+from evalcli.i18n import Message, msg, nmsg
 from evalcli.importing.annexes import AnnexReader, merge_pages
 from evalcli.importing.blocks import Block
 from evalcli.importing.quickfacts import LabelIndex, label_index, read_fact
@@ -75,7 +76,7 @@ class _Reader:
         self.part_sections: tuple[str, ...] = ()
         self.annexes = AnnexReader(template, self.votes)  # annex pages, if the file has any
 
-    def note(self, code: str, line: int, message: str) -> None:
+    def note(self, code: FindingCode, line: int, message: Message) -> None:
         loc = Location(self.source, line if self.lines else 0, 1 if self.lines else 0)
         self.findings.append(Finding.of(code, message, loc))
 
@@ -168,10 +169,13 @@ class _Reader:
         if found is None:
             self.extra[clean_label] = strip_emphasis(value.strip())
             self.note(
-                "import-unmatched",
+                FindingCode.IMPORT_UNMATCHED,
                 block.line,
-                f"'{clean_label}' matches no field of the {self.template.name} template; "
-                "kept under extra",
+                msg(
+                    "'{label}' matches no field of the {template} template; kept under extra",
+                    label=clean_label,
+                    template=self.template.name,
+                ),
             )
             return True
         row, langs = found
@@ -180,15 +184,19 @@ class _Reader:
         for key, parsed in result.values.items():
             if key in self.metadata:
                 self.note(
-                    "import-duplicate",
+                    FindingCode.IMPORT_DUPLICATE,
                     block.line,
-                    f"{key} is given twice; the first value is kept, the second goes under extra",
+                    msg(
+                        "{field} is given twice; the first value is kept, "
+                        "the second goes under extra",
+                        field=key,
+                    ),
                 )
                 self.extra[clean_label] = strip_emphasis(value.strip())
                 continue
             self.metadata[key] = parsed
         for kept in result.kept:
-            self.note("import-kept", block.line, kept)
+            self.note(FindingCode.IMPORT_KEPT, block.line, kept)
         return True
 
     def title(self, text: str) -> None:
@@ -306,7 +314,9 @@ class _Reader:
         self.unplaced.append(block.text)
         preview = block.text if len(block.text) < 60 else block.text[:57] + "..."
         self.note(
-            "import-unplaced", block.line, f"could not place '{preview}'; kept in unplaced.md"
+            FindingCode.IMPORT_UNPLACED,
+            block.line,
+            msg("could not place '{text}'; kept in unplaced.md", text=preview),
         )
 
 
@@ -385,10 +395,16 @@ def read_summary(
     if joined:
         reader.lines, keep = False, reader.lines
         reader.note(
-            "import-joined",
+            FindingCode.IMPORT_JOINED,
             0,
-            f"joined {joined} paragraph(s) that were split "
-            "mid-sentence (a page break in the source); no words changed",
+            nmsg(
+                "joined {n} paragraph that was split mid-sentence (a page break in the source); "
+                "no words changed",
+                "joined {n} paragraphs that were split mid-sentence (a page break in the source); "
+                "no words changed",
+                joined,
+                n=joined,
+            ),
         )
         reader.lines = keep
     counts = {

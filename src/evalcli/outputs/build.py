@@ -8,9 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalcli.diagnostics import Finding, Location
+from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import InputError
 from evalcli.files import write_files
+from evalcli.i18n import join, msg
 from evalcli.outputs.docinfo import DocInfo, doc_info
 from evalcli.outputs.pagecount import PageCount
 from evalcli.render import render
@@ -88,12 +89,18 @@ def _page_limit(
     longest = max(counts, key=lambda count: count.pages)
     if not limit or longest.pages <= limit:
         return []
-    measured = ", ".join(count.describe() for count in counts)
+    measured = [count.describe() for count in counts]
     return [
         Finding.of(
-            "page-limit",
-            f"{measured}; the {template.title} should have no more than about "
-            f"{limit}{template.page_limit_source}: shorten the longest sections",
+            FindingCode.PAGE_LIMIT,
+            msg(
+                "{measured}; the {template} should have no more than about "
+                "{limit}{source}: shorten the longest sections",
+                measured=join(measured),
+                template=template.title,
+                limit=limit,
+                source=template.page_limit_source,
+            ),
             Location(report.metadata_path),
             severity="error" if strict else "warning",
         )

@@ -21,8 +21,9 @@ from pathlib import Path
 from stat import S_ISLNK
 from typing import Any
 
-from evalcli.diagnostics import CODES, Finding, Location
+from evalcli.diagnostics import CODES, Finding, FindingCode, Location
 from evalcli.files import write_files
+from evalcli.i18n import LANGUAGES, from_data, verbatim
 
 MANIFEST_FILE = ".evalcli-manifest.json"
 MANIFEST_VERSION = 1
@@ -128,6 +129,7 @@ class Entry:
     findings: list[dict[str, Any]]
     inputs: dict[str, FileState] = field(default_factory=dict)  # the report's files
     recorded: int = 0  # when, in ns since the epoch
+    language: str | None = None  # the report's, for --messages report
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -140,6 +142,7 @@ class Entry:
             "findings": self.findings,
             "inputs": {name: list(state) for name, state in self.inputs.items()},
             "recorded": self.recorded,
+            "language": self.language,
         }
 
 
@@ -164,6 +167,7 @@ def _entry(data: Any) -> Entry | None:
                 for name, (size, mtime, sha) in data.get("inputs", {}).items()
             },
             int(data.get("recorded", 0)),
+            data.get("language") if data.get("language") in LANGUAGES else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
@@ -177,7 +181,7 @@ def finding_record(finding: Finding, report: Path) -> dict[str, Any]:
     file = os.path.relpath(_absolute(finding.loc.file), _absolute(report))
     return {
         "code": finding.code,
-        "message": finding.message,
+        "message": finding.message.as_data(),
         "severity": finding.severity,
         "file": Path(file).as_posix(),
         "line": finding.loc.line,
@@ -200,8 +204,8 @@ def finding_from_record(
     if path is None:
         path = cache[name] = Path(os.path.normpath(os.path.join(report, name)))  # noqa: PTH118
     return Finding(
-        str(data["code"]),
-        str(data.get("message", "")),
+        FindingCode(data["code"]),
+        from_data(data.get("message")) or verbatim(""),
         Location(path, int(data.get("line") or 0), int(data.get("column") or 0)),
         severity,
         data.get("field") if isinstance(data.get("field"), str) else None,

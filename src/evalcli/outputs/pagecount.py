@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from evalcli.i18n import Message, nmsg
+
 LAYOUTS = {"typst": "Typst", "libreoffice": "LibreOffice"}
 
 
@@ -21,11 +23,27 @@ class PageCount:
     pages: int
     layout: str  # "typst" | "libreoffice"
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         """ "PDF 5 pages (Typst)", "DOCX 6 pages (LibreOffice layout)"."""
         engine = LAYOUTS.get(self.layout, self.layout)
-        by = f"{engine} layout" if self.output == "docx" else engine
-        return f"{self.output.upper()} {self.pages} page{'s' * (self.pages != 1)} ({by})"
+        output, n = self.output.upper(), self.pages
+        if self.output == "docx":
+            return nmsg(
+                "{output} {n} page ({engine} layout)",
+                "{output} {n} pages ({engine} layout)",
+                n,
+                output=output,
+                n=n,
+                engine=engine,
+            )
+        return nmsg(
+            "{output} {n} page ({engine})",
+            "{output} {n} pages ({engine})",
+            n,
+            output=output,
+            n=n,
+            engine=engine,
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {"output": self.output, "pages": self.pages, "layout": self.layout}

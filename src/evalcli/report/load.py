@@ -10,9 +10,10 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from evalcli.diagnostics import Finding, Location
+from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import TemplateError, UnknownTemplateError
 from evalcli.files import read_user_text
+from evalcli.i18n import Message, msg
 from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_BYTES
 from evalcli.report.annex import annex_names, annex_spec
 from evalcli.report.imagefiles import image_problem
@@ -26,26 +27,26 @@ METADATA_FILE = "evaluation.yaml"
 UNPLACED_FILE = "unplaced.md"  # written by import for text it could not place
 
 
-def inside_file(folder: Path, relative: str | Path) -> tuple[Path | None, str | None]:
+def inside_file(folder: Path, relative: str | Path) -> tuple[Path | None, Message | None]:
     """(the file, None) if ``relative`` names a regular file inside ``folder``, else (None, why)."""
     target = str(relative)
     if "://" in target or target.startswith(("data:", "/", "\\")) or ".." in Path(target).parts:
-        return None, "it is not a file name inside the report folder"
+        return None, msg("it is not a file name inside the report folder")
     candidate = folder / target
     try:
         status = candidate.lstat()
     except OSError:
-        return None, "there is no such file in the report folder"
+        return None, msg("there is no such file in the report folder")
     if stat.S_ISREG(status.st_mode) and "/" not in target and "\\" not in target:
         return candidate, None  # a plain name, not a link: inside by construction
     try:
         resolved = candidate.resolve(strict=True)
     except (OSError, RuntimeError):
-        return None, "there is no such file in the report folder"
+        return None, msg("there is no such file in the report folder")
     if not resolved.is_relative_to(folder.resolve()):
-        return None, "it leads outside the report folder (a symbolic link)"
+        return None, msg("it leads outside the report folder (a symbolic link)")
     if not resolved.is_file():
-        return None, "it is not a regular file"
+        return None, msg("it is not a regular file")
     return resolved, None
 
 
@@ -53,7 +54,8 @@ def _metadata(folder: Path) -> tuple[Map | None, list[Finding]]:
     path = folder / METADATA_FILE
     file, why = inside_file(folder, METADATA_FILE)
     if file is None:
-        return None, [Finding.of("not-a-file", f"{METADATA_FILE}: {why}", Location(path))]
+        message = msg("{file}: {problem}", file=METADATA_FILE, problem=why or "")
+        return None, [Finding.of(FindingCode.NOT_A_FILE, message, Location(path))]
     text, problem = read_user_text(file, MAX_YAML_BYTES)
     if problem:
         return None, [problem]
@@ -61,12 +63,17 @@ def _metadata(folder: Path) -> tuple[Map | None, list[Finding]]:
     root, findings = parse_yaml(text, path)
     if root is None:
         if not findings:
-            message = f"{path.name} is empty; run 'evalcli init' for a complete one to fill in"
-            findings.append(Finding.of("empty-file", message, Location(path)))
+            message = msg(
+                "{file} is empty; run 'evalcli init' for a complete one to fill in",
+                file=path.name,
+            )
+            findings.append(Finding.of(FindingCode.EMPTY_FILE, message, Location(path)))
         return None, findings
     if not isinstance(root, Map):
-        message = f"{path.name} must be a mapping of 'key: value' lines at the top level"
-        return None, [*findings, Finding.of("yaml-structure", message, root.loc)]
+        message = msg(
+            "{file} must be a mapping of 'key: value' lines at the top level", file=path.name
+        )
+        return None, [*findings, Finding.of(FindingCode.YAML_STRUCTURE, message, root.loc)]
     return root, findings
 
 
@@ -75,9 +82,13 @@ def _long_line(text: str, path: Path) -> Finding | None:
         return None
     number = next(i for i, line in enumerate(text.split("\n"), 1) if len(line) > MAX_LINE_CHARS)
     return Finding.of(
-        "too-large",
-        f"line {number} of {path.name} is longer than {MAX_LINE_CHARS:,} characters; "
-        "break it into paragraphs",
+        FindingCode.TOO_LARGE,
+        msg(
+            "line {line} of {file} is longer than {limit} characters; break it into paragraphs",
+            line=number,
+            file=path.name,
+            limit=f"{MAX_LINE_CHARS:,}",
+        ),
         Location(path, number, 1),
     )
 
@@ -88,7 +99,12 @@ def _section(
     file, why = inside_file(folder, path.name)
     if file is None:
         return None, [
-            Finding.of("not-a-file", f"{path.name}: {why}", Location(path), section=spec_id)
+            Finding.of(
+                FindingCode.NOT_A_FILE,
+                msg("{file}: {problem}", file=path.name, problem=why or ""),
+                Location(path),
+                section=spec_id,
+            )
         ]
     text, problem = read_user_text(file, MAX_SECTION_BYTES)
     if problem:
@@ -112,7 +128,7 @@ def _find_image(folder: Path, image: Image) -> None:
         return
     too_large = image_problem(file)
     if too_large:
-        image.problem, image.code = too_large, "too-large"
+        image.problem, image.code = too_large, FindingCode.TOO_LARGE
         return
     image.file = file
 
@@ -127,9 +143,11 @@ def template_for(
     try:
         return load_template(find_template(name, allowed)), []
     except UnknownTemplateError as exc:
-        return None, [Finding.of("unknown-template", str(exc), loc, field="template")]
+        return None, [
+            Finding.of(FindingCode.UNKNOWN_TEMPLATE, exc.message(), loc, field="template")
+        ]
     except TemplateError as exc:
-        return None, [Finding.of("template-error", str(exc), loc, field="template")]
+        return None, [Finding.of(FindingCode.TEMPLATE_ERROR, exc.message(), loc, field="template")]
 
 
 def load_report(
@@ -160,9 +178,12 @@ def load_report(
     if unplaced.is_file():
         findings.append(
             Finding.of(
-                "unplaced-text",
-                f"{UNPLACED_FILE} holds text that import could not place; move it into the "
-                "section it belongs to, then delete the file",
+                FindingCode.UNPLACED_TEXT,
+                msg(
+                    "{file} holds text that import could not place; move it into the "
+                    "section it belongs to, then delete the file",
+                    file=UNPLACED_FILE,
+                ),
                 Location(unplaced),
             )
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evalcli.diagnostics import Location
+from evalcli.i18n import Message, msg
 from evalcli.report.model import AnnexEntry, Heading, Image, Item, Section
 from evalcli.text import fold_key
 
@@ -88,12 +89,12 @@ def unescape(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
 
 
-def parse_attributes(raw: str) -> tuple[dict[str, str], str | None]:
+def parse_attributes(raw: str) -> tuple[dict[str, str], Message | None]:
     """Parse ``#id .class key="value"`` into a dict; returns (attrs, error)."""
     try:
         tokens = shlex.split(raw, posix=True)
     except ValueError:
-        return {}, 'an attribute value has no closing quote; write key="value"'
+        return {}, msg('an attribute value has no closing quote; write key="value"')
     attrs: dict[str, str] = {}
     for token in tokens:
         if token.startswith("#"):
@@ -104,7 +105,7 @@ def parse_attributes(raw: str) -> tuple[dict[str, str], str | None]:
             key, _, value = token.partition("=")
             attrs[key.strip()] = value.strip()
         else:
-            return {}, f"'{token}' is not an attribute; write key=\"value\""
+            return {}, msg("'{token}' is not an attribute; write key=\"value\"", token=token)
     return attrs, None
 
 
@@ -136,7 +137,7 @@ def _heading(line: str, number: int, path: Path) -> Heading | None:
         attrs, error = parse_attributes(attr_match.group(1))
         text = text[: attr_match.start()]
     elif _UNCLOSED_ATTRS.search(text):
-        error = "the attribute list has no closing '}'; end the heading with }"
+        error = msg("the attribute list has no closing '}}'; end the heading with }}")
     return Heading(level, text.strip(), attrs, Location(path, number, 1), error)
 
 

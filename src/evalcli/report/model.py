@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalcli.diagnostics import Finding, Location
+from evalcli.diagnostics import Finding, FindingCode, Location
+from evalcli.i18n import Message
 from evalcli.report.yamlnodes import Map, Node
 
 
@@ -17,7 +18,7 @@ class Heading:
     text: str
     attrs: dict[str, str]
     loc: Location
-    attr_error: str | None = None
+    attr_error: Message | None = None
 
 
 @dataclass
@@ -61,8 +62,8 @@ class Image:
     target: str
     loc: Location
     file: Path | None = None  # a regular file inside the report folder, within the limits
-    problem: str | None = None  # why there is no file: missing, outside, too large ...
-    code: str = "missing-image"
+    problem: Message | str | None = None  # why there is no file: missing, outside, too large
+    code: FindingCode = FindingCode.MISSING_IMAGE
 
 
 @dataclass

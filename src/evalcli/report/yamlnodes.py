@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-from evalcli.diagnostics import Finding, Location
+from evalcli.diagnostics import Finding, FindingCode, Location
+from evalcli.i18n import msg, verbatim
 from evalcli.limits import MAX_YAML_DEPTH
 
 try:
@@ -105,9 +106,13 @@ def scalars_in(node: Node | None) -> Iterator[Scalar]:
 
 def _duplicate(key: str, first: Location, again: Location) -> Finding:
     return Finding.of(
-        "duplicate-key",
-        f"'{key}' is given twice (first on line {first.line}); "
-        "YAML would silently keep only the last one, so delete one of them",
+        FindingCode.DUPLICATE_KEY,
+        msg(
+            "'{key}' is given twice (first on line {line}); "
+            "YAML would silently keep only the last one, so delete one of them",
+            key=key,
+            line=first.line,
+        ),
         again,
         field=key,
     )
@@ -137,7 +142,7 @@ class _Builder:
         if pending is None:  # this node is a key
             if not isinstance(node, Scalar):
                 self.findings.append(
-                    Finding.of("invalid-key", "a key must be a plain name", node.loc)
+                    Finding.of(FindingCode.INVALID_KEY, msg("a key must be a plain name"), node.loc)
                 )
                 self.stack[-1] = (parent, False)
                 return
@@ -162,17 +167,27 @@ class _Builder:
 
 def _syntax_finding(exc: yaml.YAMLError, path: Path) -> Finding:
     if not isinstance(exc, yaml.MarkedYAMLError):
-        return Finding.of("yaml-syntax", f"YAML error: {exc}", Location(path))
+        return Finding.of(
+            FindingCode.YAML_SYNTAX, msg("YAML error: {problem}", problem=str(exc)), Location(path)
+        )
     mark = exc.problem_mark or exc.context_mark
     loc = _loc(path, mark) if mark is not None else Location(path)
-    problem = exc.problem or "invalid YAML"
-    context = ""
+    problem = exc.problem or msg("invalid YAML")
+    context = verbatim("")
     if exc.context and exc.context_mark and exc.context_mark is not mark:
-        context = f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        context = msg(
+            " ({context} that starts on line {line})",
+            context=exc.context,
+            line=exc.context_mark.line + 1,
+        )
     return Finding.of(
-        "yaml-syntax",
-        f"YAML syntax error: {problem}{context}; check the indentation, and that "
-        "every quote is closed, here and on the lines above",
+        FindingCode.YAML_SYNTAX,
+        msg(
+            "YAML syntax error: {problem}{context}; check the indentation, and that "
+            "every quote is closed, here and on the lines above",
+            problem=problem,
+            context=context,
+        ),
         loc,
     )
 
@@ -202,7 +217,8 @@ def _convert(node: yaml.Node, path: Path, findings: list[Finding]) -> Node:
     for key_node, value_node in node.value:
         key_loc = _loc(path, key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode):
-            findings.append(Finding.of("invalid-key", "a key must be a plain name", key_loc))
+            message = msg("a key must be a plain name")
+            findings.append(Finding.of(FindingCode.INVALID_KEY, message, key_loc))
             continue
         key = key_node.value
         if key in entries:
@@ -229,9 +245,12 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
             if isinstance(event, yaml.AliasEvent):
                 return None, [
                     Finding.of(
-                        "yaml-limit",
-                        f"'*{event.anchor}' repeats another value (a YAML alias); "
-                        "write the value out instead: aliases are not allowed",
+                        FindingCode.YAML_LIMIT,
+                        msg(
+                            "'*{anchor}' repeats another value (a YAML alias); "
+                            "write the value out instead: aliases are not allowed",
+                            anchor=event.anchor or "",
+                        ),
                         loc,
                     )
                 ]
@@ -240,9 +259,11 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
                 if documents > 1:
                     return None, [
                         Finding.of(
-                            "yaml-syntax",
-                            "a second YAML document starts here ('---'); "
-                            "keep everything in one document",
+                            FindingCode.YAML_SYNTAX,
+                            msg(
+                                "a second YAML document starts here ('---'); "
+                                "keep everything in one document"
+                            ),
                             loc,
                         )
                     ]
@@ -253,9 +274,12 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
                 if len(builder.stack) >= MAX_YAML_DEPTH:
                     return None, [
                         Finding.of(
-                            "yaml-limit",
-                            f"values nested more than {MAX_YAML_DEPTH} levels deep; "
-                            "evaluation.yaml needs two or three",
+                            FindingCode.YAML_LIMIT,
+                            msg(
+                                "values nested more than {depth} levels deep; "
+                                "evaluation.yaml needs two or three",
+                                depth=MAX_YAML_DEPTH,
+                            ),
                             loc,
                         )
                     ]

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evalcli import i18n
 from evalcli.diagnostics import Finding, count
+from evalcli.i18n import Message, msg, nmsg
 from evalcli.outputs.pagecount import PageCount
 
 JSON_VERSION = 1
@@ -25,9 +27,10 @@ class ReportResult:
     pages: int | None = None  # the most pages any output has
     page_counts: list[PageCount] = field(default_factory=list)  # each output's, as laid out
     built: bool | None = None  # None: not a build
-    note: str = ""  # why a report was not built
+    note: Message | str = ""  # why a report was not built
     fresh: bool = False  # build: unchanged since the last build, not built again
     words: list[tuple[Path, str, int]] = field(default_factory=list)  # (file, section, words)
+    language: str | None = None  # the report's own, for --messages report
 
 
 def display_path(path: Path) -> str:
@@ -71,7 +74,13 @@ def where(finding: Finding) -> str:
 
 def text_lines(findings: Sequence[Finding]) -> list[str]:
     """One line per finding: ``file:line:column: severity[code] message``."""
-    return [f"{one_line(where(f))}: {f.severity}[{f.code}] {one_line(f.message)}" for f in findings]
+    return [f"{one_line(where(f))}: {f.severity}[{f.code}] {one_line(f.text)}" for f in findings]
+
+
+def result_lines(result: ReportResult) -> list[str]:
+    """The text lines of one report's findings, in its language under ``--messages report``."""
+    with i18n.speaking(i18n.report_language(result.language)):
+        return text_lines(result.findings)
 
 
 def tally(results: Sequence[ReportResult]) -> str:
@@ -81,21 +90,44 @@ def tally(results: Sequence[ReportResult]) -> str:
         e, w = count(result.findings)
         errors += e
         warnings += w
-    plural = "report" if len(results) == 1 else "reports"
-    line = f"{len(results)} {plural}"
+    counts = msg(
+        "{errors}, {warnings}",
+        errors=nmsg("{n} error", "{n} errors", errors, n=errors),
+        warnings=nmsg("{n} warning", "{n} warnings", warnings, n=warnings),
+    )
+    reports = len(results)
     builds = [r.built for r in results if r.built is not None]
-    if builds:
-        fresh = sum(1 for r in results if r.fresh and r.built)
-        made = builds.count(True) - fresh
-        line += f": {made} built, " + (f"{fresh} up to date, " if fresh else "")
-        line += f"{builds.count(False)} not built;"
-    else:
-        line += " checked:"
-    return f"{line} {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    if not builds:
+        return nmsg(
+            "{n} report checked: {counts}",
+            "{n} reports checked: {counts}",
+            reports,
+            n=reports,
+            counts=counts,
+        ).render()
+    fresh = sum(1 for r in results if r.fresh and r.built)
+    made = builds.count(True) - fresh
+    line = nmsg("{n} report", "{n} reports", reports, n=reports)
+    if fresh:
+        return msg(
+            "{reports}: {made} built, {fresh} up to date, {failed} not built; {counts}",
+            reports=line,
+            made=made,
+            fresh=fresh,
+            failed=builds.count(False),
+            counts=counts,
+        ).render()
+    return msg(
+        "{reports}: {made} built, {failed} not built; {counts}",
+        reports=line,
+        made=made,
+        failed=builds.count(False),
+        counts=counts,
+    ).render()
 
 
 def as_text(results: Sequence[ReportResult]) -> str:
-    lines = [line for result in results for line in text_lines(result.findings)]
+    lines = [line for result in results for line in result_lines(result)]
     return "\n".join([*lines, tally(results)])
 
 
@@ -105,17 +137,22 @@ def finding_dict(f: Finding) -> dict[str, object]:
         "code": f.code,
         "field": f.field,
         "section": f.section,
-        "message": f.message,
+        "message": f.text,
         "file": display_path(f.loc.file),
         "line": f.loc.line,
         "column": f.loc.column,
     }
 
 
+def _findings_data(result: ReportResult) -> list[dict[str, object]]:
+    with i18n.speaking(i18n.report_language(result.language)):
+        return [finding_dict(f) for f in result.findings]
+
+
 def _report_dict(result: ReportResult) -> dict[str, object]:
     data: dict[str, object] = {
         "path": display_path(result.path),
-        "findings": [finding_dict(f) for f in result.findings],
+        "findings": _findings_data(result),
     }
     if result.built is not None:
         data["built"] = result.built
@@ -126,7 +163,7 @@ def _report_dict(result: ReportResult) -> dict[str, object]:
         data["page_counts"] = [count.as_dict() for count in result.page_counts]
         data["up_to_date"] = result.fresh
         if result.note:
-            data["note"] = result.note
+            data["note"] = str(result.note)
     return data
 
 
@@ -166,7 +203,7 @@ def github_lines(findings: Sequence[Finding]) -> list[str]:
             props += [f"line={f.loc.line}", f"col={f.loc.column}"]
         props.append(f"title={_escape_property('evalcli ' + f.code)}")
         kind = "notice" if f.severity == "info" else f.severity
-        lines.append(f"::{kind} {','.join(props)}::{_escape_data(f.message)}")
+        lines.append(f"::{kind} {','.join(props)}::{_escape_data(f.text)}")
     return lines
 
 
@@ -176,7 +213,10 @@ def github_notice(text: str) -> str:
 
 
 def as_github(results: Sequence[ReportResult]) -> str:
-    lines = [line for result in results for line in github_lines(result.findings)]
+    lines = []
+    for result in results:
+        with i18n.speaking(i18n.report_language(result.language)):
+            lines += github_lines(result.findings)
     return "\n".join([*lines, tally(results)])
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evalcli.diagnostics import count
-from evalcli.reporting import ReportResult, display_path, tally, text_lines
+from evalcli.reporting import ReportResult, display_path, result_lines, tally
 
 SUMMARY_BUDGET = 900 * 1024  # bytes; GitHub refuses a step summary over 1 MiB
 _SPECIAL = re.compile(r"([\\`*_\[\]()|~])")
@@ -75,7 +75,7 @@ def markdown(command: str, results: Sequence[ReportResult], notes: Sequence[str]
     size = sum(len(p.encode("utf-8")) + 1 for p in parts)
     with_findings = [r for r in results if r.findings]
     for number, result in enumerate(with_findings):
-        lines = text_lines(result.findings)
+        lines = result_lines(result)
         fence = _fence(lines)
         block = [f"#### {cell(display_path(result.path))}", "", fence, *lines, fence, ""]
         block_size = sum(len(p.encode("utf-8")) + 1 for p in block)

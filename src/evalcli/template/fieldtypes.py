@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 
 from evalcli import locales
-from evalcli.diagnostics import Finding, Location
+from evalcli.diagnostics import Finding, FindingCode, Location
+from evalcli.i18n import Message, msg
 from evalcli.report.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
 from evalcli.text import did_you_mean, fold, match_option, split_list
 
@@ -118,7 +119,7 @@ class FieldType:
     name: ClassVar[str]
     is_list: ClassVar[bool] = False  # "none" in an imported summary means []
     needs_options: ClassVar[bool] = False
-    what: ClassVar[str] = "text"  # how a finding names one value
+    what: ClassVar[Message] = msg("text")  # how a finding names one value
     schema_doc: ClassVar[dict[str, Any]] = {"type": "string"}
     # True when ``format`` writes the value in the template's words (an option's
     # label, a month, a country's name): with --lang, those are in that language
@@ -167,28 +168,31 @@ class FieldType:
 
     # helpers for subclasses
     @staticmethod
-    def finding(code: str, spec: Field, message: str, loc: Location) -> Finding:
-        return Finding.of(code, f"{spec.key}: {message}", loc, field=spec.key)
+    def finding(code: FindingCode, spec: Field, message: Message, loc: Location) -> Finding:
+        text = msg("{field}: {problem}", field=spec.key, problem=message)
+        return Finding.of(code, text, loc, field=spec.key)
 
     def one(self, node: Node, spec: Field) -> tuple[Scalar | None, list[Finding]]:
         """The node as one scalar, or a finding that it is a list or a mapping."""
         if isinstance(node, Scalar):
             return node, []
-        kind = "a list" if isinstance(node, Seq) else "a mapping"
-        return None, [
-            self.finding("invalid-type", spec, f"expected {self.what}, found {kind}", node.loc)
-        ]
+        kind = msg("a list") if isinstance(node, Seq) else msg("a mapping")
+        message = msg("expected {what}, found {kind}", what=self.what, kind=kind)
+        return None, [self.finding(FindingCode.INVALID_TYPE, spec, message, node.loc)]
 
     def several(self, node: Node, spec: Field) -> tuple[list[Scalar], list[Finding]]:
         """One scalar or a list of them; mappings and nested lists are findings."""
         if isinstance(node, Map):
-            message = f"expected {self.what} or a list of them, found a mapping"
-            return [], [self.finding("invalid-type", spec, message, node.loc)]
+            message = msg("expected {what} or a list of them, found a mapping", what=self.what)
+            return [], [self.finding(FindingCode.INVALID_TYPE, spec, message, node.loc)]
         if isinstance(node, Scalar):
             return ([node] if node.text is not None and node.text.strip() else []), []
         findings = [
             self.finding(
-                "invalid-type", spec, f"expected {self.what}, found a nested structure", item.loc
+                FindingCode.INVALID_TYPE,
+                spec,
+                msg("expected {what}, found a nested structure", what=self.what),
+                item.loc,
             )
             for item in node.items
             if not isinstance(item, Scalar)
@@ -204,9 +208,9 @@ def one_or_list(schema: dict[str, Any]) -> dict[str, Any]:
 class EachType(FieldType):
     """A type whose value is one scalar or a list, each item parsed on its own by ``item``."""
 
-    code: ClassVar[str]  # the finding code of an item that does not parse
+    code: ClassVar[FindingCode]  # the finding code of an item that does not parse
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[Any | None, Message | None]:
         """(value, "") for one item, or (None, what is wrong and how to fix it)."""
         raise NotImplementedError
 
@@ -218,6 +222,7 @@ class EachType(FieldType):
         for scalar in items:
             value, message = self.item(str(scalar.text).strip(), lang)
             if value is None:
+                assert message is not None
                 findings.append(self.finding(self.code, spec, message, scalar.loc))
             else:
                 values.append(value)
@@ -269,7 +274,7 @@ class LanguageType(FieldType):
     """The language the report is written in: one of the template's languages."""
 
     name = "language"
-    what = "a language code"
+    what = msg("a language code")
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
@@ -277,8 +282,10 @@ class LanguageType(FieldType):
         value, findings = super().parse(node, spec, template, lang)
         if value is None or findings or value.lower() in template.languages:
             return (value.lower() if value and not findings else None), findings
-        message = f"'{value}' is not one of {', '.join(template.languages)}"
-        return None, [self.finding("invalid-choice", spec, message, node.loc)]
+        message = msg(
+            "'{value}' is not one of {choices}", value=value, choices=", ".join(template.languages)
+        )
+        return None, [self.finding(FindingCode.INVALID_CHOICE, spec, message, node.loc)]
 
     def schema(self, spec: Field, template: Template) -> dict[str, Any]:
         return {"enum": list(template.languages)}
@@ -296,7 +303,7 @@ class LocaleType(FieldType):
     """
 
     name = "locale"
-    what = "a locale"
+    what = msg("a locale")
     schema_doc: ClassVar[dict[str, Any]] = {
         "type": "string",
         "pattern": r"^[a-zA-Z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|\d{3}))?$",
@@ -310,18 +317,22 @@ class LocaleType(FieldType):
             return None, findings
         found = locales.known_locale(value)
         if found is None:
-            message = (
-                f"'{value}' is not a locale; write the report's language and its country, "
-                f"e.g. {lang}-{_EXAMPLE_COUNTRY.get(lang, 'GB')}"
+            message = msg(
+                "'{value}' is not a locale; write the report's language and its country, "
+                "e.g. {example}",
+                value=value,
+                example=f"{lang}-{_EXAMPLE_COUNTRY.get(lang, 'GB')}",
             )
-            return None, [self.finding("invalid-choice", spec, message, node.loc)]
+            return None, [self.finding(FindingCode.INVALID_CHOICE, spec, message, node.loc)]
         if found.split("_")[0] != lang:
-            message = (
-                f"'{value}' is not in the report's language '{lang}'; numbers and dates "
-                f"follow the locale, so use one in '{lang}', e.g. "
-                f"{lang}-{_EXAMPLE_COUNTRY.get(lang, 'GB')}"
+            message = msg(
+                "'{value}' is not in the report's language '{lang}'; numbers and dates "
+                "follow the locale, so use one in '{lang}', e.g. {example}",
+                value=value,
+                lang=lang,
+                example=f"{lang}-{_EXAMPLE_COUNTRY.get(lang, 'GB')}",
             )
-            return None, [self.finding("invalid-choice", spec, message, node.loc)]
+            return None, [self.finding(FindingCode.INVALID_CHOICE, spec, message, node.loc)]
         return locales.bcp47(found), []
 
 
@@ -330,7 +341,7 @@ class DateType(FieldType):
 
     name = "date"
     worded = True
-    what = "a date"
+    what = msg("a date")
     schema_doc: ClassVar[dict[str, Any]] = {
         "type": "string",
         "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
@@ -343,21 +354,27 @@ class DateType(FieldType):
         if scalar is None or scalar.text is None:
             return None, findings
         text = scalar.text.strip()
-        hint = "write it as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-12"
         match = _DATE.fullmatch(text)
         if not match:
-            return None, [
-                self.finding("invalid-date", spec, f"'{text}' is not a date; {hint}", scalar.loc)
-            ]
+            message = msg(
+                "'{value}' is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-12",
+                value=text,
+            )
+            return None, [self.finding(FindingCode.INVALID_DATE, spec, message, scalar.loc)]
         year = int(match.group(1))
         month, day = (int(g) if g else None for g in match.groups()[1:])
-        problem = None
+        problem: Message | None = None
         if month is not None and not 1 <= month <= 12:
-            problem = f"'{text}' has no month {month}; {hint}"
+            problem = msg(
+                "'{value}' has no month {month}; write it as YYYY, YYYY-MM or YYYY-MM-DD, "
+                "e.g. 2024-12",
+                value=text,
+                month=month,
+            )
         elif day is not None and month and not 1 <= day <= calendar.monthrange(year, month)[1]:
-            problem = f"'{text}': day {day} does not exist in that month"
+            problem = msg("'{value}': day {day} does not exist in that month", value=text, day=day)
         if problem:
-            return None, [self.finding("invalid-date", spec, problem, scalar.loc)]
+            return None, [self.finding(FindingCode.INVALID_DATE, spec, problem, scalar.loc)]
         return PartialDate(year, month, day), []
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
@@ -381,7 +398,8 @@ class MoneyType(FieldType):
     """``{amount: 7940000, currency: USD, note: ...}``; printed "USD 7,940,000 ..."."""
 
     name = "money"
-    form = "write it as {amount: 7940000, currency: USD}"
+    what = msg("an amount with its currency")
+    form = msg("write it as {{amount: 7940000, currency: USD}}")
     schema_doc: ClassVar[dict[str, Any]] = {
         "type": "object",
         "properties": {
@@ -397,15 +415,17 @@ class MoneyType(FieldType):
         self, node: Node, spec: Field, template: Template, lang: str
     ) -> tuple[Any, list[Finding]]:
         if not isinstance(node, Map):
-            message = f"expected an amount and a currency; {self.form}"
-            return None, [self.finding("invalid-money", spec, message, node.loc)]
+            message = msg("expected an amount and a currency; {form}", form=self.form)
+            return None, [self.finding(FindingCode.INVALID_MONEY, spec, message, node.loc)]
         findings = [
             self.finding(
-                "unknown-field",
+                FindingCode.UNKNOWN_FIELD,
                 spec,
-                f"'{entry.key}' is not part of an amount"
-                f"{did_you_mean(entry.key, ['amount', 'currency', 'note'])}; "
-                "use amount, currency and note",
+                msg(
+                    "'{key}' is not part of an amount{hint}; use amount, currency and note",
+                    key=entry.key,
+                    hint=did_you_mean(entry.key, ["amount", "currency", "note"]),
+                ),
                 entry.key_loc,
             )
             for entry in node.entries.values()
@@ -422,8 +442,8 @@ class MoneyType(FieldType):
     def _amount(self, node: Map, spec: Field, findings: list[Finding]) -> Decimal | None:
         amount_node = node.get("amount")
         if not isinstance(amount_node, Scalar) or not amount_node.text:
-            message = f"the amount is missing; {self.form}"
-            findings.append(self.finding("invalid-money", spec, message, node.loc))
+            message = msg("the amount is missing; {form}", form=self.form)
+            findings.append(self.finding(FindingCode.INVALID_MONEY, spec, message, node.loc))
             return None
         raw = amount_node.text.strip().replace("_", "")
         if _AMOUNT.fullmatch(raw):
@@ -431,29 +451,38 @@ class MoneyType(FieldType):
                 return Decimal(raw)
             except InvalidOperation:  # pragma: no cover - the regex admits only numbers
                 pass
-        message = (
-            f"amount '{amount_node.text}' is not a number; write digits with no thousands "
-            "separators or currency sign, e.g. 7940000 or 49123.00"
+        message = msg(
+            "amount '{amount}' is not a number; write digits with no thousands "
+            "separators or currency sign, e.g. 7940000 or 49123.00",
+            amount=amount_node.text,
         )
-        findings.append(self.finding("invalid-money", spec, message, amount_node.loc))
+        findings.append(self.finding(FindingCode.INVALID_MONEY, spec, message, amount_node.loc))
         return None
 
     def _currency(self, node: Map, spec: Field, findings: list[Finding]) -> str | None:
         currency_node = node.get("currency")
         if not isinstance(currency_node, Scalar) or not currency_node.text:
-            message = f"the currency is missing; {self.form}"
-            findings.append(self.finding("invalid-currency", spec, message, node.loc))
+            message = msg("the currency is missing; {form}", form=self.form)
+            findings.append(self.finding(FindingCode.INVALID_CURRENCY, spec, message, node.loc))
             return None
         code = currency_node.text.strip()
         if code.upper() in locales.currencies() and code == code.upper():
             return code
-        hint = (
-            f"; write '{code.upper()}'"
-            if code.upper() in locales.currencies()
-            else "; use an ISO 4217 code such as USD, EUR or CHF"
+        if code.upper() in locales.currencies():
+            message = msg(
+                "'{code}' is not an ISO 4217 currency code; write '{upper}'",
+                code=code,
+                upper=code.upper(),
+            )
+        else:
+            message = msg(
+                "'{code}' is not an ISO 4217 currency code; use an ISO 4217 code such as "
+                "USD, EUR or CHF",
+                code=code,
+            )
+        findings.append(
+            self.finding(FindingCode.INVALID_CURRENCY, spec, message, currency_node.loc)
         )
-        message = f"'{code}' is not an ISO 4217 currency code{hint}"
-        findings.append(self.finding("invalid-currency", spec, message, currency_node.loc))
         return None
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
@@ -509,7 +538,7 @@ class ChoiceType(FieldType):
     name = "choice"
     worded = True
     needs_options = True
-    what = "one of the listed values"
+    what = msg("one of the listed values")
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
@@ -521,10 +550,13 @@ class ChoiceType(FieldType):
         if key is not None:
             return key, []
         keys = list(spec.options)
-        message = (
-            f"'{scalar.text}' is not one of: {', '.join(keys)}{did_you_mean(scalar.text, keys)}"
+        message = msg(
+            "'{value}' is not one of: {choices}{hint}",
+            value=scalar.text,
+            choices=", ".join(keys),
+            hint=did_you_mean(scalar.text, keys),
         )
-        return None, [self.finding("invalid-choice", spec, message, scalar.loc)]
+        return None, [self.finding(FindingCode.INVALID_CHOICE, spec, message, scalar.loc)]
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
         return match_option(text, spec.options)
@@ -546,20 +578,25 @@ class CountriesType(EachType):
     name = "countries"
     worded = True
     is_list = True
-    what = "a country"
-    code = "invalid-country"
+    what = msg("a country")
+    code = FindingCode.INVALID_COUNTRY
     schema_doc: ClassVar[dict[str, Any]] = _TEXT_OR_LIST
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[Any | None, Message | None]:
         code = locales.country_code(text, lang)
         if code:
-            return code, ""
-        hint = (
-            "use the two-letter ISO 3166 code"
-            if re.fullmatch(r"[A-Z]{3}", text)
-            else f"use an ISO 3166 code such as PE, or the name as written in '{lang}'"
+            return code, None
+        if re.fullmatch(r"[A-Z]{3}", text):
+            return None, msg(
+                "'{value}' is not a country or region; use the two-letter ISO 3166 code",
+                value=text,
+            )
+        return None, msg(
+            "'{value}' is not a country or region; use an ISO 3166 code such as PE, "
+            "or the name as written in '{lang}'",
+            value=text,
+            lang=lang,
         )
-        return None, f"'{text}' is not a country or region; {hint}"
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
         codes = []
@@ -587,8 +624,8 @@ class SdgsType(EachType):
     name = "sdgs"
     worded = True
     is_list = True
-    what = "an SDG target"
-    code = "invalid-sdg"
+    what = msg("an SDG target")
+    code = FindingCode.INVALID_SDG
     schema_doc: ClassVar[dict[str, Any]] = one_or_list(
         {
             "type": "string",
@@ -596,19 +633,25 @@ class SdgsType(EachType):
         }
     )
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[Any | None, Message | None]:
         target = parse_sdg(text)
         if target:
-            return target, ""
+            return target, None
         match = _SDG.fullmatch(text)
         if not match:
-            return None, f'\'{text}\' is not an SDG target; write it as "8.7" or "SDG 8.7"'
+            return None, msg(
+                '\'{value}\' is not an SDG target; write it as "8.7" or "SDG 8.7"', value=text
+            )
         goal = match.group(1).split(".")[0]
         why = (
-            "there are 17 goals" if goal not in sdg_targets() else f"goal {goal} has no such target"
+            msg("there are 17 goals")
+            if goal not in sdg_targets()
+            else msg("goal {goal} has no such target", goal=goal)
         )
-        return None, (
-            f"SDG '{text}' does not exist ({why}); use a target from the official list, e.g. 8.7"
+        return None, msg(
+            "SDG '{value}' does not exist ({why}); use a target from the official list, e.g. 8.7",
+            value=text,
+            why=why,
         )
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
@@ -629,20 +672,23 @@ class ProjectCodesType(EachType):
     """ILO project codes (PER/17/51/USA): one or a list."""
 
     name = "project_codes"
-    what = "a project code"
-    code = "invalid-project-code"
+    what = msg("a project code")
+    code = FindingCode.INVALID_PROJECT_CODE
     schema_doc: ClassVar[dict[str, Any]] = one_or_list(
         {"type": "string", "pattern": r"^[A-Z]{3}/\d{2}/\d{2}/[A-Z]{3}$"}
     )
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[Any | None, Message | None]:
         if PROJECT_CODE.fullmatch(text):
-            return text, ""
+            return text, None
         if PROJECT_CODE.fullmatch(text.upper()):
-            return None, f"'{text}' must be in capitals: '{text.upper()}'"
-        return None, (
-            f"'{text}' is not an ILO project code; write three letters, two digits, "
-            "two digits and three letters, e.g. PER/17/51/USA"
+            return None, msg(
+                "'{value}' must be in capitals: '{upper}'", value=text, upper=text.upper()
+            )
+        return None, msg(
+            "'{value}' is not an ILO project code; write three letters, two digits, "
+            "two digits and three letters, e.g. PER/17/51/USA",
+            value=text,
         )
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
@@ -661,6 +707,7 @@ class PeopleType(FieldType):
     """Names, or ``{name: ..., role: lead}``; roles printed in the report's language."""
 
     name = "people"
+    what = msg("a list of names")
     _person: ClassVar[dict[str, Any]] = {
         "anyOf": [
             {"type": "string"},
@@ -685,15 +732,18 @@ class PeopleType(FieldType):
                     people.append(Person(entry.text.strip()))
                 continue
             if not isinstance(entry, Map):
-                message = "expected a name or {name: ..., role: ...}"
-                findings.append(self.finding("invalid-type", spec, message, entry.loc))
+                message = msg("expected a name or {{name: ..., role: ...}}")
+                findings.append(self.finding(FindingCode.INVALID_TYPE, spec, message, entry.loc))
                 continue
             findings.extend(
                 self.finding(
-                    "unknown-field",
+                    FindingCode.UNKNOWN_FIELD,
                     spec,
-                    f"'{key}' is not part of a consultant"
-                    f"{did_you_mean(key, ['name', 'role'])}; use name and role",
+                    msg(
+                        "'{key}' is not part of a consultant{hint}; use name and role",
+                        key=key,
+                        hint=did_you_mean(key, ["name", "role"]),
+                    ),
                     item.key_loc,
                 )
                 for key, item in entry.entries.items()
@@ -701,8 +751,8 @@ class PeopleType(FieldType):
             )
             name, role = entry.get("name"), entry.get("role")
             if not isinstance(name, Scalar) or not name.text:
-                message = "a consultant needs a name: {name: ..., role: lead}"
-                findings.append(self.finding("invalid-type", spec, message, entry.loc))
+                message = msg("a consultant needs a name: {{name: ..., role: lead}}")
+                findings.append(self.finding(FindingCode.INVALID_TYPE, spec, message, entry.loc))
                 continue
             role_text = role.text.strip() if isinstance(role, Scalar) and role.text else None
             people.append(Person(name.text.strip(), role_text))

@@ -100,6 +100,15 @@ class _Reader:
             )
         return {k: v for k, v in texts.items() if v}
 
+    def help(self, parent: Map, what: str) -> Labels:
+        """A help text: one per language, or one text (English) for a template in one language."""
+        node = parent.get("help")
+        if node is None or (isinstance(node, Scalar) and node.text is None):
+            return {}
+        if isinstance(node, Scalar):
+            return {"en": node.text or ""}
+        return self.labels(node, what, parent)
+
     def options(self, node: Node | None, what: str, where: Node) -> dict[str, Labels]:
         found = self.map(node, what, where)
         return {k: self.labels(e.value, f"{what}.{k}", e.value) for k, e in found.entries.items()}
@@ -126,7 +135,7 @@ def _fields(reader: _Reader, root: Map) -> dict[str, Field]:
             type=field_type,
             required=reader.flag(spec, "required", False),
             labels=reader.labels(spec.get("labels"), f"field {key}", spec),
-            help=reader.text(spec, "help", ""),
+            help=reader.help(spec, f"field {key} help"),
             aliases=reader.texts(spec, "aliases"),
             options=options,
             roles=reader.options(spec.get("roles"), f"field {key} roles", spec),
@@ -197,7 +206,7 @@ def _sections(reader: _Reader, root: Map) -> dict[str, SectionSpec]:
             kind=kind,
             required=reader.flag(spec, "required", False),
             labels=reader.labels(spec.get("labels"), f"section {sid}", spec),
-            help=reader.text(spec, "help", ""),
+            help=reader.help(spec, f"section {sid} help"),
             prefix=prefix,
             show_heading=reader.flag(spec, "show_heading", True),
             criteria=reader.flag(spec, "criteria", False),
@@ -304,7 +313,7 @@ def _annexes(
                     required=reader.flag(entry, "required", True),
                     from_item=reader.flag(entry, "from_item", False),
                     aliases=reader.texts(entry, "aliases"),
-                    help=reader.text(entry, "help", ""),
+                    help=reader.help(entry, "help"),
                 )
             )
         seen: dict[str, str] = {}

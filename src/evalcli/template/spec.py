@@ -20,7 +20,7 @@ class Field:
     type: FieldType
     required: bool
     labels: Labels
-    help: str = ""
+    help: Labels = field(default_factory=dict)  # per language
     aliases: tuple[str, ...] = ()
     options: dict[str, Labels] = field(default_factory=dict)
     roles: dict[str, Labels] = field(default_factory=dict)
@@ -56,7 +56,7 @@ class SectionSpec:
     kind: str  # prose | items
     required: bool
     labels: Labels
-    help: str = ""
+    help: Labels = field(default_factory=dict)  # per language
     prefix: Labels = field(default_factory=dict)
     show_heading: bool = True
     criteria: bool = False
@@ -102,7 +102,7 @@ class AnnexField:
     required: bool = True
     from_item: bool = False
     aliases: tuple[str, ...] = ()
-    help: str = ""
+    help: Labels = field(default_factory=dict)  # per language
 
     @property
     def names(self) -> tuple[str, ...]:
