@@ -15,7 +15,7 @@ import click
 
 from evalcli import __version__, console, i18n
 from evalcli.errors import EXIT_INTERRUPTED, EXIT_USAGE, EvalcliError, os_error
-from evalcli.i18n import msg
+from evalcli.i18n import msg, nmsg
 
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
@@ -36,7 +36,8 @@ class Group(click.Group):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(EXIT_BROKEN_PIPE)
         except OSError as exc:
-            click.echo(f"evalcli: error: {os_error(exc, msg('use'))}", err=True)
+            error = os_error(exc, msg("use"))
+            click.echo(f"evalcli: error: {error}", err=True)
             ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             click.echo("evalcli: interrupted; nothing half-written was left behind", err=True)
@@ -445,11 +446,22 @@ def import_(
         return
     console.echo_findings([ReportResult(output, result.findings)], err=True)
     counts = [f"{number} {kind}" for kind, number in result.items.items()]
-    summary = ", ".join(
-        [f"{result.facts} quick facts ({result.language})", f"{result.sections} sections", *counts]
+    facts = nmsg(
+        "{n} quick fact ({language})",
+        "{n} quick facts ({language})",
+        result.facts,
+        n=result.facts,
+        language=result.language,
     )
-    where = display_path(source)
-    click.echo(f"imported {where} into {display_path(result.folder)}: {summary}")
+    sections = nmsg("{n} section", "{n} sections", result.sections, n=result.sections)
+    summary = ", ".join([str(facts), str(sections), *counts])
+    line = msg(
+        "imported {source} into {folder}: {summary}",
+        source=display_path(source),
+        folder=display_path(result.folder),
+        summary=summary,
+    )
+    click.echo(str(line))
     click.echo(f"next: evalcli check {display_path(result.folder)}")
 
 

@@ -78,6 +78,10 @@ def jobs_for(jobs: int | None, settings: Settings) -> int:
     return jobs or settings["jobs"] or available_cores()
 
 
+_VERBS = {"check": msg("check"), "build": msg("build"), "export": msg("export")}
+_PROGRESS = {"checked": msg("checked"), "built": msg("built")}
+
+
 def select(
     reports: tuple[str, ...],
     changed_since: str | None,
@@ -90,6 +94,7 @@ def select(
     from evalcli.report.discover import parse_shard
     from evalcli.reporting import display_path
 
+    verb = _VERBS[verb].render() if verb in _VERBS else verb
     share = parse_shard(shard) if shard else None
     selection = api.select(reports, changed_since=changed_since, shard=share, settings=settings)
     notes = [
@@ -165,7 +170,8 @@ class Progress:
         from evalcli.reporting.terminal import ProgressLine, is_terminal
 
         stream = sys.stderr
-        self.line = ProgressLine(stream, verb) if is_terminal(stream) and not quiet else None
+        shown = _PROGRESS[verb].render() if verb in _PROGRESS else verb
+        self.line = ProgressLine(stream, shown) if is_terminal(stream) and not quiet else None
         self.plain = plain
 
     def __call__(self, done: int, total: int, result: Any) -> None:
@@ -197,10 +203,12 @@ def built_line(number: int, total: int, result: Any, draft: bool, colour: bool) 
         written = ", ".join(display_path(p) for p in result.files)
         verb = str(msg("up to date")) if result.fresh else str(msg("wrote"))
         verb = green(verb) if colour else verb
-        line = f"{prefix}: {verb} {written}{pages}" + (f" ({msg('draft')})" if draft else "")
+        draft_mark = " (" + msg("draft").render() + ")" if draft else ""
+        line = f"{prefix}: {verb} {written}{pages}{draft_mark}"
         click.echo(line, color=colour)
     else:
-        click.echo(f"{prefix}: {msg('not built')}{pages}: {result.note}", err=True)
+        not_built = msg("not built")
+        click.echo(f"{prefix}: {not_built}{pages}: {result.note}", err=True)
 
 
 def recap(results: list[Any]) -> None:

@@ -12,6 +12,8 @@ import shutil
 import time
 from typing import TextIO
 
+from evalcli.i18n import msg
+
 _SEVERITY = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _BOLD, _GREEN, _RESET = "\x1b[1m", "\x1b[32m", "\x1b[0m"
 
@@ -60,7 +62,8 @@ class ProgressLine:
     def update(self, done: int, total: int, current: str) -> None:
         elapsed = time.monotonic() - self.start
         left = elapsed / done * (total - done) if done else 0.0
-        line = f"[{done}/{total}] {_clock(left)} left · {self.verb} {current}"
+        left_text = msg("{time} left", time=_clock(left))
+        line = f"[{done}/{total}] {left_text} · {self.verb} {current}"
         width = shutil.get_terminal_size((80, 20)).columns - 1
         if len(line) > width:
             line = line[: max(0, width - 1)] + "…"

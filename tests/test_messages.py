@@ -1,0 +1,268 @@
+"""Messages in English, Spanish and French: complete catalogs, and every message through them."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from conftest import CONTENT, ROOT, run
+from evalcli import i18n
+
+PACKAGE = ROOT / "src" / "evalcli"
+LOCALE = PACKAGE / "locale"
+KEYWORDS = {"msg": (1,), "nmsg": (1, 2)}
+
+
+def _source_messages() -> set[str | tuple[str, str]]:
+    found: set[str | tuple[str, str]] = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        PACKAGE, method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        found.add(message if isinstance(message, str) else (message[0], message[1]))
+    return found
+
+
+def _catalog(lang: str):
+    with (LOCALE / lang / "LC_MESSAGES" / "evalcli.po").open("rb") as stream:
+        return read_po(stream, locale=lang)
+
+
+def _key(message) -> str | tuple[str, str]:
+    return message.id if isinstance(message.id, str) else (message.id[0], message.id[1])
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_every_message_is_translated_with_the_same_placeholders(lang):
+    catalog = _catalog(lang)
+    entries = {_key(m): m for m in catalog if m.id}
+    source = _source_messages()
+    assert source, "no message found in the source"
+    missing = [m for m in source if m not in entries]
+    assert missing == [], f"not in the {lang} catalog: run scripts/messages.py and translate"
+    for key in source:
+        entry = entries[key]
+        assert "fuzzy" not in entry.flags, f"{lang}: fuzzy: {key}"
+        texts = [entry.string] if isinstance(entry.string, str) else list(entry.string)
+        assert texts and all(texts), f"{lang}: not translated: {key}"
+        english = [key] if isinstance(key, str) else list(key)
+        wanted = set().union(*(i18n.placeholders(t) for t in english))
+        for text in texts:
+            assert i18n.placeholders(text) == wanted, f"{lang}: placeholders differ: {key}"
+
+
+def _texts(string: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    return (string,) if isinstance(string, str) else tuple(string)
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_the_committed_compiled_catalog_is_the_po_file(lang):
+    """The .mo files ship in the package (no build step); they must be the .po compiled."""
+    folder = LOCALE / lang / "LC_MESSAGES"
+    with (folder / "evalcli.mo").open("rb") as stream:
+        compiled = {_key(m): _texts(m.string) for m in read_mo(stream) if m.id}
+    written = {_key(m): _texts(m.string) for m in _catalog(lang) if m.id and m.string}
+    assert compiled == written, "run scripts/messages.py to compile the catalogs"
+
+
+# --- nothing printed bypasses the catalogs -------------------------------------------------
+
+# Lines still built from English literals, per module: the sweep after a merge wraps
+# them in msg() and lowers these numbers; a new literal anywhere fails the test.
+KNOWN_ENGLISH = {
+    "api.py": 7,
+    "cli.py": 8,
+    "console.py": 1,
+    "export.py": 1,
+    "files.py": 4,
+    "importing/detect.py": 12,
+    "importing/run.py": 1,
+    "outputs/build.py": 2,
+    "outputs/pandoc.py": 4,
+    "outputs/pdf.py": 7,
+    "portfolio/changes.py": 5,
+    "portfolio/parallel.py": 1,
+    "preview.py": 1,
+    "render/annexes.py": 1,
+    "report/discover.py": 3,
+    "template/loader.py": 3,
+}
+_ERRORS = {"InputError", "TemplateError", "UnknownTemplateError", "ConversionError"}
+
+
+def _literal_text(node: ast.expr) -> bool:
+    """A string literal or f-string holding words (not just punctuation or a path)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(re.search(r"[a-z]{3}", node.value))
+    if isinstance(node, ast.JoinedStr):
+        return any(_literal_text(part) for part in node.values if isinstance(part, ast.Constant))
+    return False
+
+
+def _english_lines(tree: ast.AST) -> int:
+    count = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            owner = getattr(func, "value", None)
+            echo = name in ("echo", "secho") and getattr(owner, "id", "") == "click"
+            if (echo or name in _ERRORS or name == "fail") and _literal_text(node.args[0]):
+                count += 1
+    return count
+
+
+def test_no_new_line_is_printed_in_english_only():
+    found = Counter()
+    for path in PACKAGE.rglob("*.py"):
+        name = path.relative_to(PACKAGE).as_posix()
+        count = _english_lines(ast.parse(path.read_text(encoding="utf-8")))
+        if count:
+            found[name] = count
+    grown = {name: n for name, n in found.items() if n > KNOWN_ENGLISH.get(name, 0)}
+    assert grown == {}, (
+        "wrap these messages in evalcli.i18n.msg() and translate them "
+        "(scripts/messages.py), instead of printing English text"
+    )
+    assert found == Counter(KNOWN_ENGLISH), "fewer English lines: lower KNOWN_ENGLISH"
+
+
+def test_a_finding_takes_only_a_code_constant_and_a_message():
+    """mypy holds this: Finding.of(code: FindingCode, message: Message, ...)."""
+    from typing import get_type_hints
+
+    from evalcli.diagnostics import Finding
+
+    hints = get_type_hints(Finding.of)
+    assert hints["code"].__name__ == "FindingCode"
+    assert hints["message"].__name__ == "Message"
+
+
+# --- which language ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "lang"),
+    [
+        ({"LANG": "es_PE.UTF-8"}, "es"),
+        ({"LANG": "fr_CA.UTF-8"}, "fr"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANG": "es_ES.UTF-8", "LC_MESSAGES": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "en_GB.UTF-8", "LC_ALL": "es_MX.UTF-8", "LC_MESSAGES": "fr_FR"}, "es"),
+        ({"LANG": "en_US.UTF-8", "LANGUAGE": "de:fr:es"}, "fr"),
+        ({"LANG": "C.UTF-8", "LANGUAGE": "es"}, "en"),  # GNU: LANGUAGE needs a real locale
+        ({"LANG": "fr_FR.UTF-8", "LANGUAGE": "de"}, "en"),  # a list with no catalog: English
+        ({}, "en"),
+    ],
+)
+def test_the_locale_chooses_as_gnu_gettext_does(env, lang):
+    assert i18n.environment_language(env) == lang
+
+
+def _lines(result) -> list[tuple[str, str]]:
+    """(location, code) of each finding line."""
+    return re.findall(r"^(\S+): \w+\[([a-z0-9-]+)\]", result.stdout, re.M)
+
+
+def test_the_sample_in_spanish_and_french_has_the_same_codes_and_places(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    english = run("check", "content/alianzas-peru")
+    monkeypatch.setenv("LANG", "es_PE.UTF-8")
+    spanish = run("check", "content/alianzas-peru")
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    french = run("check", "content/alianzas-peru")
+    assert spanish.exit_code == french.exit_code == english.exit_code == 1
+    assert _lines(spanish) == _lines(french) == _lines(english) != []
+    assert spanish.stdout.splitlines()[-1] == "1 informe revisado: 2 errores, 9 advertencias"
+    assert french.stdout.splitlines()[-1] == "1 rapport vérifié : 2 erreurs, 9 avertissements"
+    assert "todavía contiene el texto provisional de la plantilla" in spanish.stdout
+    assert "contient encore le texte indicatif du modèle" in french.stdout
+    for words in ("still holds", "does not say", "add them", "report checked"):
+        assert words not in spanish.stdout and words not in french.stdout
+
+
+def test_the_option_beats_the_setting_which_beats_the_locale(tmp_path, monkeypatch, report_copy):
+    report = report_copy(CONTENT / "alianzas-peru")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    assert "advertencias" in run("check", report.name).stdout
+    (tmp_path / "evalcli.toml").write_text('messages = "fr"\n', encoding="utf-8")
+    assert "avertissements" in run("check", report.name).stdout
+    assert "9 warnings" in run("check", report.name, "--messages", "en").stdout
+    assert "9 warnings" in run("--messages", "en", "check", report.name).stdout
+
+
+def test_a_wrong_messages_setting_is_a_finding(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "evalcli.toml").write_text('messages = "de"\n', encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 2
+    assert "messages must be one of en, es, fr, report" in result.stderr
+
+
+def test_messages_report_speaks_each_reports_language(tmp_path, monkeypatch, report_copy):
+    spanish = report_copy(CONTENT / "alianzas-peru")
+    english = report_copy(CONTENT / "example-en")
+    (english / "evaluation.yaml").write_text(
+        (english / "evaluation.yaml")
+        .read_text(encoding="utf-8")
+        .replace("\ntitle:", "\ntitle: \n#")
+        + "",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    result = run("check", spanish.name, english.name, "--messages", "report")
+    by_file = {}
+    for line in result.stdout.splitlines()[:-1]:
+        by_file.setdefault(line.split("/")[0], []).append(line)
+    assert all("no indica" in line for line in by_file[spanish.name] if "follow-up" in line)
+    assert any("is required but empty" in line for line in by_file[english.name])
+    # the closing tally is not one report's: the locale's language
+    assert "rapports vérifiés" in result.stdout.splitlines()[-1]
+
+
+def test_json_and_github_keep_codes_and_carry_the_chosen_language(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("LANG", "es_PE.UTF-8")
+    data = json.loads(run("check", "content/alianzas-peru", "--format", "json").stdout)
+    findings = data["reports"][0]["findings"]
+    assert {f["code"] for f in findings} == {"placeholder", "missing-follow-up"}
+    assert all("no indica" in f["message"] for f in findings if f["code"] == "missing-follow-up")
+    assert set(data["summary"]) == {"reports", "errors", "warnings"}
+    github = run("check", "content/alianzas-peru", "--format", "github").stdout
+    assert "title=evalcli missing-follow-up::R1" in github
+    assert "no indica addressed_to" in github
+
+
+def test_replayed_findings_speak_the_language_of_the_run(tmp_path, monkeypatch, report_copy):
+    """Findings cached in the build manifest are messages, not English text."""
+    report = report_copy(CONTENT / "alianzas-peru")
+    monkeypatch.chdir(tmp_path)
+    first = run("build", report.name, "--draft", "-o", tmp_path / "out", "--format", "json")
+    assert first.exit_code == 0, first.output
+    manifest = (tmp_path / "out" / ".evalcli-manifest.json").read_text(encoding="utf-8")
+    assert '"id": "{item} (' in manifest or '"id":"{item} (' in manifest
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    again = json.loads(
+        run("build", report.name, "--draft", "-o", tmp_path / "out", "--format", "json").stdout
+    )
+    assert again["reports"][0]["up_to_date"] is True
+    messages = [f["message"] for f in again["reports"][0]["findings"]]
+    assert any("n’indique pas addressed_to" in m for m in messages)
+
+
+def test_a_hostile_manifest_message_is_printed_as_text(tmp_path):
+    """A message read back from a manifest is substituted by name, never evaluated."""
+    message = i18n.from_data({"id": "{x.__class__} {y}", "args": {"y": "{x}", "x": 1}})
+    assert message is not None
+    assert message.render("en") == "{x.__class__} {x}"
+    assert i18n.from_data({"id": "a", "args": {"x": [1, 2]}}) is None
+    assert i18n.from_data({"id": 3}) is None
