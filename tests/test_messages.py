@@ -6,7 +6,6 @@ import ast
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
