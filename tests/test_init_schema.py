@@ -50,7 +50,7 @@ def test_init_writes_a_report_that_check_says_is_unfinished(tmp_path, lang):
 
 def test_init_spanish_uses_spanish_labels_and_prefixes(tmp_path):
     run("init", tmp_path / "r", "--lang", "es")
-    assert "# Código de Proyecto (required)." in (tmp_path / "r" / "evaluation.yaml").read_text(
+    assert "# Código de Proyecto (obligatorio)." in (tmp_path / "r" / "evaluation.yaml").read_text(
         encoding="utf-8"
     )
     assert (tmp_path / "r" / "findings.md").read_text(encoding="utf-8").startswith("## Pertinencia")

@@ -6,6 +6,7 @@ import ast
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -265,3 +266,59 @@ def test_a_hostile_manifest_message_is_printed_as_text(tmp_path):
     assert message.render("en") == "{x.__class__} {x}"
     assert i18n.from_data({"id": "a", "args": {"x": [1, 2]}}) is None
     assert i18n.from_data({"id": 3}) is None
+
+
+# --- the scaffold in the report's language ---------------------------------------------------
+
+_ENGLISH = {
+    *("the", "and", "of", "or", "to", "for", "with", "what", "who", "when", "which", "this"),
+    *("insert", "required", "optional", "fill", "every", "value", "one", "list", "names"),
+    *("project", "evaluation", "report", "summary", "template", "heading", "item", "text"),
+    *("findings", "lessons", "learned", "good", "practice", "recommendation", "quick"),
+    *("facts", "missing", "still", "lists", "written", "language", "country", "leave", "empty"),
+    # not "date", "section", "impact": French words too
+}
+_SYNTAX = [
+    r"^\s*(?:- )?[a-z_]+:",  # YAML keys
+    r"\b[a-z_]+=\"[^\"]*\"",  # heading attributes
+    r"\{[a-z]+: [^}]*\}",  # YAML examples: {amount: ..., currency: USD}
+    r"\bevalcli check\b|\bilo_summary\b|\bi-eval Discovery\b",  # names
+]
+
+
+@pytest.mark.parametrize("lang", ["es", "fr"])
+def test_init_writes_no_english_sentence(tmp_path, lang):
+    folder = tmp_path / lang
+    assert run("init", folder, "--lang", lang).exit_code == 0
+    english = []
+    for path in sorted(folder.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        for pattern in _SYNTAX:
+            text = re.sub(pattern, " ", text, flags=re.M)
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+        english += [f"{path.name}: {w}" for w in sorted(words & _ENGLISH)]
+    assert english == []
+    english_scaffold = tmp_path / "en"
+    run("init", english_scaffold, "--lang", "en")
+    assert "insert" in (english_scaffold / "lessons.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
+def test_check_recognises_the_scaffold_placeholders_in_every_language(tmp_path, lang):
+    folder = tmp_path / lang
+    run("init", folder, "--lang", lang)
+    data = json.loads(run("check", folder, "--format", "json").stdout)
+    placeholders = {
+        Path(f["file"]).name for f in data["reports"][0]["findings"] if f["code"] == "placeholder"
+    }
+    sections = {"background.md", "findings.md", "lessons.md", "good_practices.md"}
+    assert sections | {"recommendations.md"} <= placeholders
+
+
+def test_a_role_may_be_given_in_the_reports_language(tmp_path, report_copy):
+    report = report_copy(CONTENT / "alianzas-peru")
+    metadata = report / "evaluation.yaml"
+    text = metadata.read_text(encoding="utf-8")
+    metadata.write_text(text.replace("role: lead", "role: líder"), encoding="utf-8")
+    exported = json.loads(run("export", report).stdout)
+    assert exported["reports"][0]["metadata"]["consultants"][0]["role"] == "lead"

@@ -18,6 +18,14 @@ def _say(message: Message, lang: str) -> str:
     return message.render(lang)
 
 
+def _kind(template: Template, lang: str) -> str:
+    """What the document is called in ``lang`` ("Resumen Ejecutivo"), else the template's title."""
+    try:
+        return template.phrase("kind", lang)
+    except KeyError:
+        return template.title
+
+
 def metadata_text(template: Template, lang: str) -> str:
     """evaluation.yaml with every field, each with its label, whether required, and help.
 
@@ -25,14 +33,15 @@ def metadata_text(template: Template, lang: str) -> str:
     template, the fixed sentences from the message catalogs.
     """
     lines = [
-        "# " + _say(msg("The quick facts of the {template}.", template=template.title), lang),
+        "# " + _say(msg("{document}: the quick facts.", document=_kind(template, lang)), lang),
         "# " + _say(msg("Fill in every value; 'evalcli check' lists what is still missing."), lang),
     ]
     for spec in template.fields.values():
         lines.append("")
         hint = spec.help.get(lang, "")
         if spec.options:
-            choices = _say(msg("One of: {choices}.", choices=", ".join(spec.options)), lang)
+            names = [labels.get(lang, key) for key, labels in spec.options.items()]
+            choices = _say(msg("One of: {choices}.", choices=", ".join(names)), lang)
             hint = f"{hint} {choices}".strip()
         label = spec.labels.get(lang, spec.key)
         required = _say(msg("required") if spec.required else msg("optional"), lang)
@@ -47,11 +56,12 @@ def annex_scaffold(annex: AnnexSpec | None, lang: str) -> str:
     (build --annexes), never in the summary."""
     if annex is None:
         return ""
-    return "".join(
-        f"\n### {f.headings[lang]}\n\n[{_say(msg('insert: {what}', what=f.labels[lang]), lang)}]\n"
-        for f in annex.fields
-        if f.required and not f.from_item
-    )
+    parts = []
+    for f in annex.fields:
+        if f.required and not f.from_item:
+            text = _say(msg("insert: {what}", what=f.labels[lang]), lang)
+            parts.append(f"\n### {f.headings[lang]}\n\n[{text}]\n")
+    return "".join(parts)
 
 
 def section_text(template: Template, section_id: str, lang: str) -> str:

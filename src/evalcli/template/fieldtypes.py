@@ -755,6 +755,8 @@ class PeopleType(FieldType):
                 findings.append(self.finding(FindingCode.INVALID_TYPE, spec, message, entry.loc))
                 continue
             role_text = role.text.strip() if isinstance(role, Scalar) and role.text else None
+            if role_text is not None:  # a role may be given by its label in any language
+                role_text = match_option(role_text, spec.roles) or role_text
             people.append(Person(name.text.strip(), role_text))
         return people, findings
 
@@ -795,7 +797,8 @@ class PeopleType(FieldType):
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         first_role = next(iter(spec.roles), "")
-        return f"\n  - {{name: , role: {first_role}}}" if first_role else "\n  - "
+        role = spec.roles[first_role].get(lang, first_role) if first_role else ""
+        return f"\n  - {{name: , role: {flow_yaml(role)}}}" if first_role else "\n  - "
 
     def export(self, value: Any) -> Any:
         return [{"name": p.name, "role": p.role} for p in value]
