@@ -54,7 +54,7 @@ def test_init_spanish_uses_spanish_labels_and_prefixes(tmp_path):
         encoding="utf-8"
     )
     assert (tmp_path / "r" / "findings.md").read_text(encoding="utf-8").startswith("## Pertinencia")
-    assert "[insert the title of LA1]" in (tmp_path / "r" / "lessons.md").read_text(
+    assert "[insertar el título de LA1]" in (tmp_path / "r" / "lessons.md").read_text(
         encoding="utf-8"
     )
 
