@@ -89,7 +89,6 @@ KNOWN_ENGLISH = {
     "outputs/pdf.py": 7,
     "portfolio/changes.py": 5,
     "portfolio/parallel.py": 1,
-    "preview.py": 1,
     "render/annexes.py": 1,
     "report/discover.py": 3,
     "template/loader.py": 3,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from evalcli.config import Settings
 from evalcli.errors import InputError
+from evalcli.i18n import msg, nmsg
 from evalcli.outputs.build import BuildOptions
 from evalcli.reporting import display_path, text_lines
 
@@ -65,15 +66,25 @@ def _build_once(
     lines = text_lines(result.findings)
     if lines != shown:
         if not result.findings:
-            echo("no findings")
+            echo(str(msg("no findings")))
         for finding, line in zip(result.findings, lines, strict=True):
             echo(line, finding.severity)
     stamp = datetime.now().strftime("%H:%M:%S")
     if result.built:
         written = ", ".join(display_path(p) for p in result.files)
-        echo(f"{stamp} built {written} ({result.pages} pages) in {took:.0f} ms")
+        pages = result.pages or 0
+        built = nmsg(
+            "{time} built {files} ({n} page) in {ms} ms",
+            "{time} built {files} ({n} pages) in {ms} ms",
+            pages,
+            time=stamp,
+            files=written,
+            n=pages,
+            ms=f"{took:.0f}",
+        )
+        echo(str(built))
     else:
-        echo(f"{stamp} not built: {result.note}")
+        echo(str(msg("{time} not built: {note}", time=stamp, note=result.note)))
     return lines
 
 
@@ -91,9 +102,16 @@ def watch(
 
     selection = api.select([report], settings=settings)
     if len(selection.reports) != 1:
-        raise InputError(f"{report}: preview one report folder (or a file inside it)")
+        raise InputError(
+            msg("{path}: preview one report folder (or a file inside it)", path=str(report))
+        )
     folder = selection.reports[0]
-    echo(f"watching {display_path(folder)} (Ctrl-C to stop); PDF in {display_path(output)}")
+    watching = msg(
+        "watching {folder} (Ctrl-C to stop); PDF in {output}",
+        folder=display_path(folder),
+        output=display_path(output),
+    )
+    echo(str(watching))
     seen: Snapshot | None = None
     shown: list[str] | None = None
     builds = 0
@@ -110,4 +128,4 @@ def watch(
                     return
             time.sleep(interval)
     except KeyboardInterrupt:
-        echo("stopped")
+        echo(str(msg("stopped")))
