@@ -77,8 +77,8 @@ def test_the_committed_compiled_catalog_is_the_po_file(lang):
 # Lines still built from English literals, per module: the sweep after a merge wraps
 # them in msg() and lowers these numbers; a new literal anywhere fails the test.
 KNOWN_ENGLISH = {
-    "api.py": 7,
-    "cli.py": 8,
+    "api.py": 5,
+    "cli.py": 3,
     "console.py": 1,
     "export.py": 1,
     "files.py": 4,

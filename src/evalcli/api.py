@@ -124,7 +124,7 @@ def select(
 
         for path in paths:
             if not Path(path).exists():
-                raise InputError(f"{path}: no such file or folder")
+                raise InputError(msg("{path}: no such file or folder", path=str(path)))
         changes = git_changes(changed_since, Path.cwd())
         within = [Path(p) for p in paths] or roots
         chosen = select_changed(
@@ -332,7 +332,9 @@ def _build_job(job: _BuildJob) -> ReportResult:
         result.note = msg("a conversion failed")
         return result
     except (InputError, TemplateError) as exc:
-        raise InputError(f"{display_path(item.path)}: {exc}") from exc
+        raise InputError(
+            msg("{path}: {problem}", path=display_path(item.path), problem=exc.message())
+        ) from exc
     result.findings.extend(job.settings.apply(built.findings))
     result.files, result.pages = built.files, built.pages
     result.page_counts = built.page_counts
@@ -523,7 +525,11 @@ def import_summary(
     allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
     spec = template_named(template, allowed)
     if lang is not None and lang not in spec.languages:
-        raise InputError(f"--lang {lang}: choose from {', '.join(spec.languages)}")
+        raise InputError(
+            msg(
+                "--lang {lang}: choose from {choices}", lang=lang, choices=", ".join(spec.languages)
+            )
+        )
     imported = import_file(source, folder, spec, lang, force)
     return ImportResult(
         folder,

@@ -40,7 +40,8 @@ class Group(click.Group):
             click.echo(f"evalcli: error: {error}", err=True)
             ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
-            click.echo("evalcli: interrupted; nothing half-written was left behind", err=True)
+            stopped = msg("interrupted; nothing half-written was left behind")
+            click.echo(f"evalcli: {stopped}", err=True)
             ctx.exit(EXIT_INTERRUPTED)
 
 
@@ -202,7 +203,8 @@ def check(
         if verbose:
             for result in results:
                 for path, sid, words in result.words:
-                    click.echo(f"{display_path(path)}: {words} words ({sid})")
+                    count = nmsg("{n} word", "{n} words", words, n=words)
+                    click.echo(f"{display_path(path)}: {count} ({sid})")
         console.echo_findings(results, err=False)
         if not quiet:
             click.echo(tally(results))
@@ -384,8 +386,15 @@ def init(folder: Path, lang: str, template_name: str, template_dirs: tuple[Path,
     from evalcli.reporting import display_path
 
     for path in api.init(folder, lang, template_name, template_dirs):
-        click.echo(f"created {display_path(path)}")
-    click.echo(f"next: fill them in, then run: evalcli check {display_path(folder)}")
+        click.echo(str(msg("created {path}", path=display_path(path))))
+    click.echo(
+        str(
+            msg(
+                "next: fill them in, then run: {command}",
+                command=f"evalcli check {display_path(folder)}",
+            )
+        )
+    )
 
 
 @cli.command()
@@ -462,7 +471,8 @@ def import_(
         summary=summary,
     )
     click.echo(str(line))
-    click.echo(f"next: evalcli check {display_path(result.folder)}")
+    next_step = msg("next: {command}", command=f"evalcli check {display_path(result.folder)}")
+    click.echo(str(next_step))
 
 
 @cli.command()
@@ -534,7 +544,7 @@ def export(
     )
     if output and str(output) != "-":
         write_files({output: text.encode("utf-8")})
-        click.echo(f"wrote {display_path(output)}", err=True)
+        click.echo(str(msg("wrote {path}", path=display_path(output))), err=True)
     else:
         click.echo(text, nl=False)
 
