@@ -321,3 +321,14 @@ def test_a_role_may_be_given_in_the_reports_language(tmp_path, report_copy):
     metadata.write_text(text.replace("role: lead", "role: líder"), encoding="utf-8")
     exported = json.loads(run("export", report).stdout)
     assert exported["reports"][0]["metadata"]["consultants"][0]["role"] == "lead"
+
+
+def test_the_readme_spanish_example_is_what_check_prints(monkeypatch):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ LANG=es_PE.UTF-8 evalcli check content/alianzas-peru\n", 1)[1]
+    shown_lines = shown.split("```", 1)[0].strip().splitlines()
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("LANG", "es_PE.UTF-8")
+    printed = run("check", "content/alianzas-peru").stdout.strip().splitlines()
+    assert shown_lines[0] == printed[0]
+    assert shown_lines[-1] == printed[-1]
