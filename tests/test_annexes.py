@@ -303,7 +303,7 @@ def test_init_scaffolds_the_annex_fields_in_the_reports_language(tmp_path):
         "Replicación",
         "Objetivos de la OIT",
     ]
-    assert "[insert: Potencial de replicación y por quién]" in practices
+    assert "[insertar: Potencial de replicación y por quién]" in practices
 
 
 def test_a_template_without_annexes_refuses_build_annexes(tmp_path):

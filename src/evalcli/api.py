@@ -268,8 +268,9 @@ def output_name(report: Report, pattern: str) -> str:
     try:
         filled = pattern.format_map({key: _name_value(report, key) for key in _NAME_FIELDS})
     except (KeyError, ValueError, IndexError) as exc:
+        fields = ", ".join("{" + k + "}" for k in _NAME_FIELDS)
         raise InputError(
-            f"--name {pattern}: use the fields {', '.join('{' + k + '}' for k in _NAME_FIELDS)}"
+            msg("--name {pattern}: use the fields {fields}", pattern=pattern, fields=fields)
         ) from exc
     safe = _UNSAFE.sub("-", filled).strip(".-")
     return safe or "report"
@@ -279,9 +280,14 @@ def _claim(owners: dict[Path, Path], stem: Path, report: Path) -> None:
     """Two reports with the same output stem stop the run before any write."""
     if stem in owners and owners[stem] != report:
         raise InputError(
-            f"{display_path(owners[stem])} and {display_path(report)} would both be "
-            f"written to {display_path(stem)}.*; give them different names with "
-            "--name '{project_code}_{language}' or build them into different folders"
+            msg(
+                "{first} and {second} would both be written to {stem}.*; give them "
+                "different names with --name '{{project_code}}_{{language}}' or build them "
+                "into different folders",
+                first=display_path(owners[stem]),
+                second=display_path(report),
+                stem=display_path(stem),
+            )
         )
     owners[stem] = report
 
@@ -404,7 +410,13 @@ def build(
     settings = _default_settings(settings)
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown or not options.formats:
-        raise InputError(f"--to {','.join(options.formats)}: choose from {', '.join(FORMATS)}")
+        raise InputError(
+            msg(
+                "--to {formats}: choose from {choices}",
+                formats=",".join(options.formats),
+                choices=", ".join(FORMATS),
+            )
+        )
     allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
     folders = _folders(paths, settings)
     manifest = Manifest(output)
@@ -428,8 +440,12 @@ def build(
         item = _load(folder, allowed)
         if options.lang and item.template and options.lang not in item.template.languages:
             raise InputError(
-                f"--lang {options.lang}: the {item.template.name} template has "
-                f"{', '.join(item.template.languages)}"
+                msg(
+                    "--lang {lang}: the {template} template has {languages}",
+                    lang=options.lang,
+                    template=item.template.name,
+                    languages=", ".join(item.template.languages),
+                )
             )
         stem = output / output_name(item.report, name)
         _claim(owners, stem, folder)
@@ -585,7 +601,11 @@ def export(
         if blocking or item.template is None:
             lines = "\n".join(text_lines(blocking))
             raise InputError(
-                f"{display_path(item.path)}: cannot be read; fix it, then export\n{lines}"
+                msg(
+                    "{path}: cannot be read; fix it, then export\n{findings}",
+                    path=display_path(item.path),
+                    findings=lines,
+                )
             )
     reports = [(item.report, item.template) for item in loaded if item.template]
     return exporting.export_text(reports, fmt, items)

@@ -28,7 +28,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except EvalcliError as exc:
-            click.echo(f"evalcli: error: {exc}", err=True)
+            click.echo(str(msg("evalcli: error: {problem}", problem=exc.message())), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # the reader went away (evalcli export | head): stop quietly, as other tools do
@@ -37,11 +37,11 @@ class Group(click.Group):
             ctx.exit(EXIT_BROKEN_PIPE)
         except OSError as exc:
             error = os_error(exc, msg("use"))
-            click.echo(f"evalcli: error: {error}", err=True)
+            click.echo(str(msg("evalcli: error: {problem}", problem=error.message())), err=True)
             ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             stopped = msg("interrupted; nothing half-written was left behind")
-            click.echo(f"evalcli: {stopped}", err=True)
+            click.echo(f"evalcli: {stopped}", err=True)  # the program name, not a sentence
             ctx.exit(EXIT_INTERRUPTED)
 
 

@@ -65,7 +65,7 @@ def load_settings(fmt: str = "text") -> Settings:
         if fmt == "text":
             echo_findings(results, err=True)
             line = msg("fix the settings in {file} first", file=settings.file.name)
-            click.echo(f"evalcli: error: {line}", err=True)
+            click.echo(str(msg("evalcli: error: {problem}", problem=line)), err=True)
         else:
             print_findings(results, fmt)
         sys.exit(EXIT_USAGE)

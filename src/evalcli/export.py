@@ -10,6 +10,7 @@ from typing import Any
 
 from evalcli.check.placeholders import find_placeholders
 from evalcli.errors import InputError
+from evalcli.i18n import msg
 from evalcli.report.annex import annex_spec, field_text
 from evalcli.report.facts import parse_facts, report_language
 from evalcli.report.model import Item, Report
@@ -144,5 +145,5 @@ def export_text(reports: list[tuple[Report, Template]], fmt: str, item_kind: str
         return json.dumps(data, ensure_ascii=False, indent=2)
     kinds = list(dict.fromkeys(sid for _r, template in reports for sid in template.item_sections))
     if item_kind not in kinds or any(item_kind not in t.sections for _r, t in reports):
-        raise InputError(f"--format csv needs --items, one of: {', '.join(kinds)}")
+        raise InputError(msg("--format csv needs --items, one of: {kinds}", kinds=", ".join(kinds)))
     return _csv(reports, item_kind)

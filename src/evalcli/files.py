@@ -113,8 +113,11 @@ def _make_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:
         raise InputError(
-            f"cannot create the folder {folder}: a file of that name is in the way; "
-            "choose another path"
+            msg(
+                "cannot create the folder {folder}: a file of that name is in the way; "
+                "choose another path",
+                folder=str(folder),
+            )
         ) from exc
     except OSError as exc:
         raise os_error(exc, msg("create the folder"), folder) from exc
@@ -141,7 +144,11 @@ def write_files(files: dict[Path, bytes]) -> None:
                 raise os_error(exc, msg("write"), target) from exc
         for temporary, target in staged:
             if target.is_dir() and not target.is_symlink():
-                raise InputError(f"cannot write {target}: it is a folder; choose another path")
+                raise InputError(
+                    msg(
+                        "cannot write {path}: it is a folder; choose another path", path=str(target)
+                    )
+                )
             try:
                 temporary.replace(target)
             except OSError as exc:
@@ -160,12 +167,17 @@ def write_folder(target: Path, files: dict[str, str], replace: bool) -> None:
     """
     exists = target.exists() or target.is_symlink()
     if exists and not target.is_dir():
-        raise InputError(f"{target} exists and is not a folder; choose another path")
+        raise InputError(
+            msg("{path} exists and is not a folder; choose another path", path=str(target))
+        )
     empty = exists and not any(target.iterdir())
     if exists and not empty and not replace:
         raise InputError(
-            f"{target} already exists and is not empty; choose another folder, "
-            "or add --force to replace it"
+            msg(
+                "{path} already exists and is not empty; choose another folder, "
+                "or add --force to replace it",
+                path=str(target),
+            )
         )
     _make_folder(target.parent)
     remove_stale(target.parent)

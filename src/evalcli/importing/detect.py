@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 from evalcli.errors import InputError
+from evalcli.i18n import msg
 from evalcli.importing.docxguard import ArchiveError, check_docx_archive
 from evalcli.limits import MAX_IMPORT_BYTES
 
@@ -17,54 +18,82 @@ def read_input(path: Path) -> tuple[str, bytes]:
         with path.open("rb") as stream:
             data = stream.read(MAX_IMPORT_BYTES + 1)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(msg("{path}: no such file", path=str(path))) from None
     except IsADirectoryError:
-        raise InputError(f"{path} is a folder; import reads one DOCX or Markdown file") from None
+        raise InputError(
+            msg("{path} is a folder; import reads one DOCX or Markdown file", path=str(path))
+        ) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read it: {exc.strerror}") from exc
+        raise InputError(
+            msg("{path}: cannot read it: {reason}", path=str(path), reason=exc.strerror or "")
+        ) from exc
     if len(data) > MAX_IMPORT_BYTES:
         raise InputError(
-            f"{path}: larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB; a summary is far "
-            "smaller: check that this is the right file"
+            msg(
+                "{path}: larger than {limit} MiB; a summary is far smaller: check that this "
+                "is the right file",
+                path=str(path),
+                limit=MAX_IMPORT_BYTES // (1024 * 1024),
+            )
         )
     if data.startswith(b"PK\x03\x04"):
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except zipfile.BadZipFile:
             raise InputError(
-                f"{path}: a damaged zip file; if it is a Word document, open "
-                "it in Word and save it again as .docx"
+                msg(
+                    "{path}: a damaged zip file; if it is a Word document, open "
+                    "it in Word and save it again as .docx",
+                    path=str(path),
+                )
             ) from None
         if "word/document.xml" in names:
             try:
                 check_docx_archive(data)
             except ArchiveError as exc:
-                raise InputError(f"{path}: refused: {exc}") from None
+                raise InputError(
+                    msg("{path}: refused: {problem}", path=str(path), problem=str(exc))
+                ) from None
             return "docx", data
         kind = (
-            "an OpenDocument file (save it as .docx)"
+            msg("an OpenDocument file (save it as .docx)")
             if "content.xml" in names
-            else "a zip file but not a Word document"
+            else msg("a zip file but not a Word document")
         )
-        raise InputError(f"{path}: {kind}; import reads DOCX or Markdown")
+        raise InputError(
+            msg("{path}: {kind}; import reads DOCX or Markdown", path=str(path), kind=kind)
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(
-            f"{path}: an old Word .doc file; open it in Word and save it as .docx, then import that"
+            msg(
+                "{path}: an old Word .doc file; open it in Word and save it as .docx, "
+                "then import that",
+                path=str(path),
+            )
         )
     if data.startswith(b"%PDF"):
         raise InputError(
-            f"{path}: a PDF; import reads DOCX or Markdown. Export the summary "
-            "from Word as .docx, or convert the PDF's text to Markdown first"
+            msg(
+                "{path}: a PDF; import reads DOCX or Markdown. Export the summary "
+                "from Word as .docx, or convert the PDF's text to Markdown first",
+                path=str(path),
+            )
         )
     if data.startswith(b"{\\rtf"):
-        raise InputError(f"{path}: an RTF file; save it as .docx in Word, then import that")
+        raise InputError(
+            msg("{path}: an RTF file; save it as .docx in Word, then import that", path=str(path))
+        )
     if b"\x00" in data[:4096]:
-        raise InputError(f"{path}: a binary file, not DOCX or Markdown text")
+        raise InputError(msg("{path}: a binary file, not DOCX or Markdown text", path=str(path)))
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: text that is not UTF-8 (byte {exc.start}); save it as "
-            "UTF-8 and import it again"
+            msg(
+                "{path}: text that is not UTF-8 (byte {byte}); save it as UTF-8 and import "
+                "it again",
+                path=str(path),
+                byte=exc.start,
+            )
         ) from None
     return "markdown", data

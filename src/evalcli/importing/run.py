@@ -7,6 +7,7 @@ from pathlib import Path
 
 from evalcli.errors import InputError
 from evalcli.files import write_folder
+from evalcli.i18n import msg
 from evalcli.importing.blocks import split_blocks
 from evalcli.importing.detect import read_input
 from evalcli.importing.layout import metadata_yaml, report_files
@@ -67,8 +68,13 @@ def import_file(
     found_facts = len(set(imported.metadata) - {"template", "language", "title", "subtitle"})
     if found_facts <= 0 and not imported.sections:
         raise InputError(
-            f"{source}: no quick facts and no sections found; this does not look "
-            f"like an {template.title} in {', '.join(template.languages)}"
+            msg(
+                "{source}: no quick facts and no sections found; this does not look "
+                "like an {template} in {languages}",
+                source=str(source),
+                template=template.title,
+                languages=", ".join(template.languages),
+            )
         )
     text = metadata_yaml(imported.metadata, imported.extra, template, source.name)
     write_folder(folder, report_files(text, imported.sections, imported.unplaced, template), force)

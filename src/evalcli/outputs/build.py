@@ -58,7 +58,10 @@ def _guard_sources(report: Report, targets: list[Path]) -> None:
     for target in targets:
         if target.resolve() in sources:
             raise InputError(
-                f"{target} is one of the report's own files; choose another output folder with -o"
+                msg(
+                    "{path} is one of the report's own files; choose another output folder with -o",
+                    path=str(target),
+                )
             )
 
 
@@ -174,8 +177,10 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
     lo_docx_pages = "docx" in options.formats and options.docx_pages == "libreoffice"
     if lo_docx_pages and soffice() is None:
         raise InputError(
-            "--docx-pages libreoffice needs LibreOffice ('soffice' on PATH); install it, "
-            "or count the DOCX's pages on the Typst layout (the default)"
+            msg(
+                "--docx-pages libreoffice needs LibreOffice ('soffice' on PATH); install it, "
+                "or count the DOCX's pages on the Typst layout (the default)"
+            )
         )
     # without LibreOffice, a DOCX alone is measured on the Typst PDF of the same content
     typst_pdf = ("pdf" in options.formats and options.pdf_engine == "typst") or (

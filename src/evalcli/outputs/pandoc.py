@@ -15,6 +15,7 @@ from pathlib import Path
 
 from evalcli.errors import ConversionError
 from evalcli.files import scratch_dir
+from evalcli.i18n import Message, msg
 from evalcli.limits import PANDOC_MEMORY, PANDOC_TIMEOUT
 
 # The reader: pandoc Markdown without raw output blocks (content never injects
@@ -40,7 +41,7 @@ def pandoc_path() -> str:
     try:
         return str(pypandoc.get_pandoc_path())
     except OSError as exc:  # pragma: no cover - the wheel ships pandoc
-        raise ConversionError(f"pandoc is not available: {exc}") from exc
+        raise ConversionError(msg("pandoc is not available: {problem}", problem=str(exc))) from exc
 
 
 def _environment(epoch: int) -> dict[str, str]:
@@ -75,7 +76,7 @@ class PandocRun:
             )
         except OSError as exc:
             self._scratch.__exit__(None, None, None)
-            raise ConversionError(f"cannot run pandoc: {exc}") from exc
+            raise ConversionError(msg("cannot run pandoc: {problem}", problem=str(exc))) from exc
 
     def result(self) -> bytes:
         """pandoc's output; a ConversionError with its message if it failed."""
@@ -85,16 +86,29 @@ class PandocRun:
             self._process.kill()
             self._process.communicate()
             raise ConversionError(
-                f"pandoc took longer than {PANDOC_TIMEOUT} s and was stopped; "
-                "the document is too large or too complex"
+                msg(
+                    "pandoc took longer than {seconds} s and was stopped; "
+                    "the document is too large or too complex",
+                    seconds=PANDOC_TIMEOUT,
+                )
             ) from None
         finally:
             self._scratch.__exit__(None, None, None)
         if self._process.returncode != 0:
-            message = err.decode("utf-8", "replace").strip()
-            if "Heap exhausted" in message or "heap overflow" in message:
-                message = f"it needed more than {PANDOC_MEMORY}B of memory and was stopped"
-            raise ConversionError(f"pandoc failed ({self._process.returncode}): {message}")
+            output = err.decode("utf-8", "replace").strip()
+            message: Message | str = output
+            if "Heap exhausted" in output or "heap overflow" in output:
+                message = msg(
+                    "it needed more than {memory}B of memory and was stopped",
+                    memory=PANDOC_MEMORY,
+                )
+            raise ConversionError(
+                msg(
+                    "pandoc failed ({status}): {problem}",
+                    status=self._process.returncode,
+                    problem=message,
+                )
+            )
         return out
 
 

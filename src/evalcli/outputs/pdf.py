@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as escape_xml
 
 from evalcli.errors import ConversionError, InputError
 from evalcli.files import scratch_dir
+from evalcli.i18n import msg
 from evalcli.limits import LIBREOFFICE_TIMEOUT
 from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.pandoc import PandocRun, filter_args
@@ -97,9 +98,11 @@ def make_pdf_typst(
                 package_cache_path=str(empty),
             )
         except typst.TypstError as exc:
-            raise ConversionError(f"typst could not compile the PDF: {exc}") from exc
+            raise ConversionError(
+                msg("typst could not compile the PDF: {problem}", problem=str(exc))
+            ) from exc
     if not isinstance(pdf, bytes):  # pragma: no cover - typst returns bytes for pdf
-        raise ConversionError("typst returned no PDF")
+        raise ConversionError(msg("typst returned no PDF"))
     return pdf
 
 
@@ -228,8 +231,10 @@ def libreoffice_pdf(
     binary = soffice()
     if binary is None:
         raise InputError(
-            "--pdf-engine libreoffice needs LibreOffice ('soffice' on PATH); "
-            "install it or use the default engine, typst"
+            msg(
+                "--pdf-engine libreoffice needs LibreOffice ('soffice' on PATH); "
+                "install it or use the default engine, typst"
+            )
         )
     with scratch_dir("libreoffice") as root:
         (root / "cache").mkdir()
@@ -250,9 +255,14 @@ def libreoffice_pdf(
             version = _version(binary, env)
             if version is not None and version < _LO_MINIMUM:
                 raise InputError(
-                    f"--pdf-standard {standard} with --pdf-engine libreoffice needs LibreOffice "
-                    f"{'.'.join(map(str, _LO_MINIMUM))} or later (this is "
-                    f"{'.'.join(map(str, version))}); use --pdf-engine typst"
+                    msg(
+                        "--pdf-standard {standard} with --pdf-engine libreoffice needs "
+                        "LibreOffice {minimum} or later (this is {version}); "
+                        "use --pdf-engine typst",
+                        standard=standard,
+                        minimum=".".join(map(str, _LO_MINIMUM)),
+                        version=".".join(map(str, version)),
+                    )
                 )
         (root / "summary.docx").write_bytes(_for_libreoffice(docx, keywords))
         try:
@@ -276,17 +286,25 @@ def libreoffice_pdf(
             )
         except subprocess.TimeoutExpired:
             raise ConversionError(
-                f"LibreOffice took longer than {LIBREOFFICE_TIMEOUT} s and was stopped"
+                msg(
+                    "LibreOffice took longer than {seconds} s and was stopped",
+                    seconds=LIBREOFFICE_TIMEOUT,
+                )
             ) from None
         pdf = root / "summary.pdf"
         if done.returncode != 0 or not pdf.is_file():
             message = done.stderr.decode("utf-8", "replace").strip()
-            raise ConversionError(f"LibreOffice could not convert the DOCX: {message}")
+            raise ConversionError(
+                msg("LibreOffice could not convert the DOCX: {problem}", problem=message)
+            )
         data = pdf.read_bytes()
     if standard and _LO_STANDARDS[standard][1] not in data:
         raise InputError(
-            f"this LibreOffice did not make a {standard.upper()} file; "
-            "use --pdf-engine typst for --pdf-standard"
+            msg(
+                "this LibreOffice did not make a {standard} file; "
+                "use --pdf-engine typst for --pdf-standard",
+                standard=standard.upper(),
+            )
         )
     return _fixed(data, epoch)
 

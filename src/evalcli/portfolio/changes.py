@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalcli.errors import InputError
+from evalcli.i18n import msg
 
 GIT_TIMEOUT = 120  # seconds; a diff of a large repository is still far below this
 # settings that could make git run a command: off, whatever the local configuration says
@@ -33,7 +34,7 @@ class Changes:
 def _git(args: list[str], cwd: Path, what: str) -> str:
     git = shutil.which("git")
     if git is None:
-        raise InputError("--changed-since needs git on PATH")
+        raise InputError(msg("--changed-since needs git on PATH"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
     try:
@@ -47,10 +48,22 @@ def _git(args: list[str], cwd: Path, what: str) -> str:
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise InputError(f"--changed-since: git took over {GIT_TIMEOUT} s to {what}") from exc
+        raise InputError(
+            msg(
+                "--changed-since: git took over {seconds} s to {action}",
+                seconds=GIT_TIMEOUT,
+                action=what,
+            )
+        ) from exc
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"--changed-since: git could not {what}: {reason[-1] if reason else ''}")
+        raise InputError(
+            msg(
+                "--changed-since: git could not {action}: {reason}",
+                action=what,
+                reason=reason[-1] if reason else "",
+            )
+        )
     return done.stdout.decode("utf-8", "surrogateescape")
 
 
@@ -61,7 +74,7 @@ def _valid_ref(ref: str) -> bool:
 def changed_since(ref: str, cwd: Path) -> Changes:
     """Files changed between the merge base of ``ref`` and HEAD, and the working tree."""
     if not _valid_ref(ref):
-        raise InputError(f"--changed-since {ref!r}: give a branch, tag or commit")
+        raise InputError(msg("--changed-since {ref}: give a branch, tag or commit", ref=repr(ref)))
     top = Path(_git(["rev-parse", "--show-toplevel"], cwd, "find the repository").strip())
     try:
         commit = _git(
@@ -71,8 +84,11 @@ def changed_since(ref: str, cwd: Path) -> Changes:
         ).strip()
     except InputError as exc:
         raise InputError(
-            f"--changed-since {ref}: not a commit in this repository (in CI, fetch it first, "
-            "e.g. actions/checkout with fetch-depth: 0)"
+            msg(
+                "--changed-since {ref}: not a commit in this repository (in CI, fetch it "
+                "first, e.g. actions/checkout with fetch-depth: 0)",
+                ref=ref,
+            )
         ) from exc
     try:  # changes on the branch since it left ref, not changes made on ref since
         base = _git(["merge-base", commit, "HEAD"], cwd, "find the merge base").strip()

@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from evalcli.errors import ConversionError
+from evalcli.i18n import msg
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -86,8 +87,10 @@ def run_chunks(
                     chunk_results = future.result()
                 except BrokenProcessPool as exc:
                     raise ConversionError(
-                        "a worker process stopped unexpectedly (out of memory, or killed); "
-                        "run again, or with --jobs 1"
+                        msg(
+                            "a worker process stopped unexpectedly (out of memory, or killed); "
+                            "run again, or with --jobs 1"
+                        )
                     ) from exc
                 for index, result in zip(indexes, chunk_results, strict=True):
                     results[index] = result

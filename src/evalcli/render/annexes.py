@@ -13,6 +13,7 @@ from typing import Any
 
 from evalcli.check.characters import remove_bad_characters
 from evalcli.errors import InputError
+from evalcli.i18n import msg
 from evalcli.render import Rendered, context, fill
 from evalcli.render.quickfacts import row_text
 from evalcli.report.annex import field_text
@@ -28,7 +29,10 @@ def template_annexes(template: Template) -> Annexes:
     """The template's annex pages, or a clear refusal when it has none."""
     if template.annexes is None or not template.annexes.sections:
         raise InputError(
-            f"the {template.name} template has no annex pages; build without --annexes"
+            msg(
+                "the {template} template has no annex pages; build without --annexes",
+                template=template.name,
+            )
         )
     return template.annexes
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalcli.errors import InputError
+from evalcli.i18n import msg
 from evalcli.report.load import METADATA_FILE
 
 DEFAULT_ROOT = Path("content")
@@ -96,12 +97,15 @@ def select(paths: Sequence[str | Path], roots: Sequence[Path] = (DEFAULT_ROOT,))
     targets = [Path(p) for p in paths] or list(roots)
     for target in targets:
         if not target.exists():
-            hint = (
-                " (run it from the folder that holds content/, or name a report folder)"
-                if not paths
-                else ""
+            if paths:
+                raise InputError(msg("{path}: no such file or folder", path=str(target)))
+            raise InputError(
+                msg(
+                    "{path}: no such file or folder (run it from the folder that holds "
+                    "content/, or name a report folder)",
+                    path=str(target),
+                )
             )
-            raise InputError(f"{target}: no such file or folder{hint}")
         if target.is_file():
             folder = report_of(target)
             if folder is None:
@@ -114,8 +118,12 @@ def select(paths: Sequence[str | Path], roots: Sequence[Path] = (DEFAULT_ROOT,))
             found = _search(target)
             if not found:
                 raise InputError(
-                    f"{target}: no report folder here (a report folder holds "
-                    f"{METADATA_FILE}); create one with 'evalcli init'"
+                    msg(
+                        "{path}: no report folder here (a report folder holds {file}); "
+                        "create one with 'evalcli init'",
+                        path=str(target),
+                        file=METADATA_FILE,
+                    )
                 )
         _add(selection.reports, seen, found)
     return selection
@@ -173,5 +181,7 @@ def parse_shard(text: str) -> tuple[int, int]:
     except ValueError:
         index = total = 0
     if not 1 <= index <= total:
-        raise InputError(f"--shard {text}: give K/N with 1 <= K <= N, e.g. --shard 2/4")
+        raise InputError(
+            msg("--shard {shard}: give K/N with 1 <= K <= N, e.g. --shard 2/4", shard=text)
+        )
     return index, total

@@ -16,6 +16,7 @@ from typing import NoReturn
 from evalcli.diagnostics import Location
 from evalcli.errors import TemplateError, UnknownTemplateError
 from evalcli.files import read_user_text
+from evalcli.i18n import msg
 from evalcli.limits import MAX_YAML_BYTES
 from evalcli.report.yamlnodes import Map, Node, Scalar, Seq, parse_yaml
 from evalcli.template.fieldtypes import FIELD_TYPES
@@ -421,8 +422,12 @@ def find_template(name: str, allowed: tuple[Path, ...] = ()) -> Path:
         return BUNDLED_DIR / name
     known = ", ".join([*bundled_names(), *(f.name for f in allowed)])
     raise UnknownTemplateError(
-        f"no template '{name}': use one of {known}, or allow your own template folder "
-        "with --template-dir PATH (a report can name a template, never a folder)"
+        msg(
+            "no template '{name}': use one of {known}, or allow your own template folder "
+            "with --template-dir PATH (a report can name a template, never a folder)",
+            name=name,
+            known=known,
+        )
     )
 
 
