@@ -191,7 +191,8 @@ def test_the_readme_settings_example_is_valid(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)["settings"]
     assert data["per-path-ignores"]["value"] == {"content/archive/**": ["missing-follow-up"]}
-    assert data["severity"]["source"] == "pyproject.toml:13"
+    assert data["severity"]["source"] == "pyproject.toml:14"
+    assert data["messages"]["value"] == "es"
 
 
 def test_shell_completion_as_the_readme_says():

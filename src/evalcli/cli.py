@@ -450,10 +450,11 @@ def import_(
     result = api.import_summary(
         source, output, template_name, lang, force, template_dirs, settings=settings
     )
+    report = ReportResult(output, result.findings, language=result.language)
     if fmt != "text":
-        click.echo(FORMATTERS[fmt]([ReportResult(output, result.findings)]))
+        click.echo(FORMATTERS[fmt]([report]))
         return
-    console.echo_findings([ReportResult(output, result.findings)], err=True)
+    console.echo_findings([report], err=True)
     counts = [f"{number} {kind}" for kind, number in result.items.items()]
     facts = nmsg(
         "{n} quick fact ({language})",
