@@ -319,3 +319,15 @@ def test_the_readme_spanish_example_is_what_check_prints(monkeypatch):
     printed = run("check", "content/alianzas-peru").stdout.strip().splitlines()
     assert shown_lines[0] == printed[0]
     assert shown_lines[-1] == printed[-1]
+
+
+def test_the_github_job_summary_speaks_the_chosen_language(tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    run("check", "content/alianzas-peru", "--format", "github")
+    text = summary.read_text(encoding="utf-8")
+    assert "| rapport | résultat | erreurs | avertissements |" in text
+    assert "1 rapport vérifié : 2 erreurs, 9 avertissements" in text
+    assert "warning[missing-follow-up]" in text and "n’indique pas" in text

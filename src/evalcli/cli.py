@@ -585,7 +585,10 @@ def config_(fmt: str) -> None:
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"settings file: {where}" if where else "settings file: none (all defaults)")
+    if where:
+        click.echo(str(msg("settings file: {path}", path=where)))
+    else:
+        click.echo(str(msg("settings file: none (all defaults)")))
     width = max(len(key) for key, _v, _s in rows)
     for key, value, source in rows:
         shown = json.dumps(value, ensure_ascii=False) if value is not None else "(not set)"

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evalcli.diagnostics import count
+from evalcli.i18n import msg
 from evalcli.reporting import ReportResult, display_path, result_lines, tally
 
 SUMMARY_BUDGET = 900 * 1024  # bytes; GitHub refuses a step summary over 1 MiB
@@ -43,10 +44,10 @@ def _files(result: ReportResult) -> str:
 def _state(result: ReportResult) -> str:
     if result.built is None:
         errors, _ = count(result.findings)
-        return "errors" if errors else "ok"
+        return str(msg("errors") if errors else msg("ok"))
     if result.fresh:
-        return "up to date" if result.built else "not built (unchanged)"
-    return "built" if result.built else "not built"
+        return str(msg("up to date") if result.built else msg("not built (unchanged)"))
+    return str(msg("built") if result.built else msg("not built"))
 
 
 def markdown(command: str, results: Sequence[ReportResult], notes: Sequence[str] = ()) -> str:
@@ -57,10 +58,12 @@ def markdown(command: str, results: Sequence[ReportResult], notes: Sequence[str]
     if notes:
         parts.append("")
     if results:
-        header = "| report | result | errors | warnings |"
+        names = [msg("report"), msg("result"), msg("errors"), msg("warnings")]
+        header = "| " + " | ".join(cell(str(name)) for name in names) + " |"
         rule = "| --- | --- | ---: | ---: |"
         if building:
-            header += " pages | files |"
+            pages, files = cell(str(msg("pages"))), cell(str(msg("files")))
+            header += f" {pages} | {files} |"
             rule += " ---: | --- |"
         parts += [header, rule]
         for result in results:
@@ -81,10 +84,13 @@ def markdown(command: str, results: Sequence[ReportResult], notes: Sequence[str]
         block_size = sum(len(p.encode("utf-8")) + 1 for p in block)
         if size + block_size > SUMMARY_BUDGET:
             rest = sum(len(r.findings) for r in with_findings[number:])
-            parts.append(
-                f"{rest} more findings in {len(with_findings) - number} reports are not shown "
-                "here (GitHub limits a job summary to 1 MiB); run with --format json for all."
+            left_out = msg(
+                "{findings} more findings in {reports} reports are not shown here (GitHub "
+                "limits a job summary to 1 MiB); run with --format json for all.",
+                findings=rest,
+                reports=len(with_findings) - number,
             )
+            parts.append(str(left_out))
             break
         parts += block
         size += block_size
