@@ -391,7 +391,7 @@ def init(folder: Path, lang: str, template_name: str, template_dirs: tuple[Path,
         str(
             msg(
                 "next: fill them in, then run: {command}",
-                command=f"evalcli check {display_path(folder)}",
+                command="evalcli check " + display_path(folder),
             )
         )
     )
@@ -472,7 +472,7 @@ def import_(
         summary=summary,
     )
     click.echo(str(line))
-    next_step = msg("next: {command}", command=f"evalcli check {display_path(result.folder)}")
+    next_step = msg("next: {command}", command="evalcli check " + display_path(result.folder))
     click.echo(str(next_step))
 
 

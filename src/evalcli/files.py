@@ -59,7 +59,7 @@ def read_user_text(path: Path, limit: int) -> tuple[str | None, Finding | None]:
                 "{file} is not UTF-8 text (byte {byte} cannot be decoded); "
                 "save it as UTF-8 in your editor",
                 file=path.name,
-                byte=f"0x{data[exc.start]:02x}",
+                byte="0x" + format(data[exc.start], "02x"),
             ),
             Location(path, line, column),
         )

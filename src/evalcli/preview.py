@@ -80,7 +80,7 @@ def _build_once(
             time=stamp,
             files=written,
             n=pages,
-            ms=f"{took:.0f}",
+            ms=format(took, ".0f"),
         )
         echo(str(built))
     else:

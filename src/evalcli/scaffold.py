@@ -71,7 +71,7 @@ def section_text(template: Template, section_id: str, lang: str) -> str:
     if spec.items:
         prefix = spec.prefix.get(lang, "")
         attrs = " ".join(f'{key}=""' for key in spec.attributes)
-        title = _say(msg("insert the title of {item}", item=f"{prefix}1"), lang)
+        title = _say(msg("insert the title of {item}", item=prefix + "1"), lang)
         text = _say(
             msg("insert the text of this item of the {section} section", section=heading), lang
         )

@@ -158,7 +158,7 @@ def _item(
                     item=label,
                     title=title,
                     missing=", ".join(missing),
-                    example=f"{{{example}}}",
+                    example="{" + example + "}",
                 ),
                 heading.loc,
                 section=spec.id,

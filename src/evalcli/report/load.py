@@ -87,7 +87,7 @@ def _long_line(text: str, path: Path) -> Finding | None:
             "line {line} of {file} is longer than {limit} characters; break it into paragraphs",
             line=number,
             file=path.name,
-            limit=f"{MAX_LINE_CHARS:,}",
+            limit=format(MAX_LINE_CHARS, ","),
         ),
         Location(path, number, 1),
     )

@@ -321,7 +321,7 @@ class LocaleType(FieldType):
                 "'{value}' is not a locale; write the report's language and its country, "
                 "e.g. {example}",
                 value=value,
-                example=f"{lang}-{_EXAMPLE_COUNTRY.get(lang, 'GB')}",
+                example=lang + "-" + _EXAMPLE_COUNTRY.get(lang, "GB"),
             )
             return None, [self.finding(FindingCode.INVALID_CHOICE, spec, message, node.loc)]
         if found.split("_")[0] != lang:
@@ -330,7 +330,7 @@ class LocaleType(FieldType):
                 "follow the locale, so use one in '{lang}', e.g. {example}",
                 value=value,
                 lang=lang,
-                example=f"{lang}-{_EXAMPLE_COUNTRY.get(lang, 'GB')}",
+                example=lang + "-" + _EXAMPLE_COUNTRY.get(lang, "GB"),
             )
             return None, [self.finding(FindingCode.INVALID_CHOICE, spec, message, node.loc)]
         return locales.bcp47(found), []
