@@ -331,3 +331,19 @@ def test_the_github_job_summary_speaks_the_chosen_language(tmp_path, monkeypatch
     assert "| rapport | résultat | erreurs | avertissements |" in text
     assert "1 rapport vérifié : 2 erreurs, 9 avertissements" in text
     assert "warning[missing-follow-up]" in text and "n’indique pas" in text
+
+
+def test_every_message_id_is_a_literal_the_catalogs_can_hold():
+    """msg("...") and nmsg("...", "...", n) take literal English text, never an f-string or a
+    variable: pybabel extract can only find literals, and a computed id is never translated."""
+    wrong = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") in KEYWORDS):
+                continue
+            ids = node.args[: len(KEYWORDS[node.func.id])]  # type: ignore[attr-defined]
+            literal = all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in ids)
+            fstring_args = any(isinstance(k.value, ast.JoinedStr) for k in node.keywords)
+            if not literal or fstring_args:
+                wrong.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert wrong == []

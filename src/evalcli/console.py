@@ -190,6 +190,12 @@ class Progress:
 
 
 def built_line(number: int, total: int, result: Any, draft: bool, colour: bool) -> None:
+    """One report's build line, in its own language under ``--messages report``."""
+    with i18n.speaking(i18n.report_language(result.language)):
+        _built_line(number, total, result, draft, colour)
+
+
+def _built_line(number: int, total: int, result: Any, draft: bool, colour: bool) -> None:
     from evalcli.reporting import display_path
     from evalcli.reporting.terminal import green
 
@@ -220,7 +226,13 @@ def recap(results: list[Any]) -> None:
     if len(results) < 2 or not failed:
         return
     click.echo(
-        str(msg("not built ({failed} of {total}):", failed=len(failed), total=len(results))),
+        nmsg(
+            "not built ({failed} of {total}):",
+            "not built ({failed} of {total}):",
+            len(failed),
+            failed=len(failed),
+            total=len(results),
+        ).render(),
         err=True,
     )
     for result in failed:

@@ -106,22 +106,24 @@ def tally(results: Sequence[ReportResult]) -> str:
             counts=counts,
         ).render()
     fresh = sum(1 for r in results if r.fresh and r.built)
-    made = builds.count(True) - fresh
+    made, failed = builds.count(True) - fresh, builds.count(False)
     line = nmsg("{n} report", "{n} reports", reports, n=reports)
+    built = nmsg("{n} built", "{n} built", made, n=made)
+    not_built = nmsg("{n} not built", "{n} not built", failed, n=failed)
     if fresh:
         return msg(
-            "{reports}: {made} built, {fresh} up to date, {failed} not built; {counts}",
+            "{reports}: {built}, {fresh}, {not_built}; {counts}",
             reports=line,
-            made=made,
-            fresh=fresh,
-            failed=builds.count(False),
+            built=built,
+            fresh=nmsg("{n} up to date", "{n} up to date", fresh, n=fresh),
+            not_built=not_built,
             counts=counts,
         ).render()
     return msg(
-        "{reports}: {made} built, {failed} not built; {counts}",
+        "{reports}: {built}, {not_built}; {counts}",
         reports=line,
-        made=made,
-        failed=builds.count(False),
+        built=built,
+        not_built=not_built,
         counts=counts,
     ).render()
 
