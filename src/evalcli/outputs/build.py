@@ -11,7 +11,7 @@ from pathlib import Path
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import InputError
 from evalcli.files import write_files
-from evalcli.i18n import join, labels, msg
+from evalcli.i18n import join, msg
 from evalcli.outputs.docinfo import DocInfo, doc_info
 from evalcli.outputs.pagecount import PageCount
 from evalcli.render import render
@@ -100,9 +100,7 @@ def _page_limit(
                 "{measured}; the {template} should have no more than about "
                 "{limit}{source}: shorten the longest sections",
                 measured=join(measured),
-                template=labels(template.document["kind"])
-                if "kind" in template.document
-                else template.title,
+                template=template.title,
                 limit=limit,
                 source=template.page_limit_source,
             ),
