@@ -88,6 +88,7 @@ CODES: dict[str, Code] = _codes(
     Code("invalid-attribute", _E, "an item attribute that cannot be read or has a wrong value"),
     Code("unknown-attribute", _W, "an item attribute the template does not know"),
     Code("heading-level", _W, "a level-1 heading in a section file"),
+    Code("item-heading", _E, "a level-1 heading among items, which would shift their numbers"),
     Code("missing-image", _E, "an image that is not a file inside the report folder"),
     Code(
         "missing-annex-field", _W, "a lesson or good practice lacks a field of its ILO annex page"

@@ -6,7 +6,7 @@ from evalcli.check.annexes import check_annexes
 from evalcli.check.placeholders import find_placeholders
 from evalcli.diagnostics import Finding, Location, Severity
 from evalcli.report.markdown import item_number, line_and_column
-from evalcli.report.model import Item, Report, Section
+from evalcli.report.model import Heading, Item, Report, Section
 from evalcli.template.spec import SectionSpec, Template
 from evalcli.text import did_you_mean, fold, has_words, match_option, shorten
 
@@ -136,6 +136,22 @@ def _item(
     return findings
 
 
+def _item_heading(heading: Heading, section: Section, spec: SectionSpec, lang: str) -> Finding:
+    """A ``#`` heading among items: not an item, so the items after it would shift."""
+    before = [item for item in section.items if item.heading.loc.line < heading.loc.line]
+    prefix = spec.prefix.get(lang, "")
+    meant = f"{prefix}{len(before) + 1}"
+    inside = f", inside {prefix}{len(before)} ('{shorten(before[-1].title, 48, ' [...]')}')"
+    return Finding.of(
+        "item-heading",
+        f"'# {heading.text}' is a level-1 heading{inside if before else ''}: it does not "
+        f"start an item, so every item after it would be numbered one less; write "
+        f"'## {heading.text}' if it is {meant}, or '###' for a subheading",
+        heading.loc,
+        section=spec.id,
+    )
+
+
 def check_sections(report: Report, template: Template, lang: str) -> list[Finding]:
     """Findings for every section file of the report."""
     findings: list[Finding] = []
@@ -181,7 +197,9 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
             if image.file is None
         )
         for heading in section.headings:
-            if heading.level == 1:
+            if heading.level == 1 and spec.items:
+                findings.append(_item_heading(heading, section, spec, lang))
+            elif heading.level == 1:
                 findings.append(
                     Finding.of(
                         "heading-level",

@@ -1,0 +1,40 @@
+"""Nothing silently wrong (issue 13): each promise, through the command line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import CONTENT, run, run_json
+
+
+def peru(tmp_path: Path) -> Path:
+    """A copy of the real Spanish summary, to break one thing in."""
+    folder = tmp_path / "alianzas-peru"
+    shutil.copytree(CONTENT / "alianzas-peru", folder)
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def codes(folder: Path) -> list[str]:
+    return [f["code"] for f in run_json(folder)["reports"][0]["findings"]]
+
+
+# --- 4. a level-1 heading among items never renumbers them silently
+
+
+def test_level_1_heading_among_items_is_an_error_naming_the_item(tmp_path):
+    folder = peru(tmp_path)
+    edit(folder / "good_practices.md", "## Espacios de trabajo", "# Espacios de trabajo")
+    result = run("check", folder)
+    assert result.exit_code == 1
+    line = next(x for x in result.stdout.splitlines() if "error[item-heading]" in x)
+    assert "good_practices.md:5:1:" in line
+    assert "inside BP1 ('Trabajo colaborativo')" in line
+    assert "'## Espacios de trabajo interinstitucional' if it is BP2" in line
+    assert run("build", folder, "-o", tmp_path / "out").exit_code == 1
