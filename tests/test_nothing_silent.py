@@ -38,3 +38,22 @@ def test_level_1_heading_among_items_is_an_error_naming_the_item(tmp_path):
     assert "inside BP1 ('Trabajo colaborativo')" in line
     assert "'## Espacios de trabajo interinstitucional' if it is BP2" in line
     assert run("build", folder, "-o", tmp_path / "out").exit_code == 1
+
+
+# --- 5. after a fatal YAML error, only true findings
+
+
+def test_yaml_syntax_error_brings_no_findings_that_need_the_metadata(tmp_path):
+    folder = peru(tmp_path)
+    edit(folder / "evaluation.yaml", "title: ", 'title: "')
+    found = codes(folder)
+    assert found.count("yaml-syntax") == 1
+    assert "missing-criterion" not in found
+    assert set(found) == {"yaml-syntax", "missing-follow-up"}  # those hold whatever the YAML
+
+
+def test_criteria_are_recognised_in_every_language_of_the_template(tmp_path):
+    folder = peru(tmp_path)
+    edit(folder / "evaluation.yaml", "language: es", "language: en")
+    found = codes(folder)
+    assert "missing-criterion" not in found

@@ -32,7 +32,10 @@ def _criteria(section: Section, template: Template, lang: str) -> list[Finding]:
     findings = []
     for criterion in template.criteria:
         names = criterion.names.get(lang, ())
-        if any(f" {fold(name)} " in heading for heading in headings for name in names):
+        every = [
+            name for language in template.languages for name in criterion.names.get(language, ())
+        ]
+        if any(f" {fold(name)} " in heading for heading in headings for name in every):
             continue
         findings.append(
             Finding.of(
@@ -221,7 +224,8 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
                 )
             for number, item in enumerate(section.items, start=1):
                 findings.extend(_item(item, spec, number, template, lang))
-        if spec.criteria:
+        if spec.criteria and report.metadata_usable:
+            # without readable metadata the language is unknown: no criterion to name
             findings.extend(_criteria(section, template, lang))
     findings.extend(check_annexes(report, template, lang))
     return findings
