@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import CONTENT, run, run_json
+from conftest import CONTENT, ROOT, run, run_json
+
+BUNDLED = ROOT / "src" / "evalcli" / "template" / "bundled" / "ilo_summary"
 
 
 def peru(tmp_path: Path) -> Path:
@@ -57,3 +59,21 @@ def test_criteria_are_recognised_in_every_language_of_the_template(tmp_path):
     edit(folder / "evaluation.yaml", "language: es", "language: en")
     found = codes(folder)
     assert "missing-criterion" not in found
+
+
+# --- 7. every command honours the settings' template-dirs
+
+
+def test_schema_and_init_find_a_template_of_the_settings(tmp_path, monkeypatch):
+    mytpl = tmp_path / "mytpl"
+    shutil.copytree(BUNDLED, mytpl)
+    edit(mytpl / "template.yaml", "name: ilo_summary", "name: mytpl")
+    (tmp_path / "evalcli.toml").write_text('template-dirs = ["mytpl"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    schema = run("schema", "--template", "mytpl")
+    assert schema.exit_code == 0, schema.output
+    assert '"budget"' in schema.stdout
+    init = run("init", "r", "--template", "mytpl")
+    assert init.exit_code == 0, init.output
+    assert "template: mytpl" in (tmp_path / "r" / "evaluation.yaml").read_text(encoding="utf-8")
+    assert run("check", "r").exit_code == 1  # the same template found again: errors, no exit 2

@@ -580,18 +580,29 @@ def init(
     lang: str = "en",
     template: str = DEFAULT_TEMPLATE,
     template_dirs: Sequence[Path] = (),
+    *,
+    settings: Settings | None = None,
 ) -> list[Path]:
     """A new report folder with every field and section, ready to fill in."""
     from evalcli.scaffold import create_report
 
-    return create_report(folder, template_named(template, allowed_templates(template_dirs)), lang)
+    settings = _default_settings(settings)
+    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
+    return create_report(folder, template_named(template, allowed), lang)
 
 
-def schema(template: str = DEFAULT_TEMPLATE, template_dirs: Sequence[Path] = ()) -> str:
+def schema(
+    template: str = DEFAULT_TEMPLATE,
+    template_dirs: Sequence[Path] = (),
+    *,
+    settings: Settings | None = None,
+) -> str:
     """The JSON Schema of evaluation.yaml for a template, as text."""
     from evalcli.scaffold import schema_text
 
-    return schema_text(template_named(template, allowed_templates(template_dirs)))
+    settings = _default_settings(settings)
+    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
+    return schema_text(template_named(template, allowed))
 
 
 def worst_exit_code(

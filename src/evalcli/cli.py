@@ -355,7 +355,8 @@ def init(folder: Path, lang: str, template_name: str, template_dirs: tuple[Path,
     from evalcli import api
     from evalcli.reporting import display_path
 
-    for path in api.init(folder, lang, template_name, template_dirs):
+    settings = console.load_settings()
+    for path in api.init(folder, lang, template_name, template_dirs, settings=settings):
         click.echo(f"created {display_path(path)}")
     click.echo(f"next: fill them in, then run: evalcli check {display_path(folder)}")
 
@@ -371,7 +372,7 @@ def schema(template_name: str, template_dirs: tuple[Path, ...]) -> None:
     """
     from evalcli import api
 
-    click.echo(api.schema(template_name, template_dirs))
+    click.echo(api.schema(template_name, template_dirs, settings=console.load_settings()))
 
 
 @cli.command("import")
