@@ -77,3 +77,26 @@ def test_schema_and_init_find_a_template_of_the_settings(tmp_path, monkeypatch):
     assert init.exit_code == 0, init.output
     assert "template: mytpl" in (tmp_path / "r" / "evaluation.yaml").read_text(encoding="utf-8")
     assert run("check", "r").exit_code == 1  # the same template found again: errors, no exit 2
+
+
+# --- 8. findings point at the place to fix
+
+
+def test_a_misspelt_required_key_is_one_finding_at_that_key(tmp_path):
+    folder = peru(tmp_path)
+    edit(folder / "evaluation.yaml", "\ntitle: ", "\ntitel: ")
+    result = run("check", folder)
+    lines = [x for x in result.stdout.splitlines() if "[missing-field]" in x or "titel" in x]
+    assert len(lines) == 1
+    assert "evaluation.yaml:4:1: error[missing-field] title (Title) is required" in lines[0]
+    assert "'titel' here is not a field: rename it to 'title'" in lines[0]
+
+
+def test_an_attribute_finding_points_at_the_attribute(tmp_path):
+    folder = peru(tmp_path)
+    heading = "## Mantener la estructura de coordinación multinivel"
+    edit(folder / "recommendations.md", heading, heading + ' {priority="urgent" prority="x"}')
+    found = run_json(folder)["reports"][0]["findings"]
+    at = {f["code"]: (f["line"], f["column"]) for f in found if f["line"] == 9}
+    assert at["invalid-attribute"] == (9, len(heading) + 3)
+    assert at["unknown-attribute"] == (9, len(heading) + 3 + len('priority="urgent" '))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import difflib
 
 from evalcli.check.placeholders import find_placeholders
 from evalcli.diagnostics import Finding
@@ -45,32 +46,48 @@ def _placeholder_findings(report: Report, template: Template) -> tuple[list[Find
 
 
 def _presence(report: Report, template: Template) -> list[Finding]:
-    """Unknown keys, and required fields that are missing or empty."""
+    """Unknown keys, and required fields that are missing or empty.
+
+    A required field missing next to an unknown key that is close to its name
+    is one finding, at that key: the misspelling is the fix.
+    """
     meta = report.metadata
     findings = []
     known = list(template.fields)
-    for key, given in meta.entries.items():
-        if key != "extra" and key not in template.fields:
-            findings.append(
-                Finding.of(
-                    "unknown-field",
-                    f"'{key}' is not a field of the {template.name} template"
-                    f"{did_you_mean(key, known)}; it will not appear in the summary",
-                    given.key_loc,
-                    field=key,
-                )
+    unknown = [key for key in meta.entries if key != "extra" and key not in template.fields]
+    misspelt: dict[str, str] = {}  # field -> the unknown key that looks like it
+    for key in unknown:
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        if close and close[0] not in meta.entries and template.fields[close[0]].required:
+            misspelt.setdefault(close[0], key)
+    for key in unknown:
+        if key in misspelt.values():
+            continue
+        findings.append(
+            Finding.of(
+                "unknown-field",
+                f"'{key}' is not a field of the {template.name} template"
+                f"{did_you_mean(key, known)}; it will not appear in the summary",
+                meta.entries[key].key_loc,
+                field=key,
             )
+        )
     for key, spec in template.fields.items():
         entry = meta.entries.get(key)
         help_text = f". {spec.help}" if spec.help else ""
         if entry is None and spec.required:
             label = spec.labels.get("en", key)
+            typo = misspelt.get(key)
+            fix = (
+                f"'{typo}' here is not a field: rename it to '{key}'"
+                if typo
+                else f"add '{key}:' to {report.metadata_path.name}{help_text}"
+            )
             findings.append(
                 Finding.of(
                     "missing-field",
-                    f"{key} ({label}) is required and missing; add '{key}:' to "
-                    f"{report.metadata_path.name}{help_text}",
-                    meta.loc,
+                    f"{key} ({label}) is required and missing; {fix}",
+                    meta.entries[typo].key_loc if typo else meta.loc,
                     field=key,
                 )
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from evalcli.check.annexes import check_annexes
 from evalcli.check.placeholders import find_placeholders
 from evalcli.diagnostics import Finding, Location, Severity
@@ -50,9 +52,21 @@ def _criteria(section: Section, template: Template, lang: str) -> list[Finding]:
     return findings
 
 
-def _item(
-    item: Item, spec: SectionSpec, number: int, template: Template, lang: str
-) -> list[Finding]:
+def _attribute_loc(section: Section, heading: Heading, key: str | None = None) -> Location:
+    """Where attribute ``key`` (or, without one, the attribute list) starts on a heading line."""
+    lines = section.text.split("\n")
+    line = lines[heading.loc.line - 1] if 0 < heading.loc.line <= len(lines) else ""
+    if key is not None:
+        found = re.search(rf"(?<![\w-]){re.escape(key)}\s*=", line)
+        column = found.start() if found else -1
+    else:
+        column = line.rfind("{")
+    if column < 0:
+        return heading.loc
+    return Location(heading.loc.file, heading.loc.line, column + 1)
+
+
+def _item(item: Item, spec: SectionSpec, number: int, section: Section, lang: str) -> list[Finding]:
     heading = item.heading
     label = f"{spec.prefix.get(lang, '')}{number}"
     findings = []
@@ -61,7 +75,7 @@ def _item(
             Finding.of(
                 "invalid-attribute",
                 f"{label}: {heading.attr_error}",
-                heading.loc,
+                _attribute_loc(section, heading),
                 section=spec.id,
             )
         )
@@ -103,7 +117,7 @@ def _item(
                     "unknown-attribute",
                     f"{label}: '{key}' is not a known attribute{did_you_mean(key, known)}; "
                     f"use {', '.join(spec.attributes)}",
-                    heading.loc,
+                    _attribute_loc(section, heading, key),
                     section=spec.id,
                 )
             )
@@ -119,7 +133,7 @@ def _item(
                 Finding.of(
                     "invalid-attribute",
                     f'{label}: {key}="{value}" is not one of {", ".join(attribute.options)}',
-                    heading.loc,
+                    _attribute_loc(section, heading, key),
                     section=spec.id,
                 )
             )
@@ -223,7 +237,7 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
                     )
                 )
             for number, item in enumerate(section.items, start=1):
-                findings.extend(_item(item, spec, number, template, lang))
+                findings.extend(_item(item, spec, number, section, lang))
         if spec.criteria and report.metadata_usable:
             # without readable metadata the language is unknown: no criterion to name
             findings.extend(_criteria(section, template, lang))
