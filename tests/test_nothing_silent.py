@@ -100,3 +100,67 @@ def test_an_attribute_finding_points_at_the_attribute(tmp_path):
     at = {f["code"]: (f["line"], f["column"]) for f in found if f["line"] == 9}
     assert at["invalid-attribute"] == (9, len(heading) + 3)
     assert at["unknown-attribute"] == (9, len(heading) + 3 + len('priority="urgent" '))
+
+
+# --- 1. values as typed: every way YAML reads a value otherwise is a finding with the fix
+
+
+def findings_of(folder: Path) -> list[dict]:
+    return run_json(folder)["reports"][0]["findings"]
+
+
+def test_budget_with_thousands_separators_is_an_error_saying_what_to_write(tmp_path):
+    folder = peru(tmp_path)
+    edit(folder / "evaluation.yaml", "amount: 7940000,", "amount: 7,940,000,")
+    edit(folder / "evaluation.yaml", "amount: 49123.00", "amount: 49,123.00")
+    result = run("check", folder)
+    assert result.exit_code == 1
+    assert (
+        "evaluation.yaml:21:18: error[invalid-money] budget: amount '7,940,000' has thousands "
+        "separators: inside {...} YAML reads each comma as the end of the value, so this "
+        "would be 7; write 7940000"
+    ) in result.stdout
+    assert "evaluation_budget: amount '49,123.00' has thousands separators" in result.stdout
+    assert "write 49123.00" in result.stdout
+    assert "unknown-field" not in result.stdout and "'940'" not in result.stdout
+    assert run("build", folder, "-o", tmp_path / "out").exit_code == 1
+
+
+def test_a_repeated_piece_of_a_split_number_is_not_a_duplicate_key(tmp_path):
+    folder = peru(tmp_path)
+    edit(
+        folder / "evaluation.yaml",
+        "{amount: 7940000, currency: USD, note: tras cuatro ampliaciones}",
+        "{amount: 1,000, currency: USD, note: con 2,000 más}",
+    )
+    found = findings_of(folder)
+    assert "duplicate-key" not in {f["code"] for f in found}
+    money = [f for f in found if f["field"] == "budget"]
+    assert [f["code"] for f in money] == ["invalid-money", "split-value"]
+    assert money[1]["message"].endswith('put it in quotes: "con 2,000 más"')
+
+
+def test_text_split_by_a_comma_in_a_flow_list_is_a_warning_to_quote_it(tmp_path):
+    folder = peru(tmp_path)
+    edit(
+        folder / "evaluation.yaml", "joint_agencies: []", "joint_agencies: [UNICEF, 1,000 partners]"
+    )
+    split = [f for f in findings_of(folder) if f["code"] == "split-value"]
+    assert len(split) == 1
+    assert "'1,000 partners'" in split[0]["message"]
+
+
+def test_leading_zeros_dates_in_words_and_tabs_get_the_fix(tmp_path):
+    folder = peru(tmp_path)
+    meta = folder / "evaluation.yaml"
+    edit(meta, "amount: 7940000,", "amount: 07940000,")
+    edit(meta, 'sdgs: ["5.5"', 'sdgs: ["05.5"')
+    edit(meta, "project_start: 2017-10", "project_start: Octubre 2017")
+    messages = {f["field"]: f["message"] for f in findings_of(folder)}
+    assert messages["budget"].endswith("which YAML reads as an octal number; write 7940000")
+    assert messages["sdgs"] == "sdgs: SDG '05.5' has a leading zero; write \"5.5\""
+    assert messages["project_start"].endswith("YYYY-MM-DD: 2017-10")
+    edit(meta, "\nlanguage: es", "\n\tlanguage: es")
+    result = run("check", folder)
+    assert result.exit_code == 2
+    assert "indent with spaces: YAML does not allow a tab" in result.stdout

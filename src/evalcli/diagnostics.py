@@ -70,6 +70,9 @@ CODES: dict[str, Code] = _codes(
     Code("invalid-type", _E, "a value of the wrong shape (a list where text is expected ...)"),
     Code("invalid-date", _E, "a date that is not YYYY, YYYY-MM or YYYY-MM-DD, or does not exist"),
     Code("date-order", _E, "an end date before its start date"),
+    Code(
+        "split-value", _W, "a value with commas inside {...} or [...], which YAML reads as several"
+    ),
     Code("invalid-money", _E, "an amount that is missing or not a number"),
     Code("invalid-currency", _E, "a currency that is not an ISO 4217 code"),
     Code("invalid-choice", _E, "a value that is not one of the field's options"),

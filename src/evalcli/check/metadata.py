@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import json
 
 from evalcli.check.placeholders import find_placeholders
 from evalcli.diagnostics import Finding
@@ -103,6 +104,30 @@ def _presence(report: Report, template: Template) -> list[Finding]:
     return findings
 
 
+def _split_values(
+    report: Report, template: Template, found: dict[str, list[Finding]]
+) -> list[Finding]:
+    """Values YAML reads as several (commas inside ``{...}``/``[...]``) that no finding of
+    their field names: evalcli keeps the text as typed, every other YAML reader would not."""
+    findings = []
+    for key in template.fields:
+        at = {(f.loc.line, f.loc.column) for f in found.get(key, [])}
+        for scalar in scalars_in(report.value(key)):
+            if scalar.split and (scalar.loc.line, scalar.loc.column) not in at:
+                quoted = json.dumps(scalar.text, ensure_ascii=False)  # valid YAML too
+                findings.append(
+                    Finding.of(
+                        "split-value",
+                        f"{key}: inside {{...}} or [...] YAML reads each comma in "
+                        f"'{scalar.text}' as the end of a value, so editors and other tools "
+                        f"see several values; put it in quotes: {quoted}",
+                        scalar.loc,
+                        field=key,
+                    )
+                )
+    return findings
+
+
 def check_metadata(report: Report, template: Template) -> list[Finding]:
     """Findings for the metadata file."""
     meta = report.metadata
@@ -112,6 +137,7 @@ def check_metadata(report: Report, template: Template) -> list[Finding]:
     facts = parse_facts(report, template, skip=frozenset(placeholder_keys | empty))
     for problems in facts.findings.values():
         findings.extend(problems)
+    findings.extend(_split_values(report, template, facts.findings))
     for first, second in template.date_order:
         start, end = facts.values.get(first), facts.values.get(second)
         if isinstance(start, PartialDate) and isinstance(end, PartialDate):

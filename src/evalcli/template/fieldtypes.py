@@ -31,6 +31,7 @@ PROJECT_CODE = re.compile(r"[A-Z]{3}/\d{2}/\d{2}/[A-Z]{3}")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SDG = re.compile(r"(?:(?:sdg|ods|odd)\s*)?(\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?)", re.IGNORECASE)
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?")
+_LEADING_ZERO = re.compile(r"0\d")
 _ROLE = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 _CURRENCY_SIGNS = {"us$": "USD", "usd$": "USD", "€": "EUR", "£": "GBP", "chf": "CHF"}
 _WRITTEN_MONEY = re.compile(
@@ -346,6 +347,9 @@ class DateType(FieldType):
         hint = "write it as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-12"
         match = _DATE.fullmatch(text)
         if not match:
+            meant = read_date(text, template.languages)
+            if meant and _DATE.fullmatch(meant):
+                hint = f"write it as YYYY, YYYY-MM or YYYY-MM-DD: {meant}"
             return None, [
                 self.finding("invalid-date", spec, f"'{text}' is not a date; {hint}", scalar.loc)
             ]
@@ -425,18 +429,42 @@ class MoneyType(FieldType):
             message = f"the amount is missing; {self.form}"
             findings.append(self.finding("invalid-money", spec, message, node.loc))
             return None
-        raw = amount_node.text.strip().replace("_", "")
-        if _AMOUNT.fullmatch(raw):
+        typed = amount_node.text.strip()
+        if _AMOUNT.fullmatch(typed) and not _LEADING_ZERO.match(typed):
             try:
-                return Decimal(raw)
+                return Decimal(typed)
             except InvalidOperation:  # pragma: no cover - the regex admits only numbers
                 pass
-        message = (
-            f"amount '{amount_node.text}' is not a number; write digits with no thousands "
+        findings.append(
+            self.finding("invalid-money", spec, self._amount_fix(amount_node), amount_node.loc)
+        )
+        return None
+
+    @staticmethod
+    def _amount_fix(node: Scalar) -> str:
+        """What is wrong with an amount as typed, and the number to write instead."""
+        typed = (node.text or "").strip()
+        meant = read_amount(typed.replace("_", ""))
+        if meant is not None and _LEADING_ZERO.match(meant):
+            meant = meant.lstrip("0") or "0"
+            meant = "0" + meant if meant.startswith(".") else meant
+        if node.split and meant:
+            return (
+                f"amount '{typed}' has thousands separators: inside {{...}} YAML reads each "
+                f"comma as the end of the value, so this would be {typed.split(',')[0]}; "
+                f"write {meant}"
+            )
+        if meant and _LEADING_ZERO.match(typed.replace("_", "")) and meant != typed:
+            return (
+                f"amount '{typed}' starts with a zero, which YAML reads as an octal "
+                f"number; write {meant}"
+            )
+        if meant and meant != typed:
+            return f"amount '{typed}' is written with separators; write {meant}"
+        return (
+            f"amount '{typed}' is not a number; write digits with no thousands "
             "separators or currency sign, e.g. 7940000 or 49123.00"
         )
-        findings.append(self.finding("invalid-money", spec, message, amount_node.loc))
-        return None
 
     def _currency(self, node: Map, spec: Field, findings: list[Finding]) -> str | None:
         currency_node = node.get("currency")
@@ -603,6 +631,9 @@ class SdgsType(EachType):
         match = _SDG.fullmatch(text)
         if not match:
             return None, f'\'{text}\' is not an SDG target; write it as "8.7" or "SDG 8.7"'
+        meant = parse_sdg(re.sub(r"(?<!\d)0+(?=\d)", "", match.group(1)))
+        if meant:
+            return None, f"SDG '{text}' has a leading zero; write \"{meant}\""
         goal = match.group(1).split(".")[0]
         why = (
             "there are 17 goals" if goal not in sdg_targets() else f"goal {goal} has no such target"
