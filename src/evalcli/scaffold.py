@@ -10,6 +10,7 @@ from evalcli.errors import InputError
 from evalcli.files import write_folder
 from evalcli.report.annex import annex_spec
 from evalcli.report.load import METADATA_FILE
+from evalcli.template.fieldtypes import yaml_comment
 from evalcli.template.spec import AnnexSpec, Template
 
 
@@ -26,7 +27,7 @@ def metadata_text(template: Template, lang: str) -> str:
             hint = f"{hint} One of: {', '.join(spec.options)}.".strip()
         label = spec.labels.get(lang, spec.key)
         required = "required" if spec.required else "optional"
-        lines.append(f"# {label} ({required}). {hint}".rstrip())
+        lines.append(yaml_comment(f"# {label} ({required}). {hint}"))
         value = spec.type.blank(spec, template, lang)
         lines.append(f"{spec.key}:{'' if value.startswith(chr(10)) or not value else ' '}{value}")
     return "\n".join(lines) + "\n"

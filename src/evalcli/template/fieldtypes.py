@@ -104,10 +104,78 @@ def parse_sdg(text: str) -> str | None:
     return target if target in sdg_targets() else None
 
 
+# --- the one YAML writer -----------------------------------------------------------
+
+# A plain scalar may hold these and nothing else; anything more is double-quoted.
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}#:?\n\r\t]*")
+
+
+def _printable(char: str) -> bool:
+    """True for a character YAML lets stand in a double-quoted scalar as itself."""
+    code = ord(char)
+    if char in '"\\' or code in (0x85, 0x2028, 0x2029, 0xFEFF):
+        return False
+    return (
+        0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or (code >= 0x10000)
+    )
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar on one line: every other character escaped."""
+    out = []
+    for char in text:
+        if _printable(char):
+            out.append(char)
+        elif char in '"\\':
+            out.append("\\" + char)
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:  # pragma: no cover - every character above U+FFFF is printable
+            out.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def yaml_scalar(text: str) -> str:
+    """Text as one YAML scalar that every YAML reader, in block or flow context, reads
+    back as exactly this string: plain when that is safe, double-quoted otherwise."""
+    plain = (
+        _PLAIN.fullmatch(text) and text == text.strip() and all(_printable(char) for char in text)
+    )
+    if plain:
+        try:
+            # the reading YAML 1.1 gives it (yes, 0123, 2024-12-01 ... are not text)
+            flow = f"[{text}]"
+            if yaml.load(flow, Loader=YAML_LOADER) == yaml.safe_load(flow) == [text]:
+                return text
+        except yaml.YAMLError:
+            pass
+    return _quoted(text)
+
+
+def yaml_comment(text: str) -> str:
+    """Text for a ``# ...`` comment: one line, and only characters YAML allows there."""
+    return "".join(c for c in " ".join(text.split()) if _printable(c) or c in '"\\')
+
+
 def flow_yaml(value: Any) -> str:
-    """A value as one line of YAML flow style."""
-    text: str = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000)
-    return text.strip().removesuffix("...").strip()
+    """A value (text, a list, a mapping of text keys; numbers and None) as one line of
+    YAML flow style that reads back to exactly that value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, str):
+        return yaml_scalar(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{flow_yaml(k)}: {flow_yaml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow_yaml(item) for item in value) + "]"
+    return yaml_scalar(str(value))
 
 
 # --- the base class ----------------------------------------------------------------
@@ -234,7 +302,7 @@ class TextType(FieldType):
     name = "text"
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
-        return template.name if spec.key == "template" else ""
+        return yaml_scalar(template.name) if spec.key == "template" else ""
 
 
 class TextListType(FieldType):
@@ -285,7 +353,7 @@ class LanguageType(FieldType):
         return {"enum": list(template.languages)}
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
-        return lang
+        return yaml_scalar(lang)
 
 
 class LocaleType(FieldType):
@@ -509,7 +577,11 @@ class MoneyType(FieldType):
     def dump(self, value: Any) -> str:
         if not isinstance(value, dict):
             return super().dump(value)
-        parts = [f"amount: {value['amount']}", f"currency: {value['currency']}"]
+        amount = str(value["amount"])
+        parts = [
+            f"amount: {amount if _AMOUNT.fullmatch(amount) else yaml_scalar(amount)}",
+            f"currency: {flow_yaml(value['currency'])}",
+        ]
         if value.get("note"):
             parts.append(f"note: {flow_yaml(value['note'])}")
         return " {" + ", ".join(parts) + "}"
@@ -776,7 +848,7 @@ class PeopleType(FieldType):
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         first_role = next(iter(spec.roles), "")
-        return f"\n  - {{name: , role: {first_role}}}" if first_role else "\n  - "
+        return f"\n  - {{name: , role: {yaml_scalar(first_role)}}}" if first_role else "\n  - "
 
     def export(self, value: Any) -> Any:
         return [{"name": p.name, "role": p.role} for p in value]
