@@ -102,8 +102,8 @@ def is_empty(node: Node | None) -> bool:
         return True
     if isinstance(node, Scalar):
         return node.text is None or not node.text.strip()
-    if isinstance(node, Seq):
-        return not node.items
+    if isinstance(node, Seq):  # [] or only blank items, as [""]
+        return all(isinstance(item, Scalar) and is_empty(item) for item in node.items)
     return not node.entries
 
 

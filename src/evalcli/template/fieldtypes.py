@@ -22,15 +22,17 @@ import yaml
 from evalcli import locales
 from evalcli.diagnostics import Finding, Location
 from evalcli.report.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
+from evalcli.template import valueschema as vs
 from evalcli.text import did_you_mean, fold, match_option, split_list
 
 if TYPE_CHECKING:
     from evalcli.template.spec import Field, Template
 
-PROJECT_CODE = re.compile(r"[A-Z]{3}/\d{2}/\d{2}/[A-Z]{3}")
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_SDG = re.compile(r"(?:(?:sdg|ods|odd)\s*)?(\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?)", re.IGNORECASE)
-_AMOUNT = re.compile(r"\d+(?:\.\d+)?")
+PROJECT_CODE = re.compile(r"[A-Z]{3}/[0-9]{2}/[0-9]{2}/[A-Z]{3}")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_SDG_PREFIXES = ("sdg", "ods", "odd")
+_SDG = re.compile(r"(?:(?:sdg|ods|odd)\s*)?([0-9]{1,2}(?:\.(?:[0-9]{1,2}|[a-z]))?)", re.IGNORECASE)
+_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _LEADING_ZERO = re.compile(r"0\d")
 _ROLE = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 _CURRENCY_SIGNS = {"us$": "USD", "usd$": "USD", "€": "EUR", "£": "GBP", "chf": "CHF"}
@@ -40,7 +42,6 @@ _WRITTEN_MONEY = re.compile(
     re.IGNORECASE,
 )
 _EXAMPLE_COUNTRY = {"en": "GB", "es": "PE", "fr": "FR"}
-_TEXT_OR_LIST = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 
 
 # --- the values --------------------------------------------------------------------
@@ -104,6 +105,29 @@ def parse_sdg(text: str) -> str | None:
     return target if target in sdg_targets() else None
 
 
+# --- what the schema says, from the same rules -------------------------------------
+
+_DAYS = "(?:0[1-9]|1[0-9]|2[0-8])"
+_LEAP = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_DATE_PATTERN = (
+    "[0-9]{4}"
+    "|[0-9]{4}-(?:0[1-9]|1[0-2])"
+    f"|[0-9]{{4}}-(?:0[1-9]|1[0-2])-{_DAYS}"
+    "|[0-9]{4}-(?:0[13-9]|1[0-2])-(?:29|30)"
+    "|[0-9]{4}-(?:0[13578]|1[02])-31"
+    f"|{_LEAP}-02-29"
+)
+
+
+def _as_number(target: str) -> float | int:
+    return int(target) if "." not in target else float(target)
+
+
+def language_pattern(languages: tuple[str, ...]) -> str:
+    """The languages as ``LanguageType.parse`` takes them: any case, spaces around."""
+    return vs.whole("|".join(vs.any_case(lang) for lang in languages))
+
+
 # --- the one YAML writer -----------------------------------------------------------
 
 # A plain scalar may hold these and nothing else; anything more is double-quoted.
@@ -150,7 +174,7 @@ def yaml_scalar(text: str) -> str:
             flow = f"[{text}]"
             if yaml.load(flow, Loader=YAML_LOADER) == yaml.safe_load(flow) == [text]:
                 return text
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError, OverflowError):  # 2023-02-29: not a date either
             pass
     return _quoted(text)
 
@@ -188,7 +212,8 @@ class FieldType:
     is_list: ClassVar[bool] = False  # "none" in an imported summary means []
     needs_options: ClassVar[bool] = False
     what: ClassVar[str] = "text"  # how a finding names one value
-    schema_doc: ClassVar[dict[str, Any]] = {"type": "string"}
+    # True when which values are right depends on the report's language (country names)
+    by_language: ClassVar[bool] = False
     # True when ``format`` writes the value in the template's words (an option's
     # label, a month, a country's name): with --lang, those are in that language
     worded: ClassVar[bool] = False
@@ -222,9 +247,10 @@ class FieldType:
         return str(value)
 
     # schema, init, export
-    def schema(self, spec: Field, template: Template) -> dict[str, Any]:
-        """The JSON Schema of one value of this field."""
-        return dict(self.schema_doc)
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        """The JSON Schema of the values ``parse`` accepts with no finding, for a report in
+        ``lang`` (empty values aside: see ``valueschema.or_empty``). Text: any scalar."""
+        return {"anyOf": [vs.NONBLANK_TEXT, {"type": ["number", "boolean"]}]}
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         """What ``init`` writes after ``key:``."""
@@ -262,12 +288,8 @@ class FieldType:
             for item in node.items
             if not isinstance(item, Scalar)
         ]
-        return [item for item in node.items if isinstance(item, Scalar) and item.text], findings
-
-
-def one_or_list(schema: dict[str, Any]) -> dict[str, Any]:
-    """The JSON Schema of a field that takes one such value or a list of them."""
-    return {"anyOf": [schema, {"type": "array", "items": schema}]}
+        kept = [item for item in node.items if isinstance(item, Scalar) and item.text]
+        return [item for item in kept if item.text and item.text.strip()], findings
 
 
 class EachType(FieldType):
@@ -278,6 +300,13 @@ class EachType(FieldType):
     def item(self, text: str, lang: str) -> tuple[Any | None, str]:
         """(value, "") for one item, or (None, what is wrong and how to fix it)."""
         raise NotImplementedError
+
+    def item_schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        """The JSON Schema of one item ``item`` accepts."""
+        raise NotImplementedError
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return vs.list_of(self.item_schema(spec, template, lang))
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
@@ -310,7 +339,9 @@ class TextListType(FieldType):
 
     name = "text_list"
     is_list = True
-    schema_doc: ClassVar[dict[str, Any]] = _TEXT_OR_LIST
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return vs.list_of(vs.SCALAR)
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
@@ -349,8 +380,8 @@ class LanguageType(FieldType):
         message = f"'{value}' is not one of {', '.join(template.languages)}"
         return None, [self.finding("invalid-choice", spec, message, node.loc)]
 
-    def schema(self, spec: Field, template: Template) -> dict[str, Any]:
-        return {"enum": list(template.languages)}
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return {"type": "string", "pattern": language_pattern(template.languages)}
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         return yaml_scalar(lang)
@@ -366,10 +397,12 @@ class LocaleType(FieldType):
 
     name = "locale"
     what = "a locale"
-    schema_doc: ClassVar[dict[str, Any]] = {
-        "type": "string",
-        "pattern": r"^[a-zA-Z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|\d{3}))?$",
-    }
+    by_language = True
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        names = sorted(locales.locale_names(lang), key=len, reverse=True)
+        forms = [vs.any_case(name).replace("_", "[-_]") for name in names]
+        return {"type": "string", "pattern": vs.whole("|".join(forms))}
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
@@ -400,10 +433,14 @@ class DateType(FieldType):
     name = "date"
     worded = True
     what = "a date"
-    schema_doc: ClassVar[dict[str, Any]] = {
-        "type": "string",
-        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
-    }
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": vs.whole(_DATE_PATTERN)},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},  # a year, as 2024
+            ]
+        }
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
@@ -454,16 +491,29 @@ class MoneyType(FieldType):
 
     name = "money"
     form = "write it as {amount: 7940000, currency: USD}"
-    schema_doc: ClassVar[dict[str, Any]] = {
-        "type": "object",
-        "properties": {
-            "amount": {"type": ["number", "string"], "pattern": r"^\d+(\.\d+)?$"},
-            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-            "note": {"type": "string"},
-        },
-        "required": ["amount", "currency"],
-        "additionalProperties": False,
-    }
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "anyOf": [
+                        {"type": "string", "pattern": vs.whole(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")},
+                        {"type": "integer", "minimum": 0},
+                        # a number YAML reads is written back without an exponent
+                        {"type": "number", "minimum": 0.0001, "exclusiveMaximum": 1e16},
+                        {"type": "number", "const": 0},
+                    ]
+                },
+                "currency": {
+                    "type": "string",
+                    "pattern": vs.whole("|".join(sorted(locales.currencies()))),
+                },
+                "note": vs.SCALAR,
+            },
+            "required": ["amount", "currency"],
+            "additionalProperties": False,
+        }
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
@@ -487,6 +537,9 @@ class MoneyType(FieldType):
         currency = self._currency(node, spec, findings)
         note_node = node.get("note")
         note = note_node.text if isinstance(note_node, Scalar) else None
+        if note_node is not None and not isinstance(note_node, Scalar):
+            message = "the note must be one line of text, not a list or a mapping"
+            findings.append(self.finding("invalid-money", spec, message, note_node.loc))
         if amount is None or currency is None:
             return None, findings
         return Money(amount, currency, note), findings
@@ -634,10 +687,9 @@ class ChoiceType(FieldType):
     ) -> str:
         return spec.options[value][lang]
 
-    def schema(self, spec: Field, template: Template) -> dict[str, Any]:
-        return {
-            "enum": sorted({*spec.options, *(v for o in spec.options.values() for v in o.values())})
-        }
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        forms = [*spec.options, *(v for o in spec.options.values() for v in o.values())]
+        return {"type": "string", "pattern": vs.one_of_folded(forms)}
 
 
 class CountriesType(EachType):
@@ -648,7 +700,12 @@ class CountriesType(EachType):
     is_list = True
     what = "a country"
     code = "invalid-country"
-    schema_doc: ClassVar[dict[str, Any]] = _TEXT_OR_LIST
+    by_language = True
+
+    def item_schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        codes = "|".join(vs.any_case(c) for c in sorted(locales.territories(lang)) if len(c) == 2)
+        names = vs.one_of_folded(locales.territories(lang).values())
+        return {"type": "string", "anyOf": [{"pattern": vs.whole(codes)}, {"pattern": names}]}
 
     def item(self, text: str, lang: str) -> tuple[Any | None, str]:
         code = locales.country_code(text, lang)
@@ -689,12 +746,19 @@ class SdgsType(EachType):
     is_list = True
     what = "an SDG target"
     code = "invalid-sdg"
-    schema_doc: ClassVar[dict[str, Any]] = one_or_list(
-        {
-            "type": "string",
-            "pattern": r"^((SDG|ODS|ODD|sdg|ods|odd)\s*)?\d{1,2}(\.(\d{1,2}|[a-z]))?$",
+
+    def item_schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        targets = sorted(sdg_targets(), key=len, reverse=True)
+        prefix = "|".join(vs.any_case(p) for p in _SDG_PREFIXES)
+        body = "|".join(vs.any_case(t) for t in targets)
+        # a number YAML reads (8.7) is written as it prints: "8.7" is the target
+        numbers = sorted({_as_number(t) for t in targets if re.fullmatch(r"[0-9.]+", t)})
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": vs.whole(rf"(?:(?:{prefix})\s*)?(?:{body})")},
+                {"type": "number", "enum": [n for n in numbers if str(n) in targets]},
+            ]
         }
-    )
 
     def item(self, text: str, lang: str) -> tuple[Any | None, str]:
         target = parse_sdg(text)
@@ -734,9 +798,9 @@ class ProjectCodesType(EachType):
     name = "project_codes"
     what = "a project code"
     code = "invalid-project-code"
-    schema_doc: ClassVar[dict[str, Any]] = one_or_list(
-        {"type": "string", "pattern": r"^[A-Z]{3}/\d{2}/\d{2}/[A-Z]{3}$"}
-    )
+
+    def item_schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return {"type": "string", "pattern": vs.whole(PROJECT_CODE.pattern)}
 
     def item(self, text: str, lang: str) -> tuple[Any | None, str]:
         if PROJECT_CODE.fullmatch(text):
@@ -764,18 +828,23 @@ class PeopleType(FieldType):
     """Names, or ``{name: ..., role: lead}``; roles printed in the report's language."""
 
     name = "people"
-    _person: ClassVar[dict[str, Any]] = {
-        "anyOf": [
-            {"type": "string"},
-            {
-                "type": "object",
-                "properties": {"name": {"type": "string"}, "role": {"type": "string"}},
-                "required": ["name"],
-                "additionalProperties": False,
-            },
-        ]
-    }
-    schema_doc: ClassVar[dict[str, Any]] = one_or_list(_person)
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        person = {
+            "anyOf": [
+                {"type": ["string", "number", "boolean"]},
+                {
+                    "type": "object",
+                    "properties": {
+                        "name": {"anyOf": [vs.NONBLANK_TEXT, {"type": ["number", "boolean"]}]},
+                        "role": vs.SCALAR,
+                    },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+        return {"anyOf": [person, {"type": "array", "items": {"anyOf": [vs.BLANK, person]}}]}
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
@@ -803,9 +872,13 @@ class PeopleType(FieldType):
                 if key not in ("name", "role")
             )
             name, role = entry.get("name"), entry.get("role")
-            if not isinstance(name, Scalar) or not name.text:
+            if not isinstance(name, Scalar) or not name.text or not name.text.strip():
                 message = "a consultant needs a name: {name: ..., role: lead}"
                 findings.append(self.finding("invalid-type", spec, message, entry.loc))
+                continue
+            if role is not None and not isinstance(role, Scalar):
+                message = "a consultant's role is one word or text, not a list or a mapping"
+                findings.append(self.finding("invalid-type", spec, message, role.loc))
                 continue
             role_text = role.text.strip() if isinstance(role, Scalar) and role.text else None
             people.append(Person(name.text.strip(), role_text))
