@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import CONTENT, ROOT, run, run_json
 
 BUNDLED = ROOT / "src" / "evalcli" / "template" / "bundled" / "ilo_summary"
@@ -164,3 +166,21 @@ def test_leading_zeros_dates_in_words_and_tabs_get_the_fix(tmp_path):
     result = run("check", folder)
     assert result.exit_code == 2
     assert "indent with spaces: YAML does not allow a tab" in result.stdout
+
+
+# --- 13. README details and --help examples
+
+
+@pytest.mark.parametrize(
+    "name", ["check", "build", "init", "import", "preview", "export", "schema"]
+)
+def test_help_shows_examples(name):
+    shown = run(name, "--help").stdout
+    assert f"evalcli {name} " in shown.split("Options:")[0], name
+
+
+def test_readme_names_no_tag_that_does_not_exist():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "@v0.1.0" not in readme  # no release is tagged
+    assert "quote them in YAML, since\nan unquoted `8.10` is the number 8.1" not in readme
+    assert "`8.10`\nstays target 8.10" in readme

@@ -147,6 +147,12 @@ def check(
 
     REPORT is a report folder, a file inside one (a section, evaluation.yaml,
     an image), or a folder searched for report folders.
+
+    \b
+    Examples:
+      evalcli check content/alianzas-peru     one report
+      evalcli check .                         inside a report folder
+      evalcli check --strict --format github  every report; warnings fail too
     """
     from evalcli import api
     from evalcli.reporting import display_path, tally
@@ -272,6 +278,12 @@ def build(
     --draft. Files are written only when every output succeeded. A report
     unchanged since the last build into the same folder, with its documents
     intact, is not built again (--force builds it anyway).
+
+    \b
+    Examples:
+      evalcli build content/alianzas-peru          build/alianzas-peru.docx and .pdf
+      evalcli build --draft --to pdf my-report     a draft PDF of a half-filled report
+      evalcli build --lang en content/alianzas-peru   the template's words in English
     """
     from evalcli import api
     from evalcli.reporting import tally
@@ -351,6 +363,11 @@ def init(folder: Path, lang: str, template_name: str, template_dirs: tuple[Path,
 
     Every value starts empty or as "[insert ...]" text, so 'evalcli check'
     lists exactly what is left to write.
+
+    \b
+    Examples:
+      evalcli init content/my-report --lang es
+      evalcli init my-report --template agency_template --template-dir templates/agency_template
     """
     from evalcli import api
     from evalcli.reporting import display_path
@@ -406,6 +423,11 @@ def import_(
     English, Spanish or French. Values that cannot be read are kept as
     written, so that 'evalcli check' can flag them; text that fits no section
     goes to unplaced.md. Nothing is invented and nothing is dropped.
+
+    \b
+    Examples:
+      evalcli import summary.docx -o content/my-report
+      evalcli import old-summary.md -o content/old --lang es --force
     """
     from evalcli import api
     from evalcli.reporting import FORMATTERS, ReportResult, display_path
@@ -579,6 +601,11 @@ def preview(
     For the consultant writing a summary: open the PDF in a viewer that
     reloads, and keep writing. The PDF is built as a draft whatever the
     findings, which are printed whenever they change.
+
+    \b
+    Examples:
+      evalcli preview content/my-report            build/preview/my-report.pdf
+      evalcli preview . -o ../preview              inside the report folder
     """
     from evalcli.preview import watch
 
