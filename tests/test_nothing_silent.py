@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -184,3 +189,73 @@ def test_readme_names_no_tag_that_does_not_exist():
     assert "@v0.1.0" not in readme  # no release is tagged
     assert "quote them in YAML, since\nan unquoted `8.10` is the number 8.1" not in readme
     assert "`8.10`\nstays target 8.10" in readme
+
+
+# --- 12. preview and Ctrl-C: exit 130, said once, no traceback
+
+
+def _preview(folder: Path, out: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "evalcli", "preview", folder, "-o", out, "--interval", "0.05"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+@pytest.mark.parametrize("presses", [1, 2])
+def test_preview_stops_on_ctrl_c_with_130_once(tmp_path, presses):
+    folder = peru(tmp_path)
+    process = _preview(folder, tmp_path / "out")
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:  # up to the first build
+        lines.append(line)
+        if " built " in line or "not built" in line:
+            break
+    for _ in range(presses):
+        process.send_signal(signal.SIGINT)
+    rest, _ = process.communicate(timeout=60)
+    output = "".join(lines) + rest
+    assert process.returncode == 130, output
+    assert output.count("stopped") == 1
+    assert "interrupted" not in output and "Traceback" not in output
+
+
+# --- 10. running inside a report folder
+
+
+def test_check_inside_a_report_folder_suggests_the_dot(tmp_path, monkeypatch):
+    folder = peru(tmp_path)
+    monkeypatch.chdir(folder)
+    result = run("check")
+    assert result.exit_code == 2
+    assert "this folder is a report: name it, as in 'evalcli check .'" in result.stderr
+    assert run("check", ".").exit_code == 1  # its two unfilled fields
+
+
+def test_build_dot_inside_a_report_is_up_to_date_the_second_time(tmp_path, monkeypatch):
+    folder = tmp_path / "example-en"
+    shutil.copytree(CONTENT / "example-en", folder)
+    monkeypatch.chdir(folder)
+    first = run("build", ".", "--to", "pdf")
+    assert first.exit_code == 0, first.output
+    assert "wrote build/example-en.pdf" in first.stdout
+    second = run("build", ".", "--to", "pdf")
+    assert "up to date build/example-en.pdf" in second.stdout, second.output
+    assert run("check", ".").exit_code == 0  # its own build/ is not part of the report
+
+
+def test_preview_inside_the_report_does_not_rebuild_for_its_own_pdf(tmp_path):
+    folder = tmp_path / "example-en"
+    shutil.copytree(CONTENT / "example-en", folder)
+    process = _preview(folder, folder / "build" / "preview")
+    assert process.stdout is not None
+    for line in process.stdout:
+        if " built " in line:
+            break
+    time.sleep(1.5)  # a rebuild for its own output would come within 0.1 s
+    process.send_signal(signal.SIGINT)
+    rest, _ = process.communicate(timeout=60)
+    assert " built " not in rest, rest

@@ -367,6 +367,15 @@ def _replayed(folder: Path, entry: Entry, output: Path) -> ReportResult:
     return result
 
 
+def _inside(output: Path, folder: Path) -> str | None:
+    """``output`` as a path relative to ``folder`` ("build"), if it lies inside it."""
+    try:
+        relative = output.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return None
+    return relative.as_posix() if relative.parts else None
+
+
 def build(
     paths: Sequence[str | Path] | Selection = (),
     options: BuildOptions | None = None,
@@ -401,7 +410,8 @@ def build(
     keys: dict[Path, str] = {}
     inputs: dict[Path, dict[str, FileState]] = {}
     for folder in folders:
-        digest, inputs[folder] = folder_state(folder, *manifest.known(folder))
+        skip = _inside(output, folder)  # build . from inside a report: its build/ is no input
+        digest, inputs[folder] = folder_state(folder, *manifest.known(folder), skip=skip)
         keys[folder] = hashlib.sha256((common + digest).encode()).hexdigest()
     results: dict[int, ReportResult] = {}
     owners: dict[Path, Path] = {}

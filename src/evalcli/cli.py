@@ -612,7 +612,8 @@ def preview(
     settings = console.load_settings()
     settings = settings.with_option("lang", lang)
     folder = output or settings.path("output") / "preview"
-    watch(report, folder, settings, template_dirs, interval, max_builds, console.preview_echo)
+    if watch(report, folder, settings, template_dirs, interval, max_builds, console.preview_echo):
+        sys.exit(EXIT_INTERRUPTED)  # Ctrl-C: 130, as for every command
 
 
 def main() -> None:

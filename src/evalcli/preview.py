@@ -10,6 +10,8 @@ system and on network drives, where change notifications often do not.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -29,11 +31,17 @@ def _ignored(name: str) -> bool:
     return name.startswith((".", "~")) or name.endswith(("~", ".swp", ".tmp"))
 
 
-def snapshot(folder: Path) -> Snapshot:
-    """(name, size, modification time) of every file in the report folder."""
+def snapshot(folder: Path, skip: Path | None = None) -> Snapshot:
+    """(name, size, modification time) of every file in the report folder; ``skip`` is a
+    folder left out (the preview's own output, when it lies inside the report)."""
     found = []
+    skipped = os.path.abspath(skip) if skip is not None else None  # noqa: PTH100
     for current, subfolders, files in os.walk(folder):
-        subfolders[:] = sorted(d for d in subfolders if not _ignored(d))
+        subfolders[:] = sorted(
+            d
+            for d in subfolders
+            if not _ignored(d) and os.path.abspath(os.path.join(current, d)) != skipped  # noqa: PTH100, PTH118
+        )
         for name in sorted(files):
             if _ignored(name):
                 continue
@@ -85,8 +93,14 @@ def watch(
     interval: float = 0.2,
     max_builds: int | None = None,
     echo: Echo = print,
-) -> None:
-    """Build ``report`` as a draft PDF now and after every change, until Ctrl-C."""
+) -> bool:
+    """Build ``report`` as a draft PDF now and after every change, until Ctrl-C.
+
+    Returns True when Ctrl-C (SIGINT) stopped it, False after ``max_builds``.
+    Ctrl-C only sets a flag, looked at between builds: no exception lands in
+    the middle of a build or of Python's own clean-up, and a second Ctrl-C
+    changes nothing.
+    """
     from evalcli import api
 
     selection = api.select([report], settings=settings)
@@ -97,17 +111,25 @@ def watch(
     seen: Snapshot | None = None
     shown: list[str] | None = None
     builds = 0
+    stop = threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set()) if main else None
     try:
-        while True:
-            now = snapshot(folder)
+        while not stop.is_set():
+            now = snapshot(folder, output)
             if now != seen:
-                time.sleep(min(interval, 0.05))  # let an editor finish writing
-                now = snapshot(folder)
+                stop.wait(min(interval, 0.05))  # let an editor finish writing
+                if stop.is_set():
+                    break
+                now = snapshot(folder, output)
                 seen = now
                 shown = _build_once(folder, output, settings, template_dirs, echo, shown)
                 builds += 1
                 if max_builds is not None and builds >= max_builds:
-                    return
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        echo("stopped")
+                    return False
+            stop.wait(interval)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+    echo("stopped")
+    return True

@@ -51,9 +51,15 @@ def folder_digest(folder: Path, known: dict[str, FileState] | None = None, befor
 
 
 def folder_state(
-    folder: Path, known: dict[str, FileState] | None = None, before: int = 0
+    folder: Path,
+    known: dict[str, FileState] | None = None,
+    before: int = 0,
+    skip: str | None = None,
 ) -> tuple[str, dict[str, FileState]]:
     """(a hash of every file under ``folder``, each file's size, time and SHA-256).
+
+    ``skip`` is a subfolder (a relative path with "/") left out: the build's own
+    output, when it lies inside the report (``evalcli build .``).
 
     A file whose size and modification time are those ``known`` (from the
     last build) keeps its recorded SHA-256 without being read, as git's index
@@ -66,9 +72,9 @@ def folder_state(
     top = os.fspath(folder)
     # plain strings and os calls: this runs for every report of a portfolio on every build
     for current, subfolders, files in os.walk(top):
-        subfolders.sort()
         prefix = os.path.relpath(current, top).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
+        subfolders[:] = sorted(name for name in subfolders if prefix + name != skip)
         for name in sorted(files):
             path = os.path.join(current, name)  # noqa: PTH118 - strings, for speed
             relative = prefix + name

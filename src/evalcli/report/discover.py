@@ -96,11 +96,11 @@ def select(paths: Sequence[str | Path], roots: Sequence[Path] = (DEFAULT_ROOT,))
     targets = [Path(p) for p in paths] or list(roots)
     for target in targets:
         if not target.exists():
-            hint = (
-                " (run it from the folder that holds content/, or name a report folder)"
-                if not paths
-                else ""
-            )
+            hint = ""
+            if not paths and (Path.cwd() / METADATA_FILE).is_file():
+                hint = " (this folder is a report: name it, as in 'evalcli check .')"
+            elif not paths:
+                hint = " (run it from the folder that holds content/, or name a report folder)"
             raise InputError(f"{target}: no such file or folder{hint}")
         if target.is_file():
             folder = report_of(target)
