@@ -259,3 +259,23 @@ def test_preview_inside_the_report_does_not_rebuild_for_its_own_pdf(tmp_path):
     process.send_signal(signal.SIGINT)
     rest, _ = process.communicate(timeout=60)
     assert " built " not in rest, rest
+
+
+# --- 11. drafts of a half-filled report say what is missing
+
+
+def test_a_draft_marks_missing_required_values_and_nameless_consultants(tmp_path):
+    folder = peru(tmp_path)
+    meta = folder / "evaluation.yaml"
+    edit(meta, "donor: U.S.A", "donor:")
+    edit(meta, "{name: Victoria Sánchez Esteban, role: lead}", "{role: lead}")
+    edit(meta, "evaluation_manager: ", "evaluation_manager: \n_was: ")
+    result = run("build", "--draft", "--to", "md", folder, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "alianzas-peru.md").read_text(encoding="utf-8")
+    rows = {line.split(" | ")[0]: line for line in text.splitlines() if line.startswith("| ")}
+    assert "[\\[falta\\] – USD 7\\,940\\,000" in rows["| Donante y presupuesto"]
+    consultants = next(v for k, v in rows.items() if k.startswith("| Nombre"))
+    assert "[\\[falta\\] \\(líder\\)" in consultants and "lead" not in consultants
+    manager = rows["| Oficial Oficina Evaluación"]
+    assert manager.endswith('[\\[falta\\]]{custom-style="Placeholder"} |'), manager

@@ -17,7 +17,7 @@ from evalcli.check.characters import remove_bad_characters
 from evalcli.check.placeholders import find_placeholders
 from evalcli.errors import TemplateError
 from evalcli.locales import bcp47, resolve_locale
-from evalcli.render.quickfacts import field_text, row_text
+from evalcli.render.quickfacts import field_text, missing, row_text
 from evalcli.report.facts import Facts, parse_facts
 from evalcli.report.markdown import rewrite_images, shift_headings, without_item_number
 from evalcli.report.model import Report
@@ -129,7 +129,9 @@ def context(
     rows = []
     for row in template.rows:
         value = row_text(row, report, facts, template)
-        unfilled = any(key in facts.findings for key in row.fields)
+        unfilled = any(key in facts.findings for key in row.fields) or missing(
+            template, lang
+        ) in value
         rows.append(
             {
                 "label": row.labels[lang],
