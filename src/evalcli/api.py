@@ -21,6 +21,7 @@ from pathlib import Path
 from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, Location, Severity, exit_code
 from evalcli.errors import ConversionError, InputError, TemplateError
+from evalcli.files import refuse_linked_folder
 from evalcli.outputs.build import FORMATS, BuildOptions, build_report
 from evalcli.outputs.cache import BuildCache, inputs_key, machine_key
 from evalcli.outputs.manifest import Manifest
@@ -349,6 +350,7 @@ def build(
         raise InputError(f"--to {','.join(options.formats)}: choose from {', '.join(FORMATS)}")
     allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
     folders = _folders(paths, settings)
+    refuse_linked_folder(output)
     cache = BuildCache(output, inputs_key(options, name, settings, allowed), force)
     results: dict[int, ReportResult] = {}
     owners: dict[Path, Path] = {}

@@ -56,6 +56,41 @@ def read_user_text(path: Path, limit: int) -> tuple[str | None, Finding | None]:
     return normalize_newlines(text), None
 
 
+def workspace(start: Path | None = None) -> Path:
+    """The git work tree of the working folder (what a pull request fills), else that folder."""
+    here = Path(os.path.normpath(Path(start or Path.cwd()).absolute()))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def refuse_linked_folder(folder: Path, what: str = "output folder") -> None:
+    """Stop (exit 2) if ``folder``, or a folder above it inside the workspace, is a symbolic link.
+
+    A link committed in a repository (``build -> ../victim``) would send every
+    write elsewhere; evalcli writes only where the path as written leads.
+    Folders above the workspace (a system's ``/tmp`` link) are the user's own.
+    """
+    full = Path(os.path.normpath(folder.absolute()))
+    top = workspace()
+    for part in (full, *full.parents):
+        if part != full and (part == top or not part.is_relative_to(top)):
+            return
+        if part.is_symlink():
+            try:
+                target = os.readlink(part)
+            except OSError:
+                target = "?"
+            raise InputError(
+                f"the {what} {folder} goes through the symbolic link {part} (to {target}); "
+                "evalcli writes only into real folders: remove the link, or give the real "
+                "folder with -o"
+            )
+        if part == top:
+            return
+
+
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
