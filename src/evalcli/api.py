@@ -482,9 +482,9 @@ def export(
     for item in loaded:
         blocking = [f for f in item.report.load_findings if f.exit_code > 1]
         if blocking or item.template is None:
-            lines = "\n".join(text_lines(blocking))
+            lines = "; ".join(text_lines(blocking))  # one line: the error line is one line
             raise InputError(
-                f"{display_path(item.path)}: cannot be read; fix it, then export\n{lines}"
+                f"{display_path(item.path)}: cannot be read; fix it, then export: {lines}"
             )
     reports = [(item.report, item.template) for item in loaded if item.template]
     return exporting.export_text(reports, fmt, items)

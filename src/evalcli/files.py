@@ -79,7 +79,7 @@ def refuse_linked_folder(folder: Path, what: str = "output folder") -> None:
             return
         if part.is_symlink():
             try:
-                target = os.readlink(part)
+                target = str(part.readlink())
             except OSError:
                 target = "?"
             raise InputError(
