@@ -56,6 +56,40 @@ def read_user_text(path: Path, limit: int) -> tuple[str | None, Finding | None]:
     return normalize_newlines(text), None
 
 
+MAX_NAMES_LISTED = 20  # a folder of thousands of odd names is one finding per name up to this
+
+
+def non_utf8_names(folder: Path) -> list[Finding]:
+    """A warning for each name under ``folder`` that is not UTF-8 (kept as surrogates).
+
+    Such a file cannot be named from Markdown, and tools that expect UTF-8 choke
+    on it; evalcli itself shows it escaped (``\\xff``) and goes on.
+    """
+    findings: list[Finding] = []
+    top = os.fspath(folder)
+    for current, subfolders, files in os.walk(top):
+        for name in [*subfolders, *files]:
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                path = Path(current) / name
+                shown = "".join(
+                    f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch
+                    for ch in name
+                )
+                findings.append(
+                    Finding.of(
+                        "name-not-utf8",
+                        f"the name {shown} is not UTF-8: rename it (a report can refer "
+                        "only to UTF-8 names)",
+                        Location(path, 0, 0),
+                    )
+                )
+                if len(findings) >= MAX_NAMES_LISTED:
+                    return findings
+    return findings
+
+
 def workspace(start: Path | None = None) -> Path:
     """The git work tree of the working folder (what a pull request fills), else that folder."""
     here = Path(os.path.normpath(Path(start or Path.cwd()).absolute()))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from evalcli.diagnostics import Finding, Location
 from evalcli.errors import TemplateError, UnknownTemplateError
-from evalcli.files import read_user_text
+from evalcli.files import non_utf8_names, read_user_text
 from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_BYTES
 from evalcli.report.annex import annex_names, annex_spec
 from evalcli.report.imagefiles import image_problem
@@ -156,6 +156,7 @@ def load_report(
         findings.extend(problems)
         if section is not None:
             report.sections[spec.id] = section
+    findings.extend(non_utf8_names(folder))
     unplaced = folder / UNPLACED_FILE
     if unplaced.is_file():
         findings.append(
