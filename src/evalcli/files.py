@@ -9,12 +9,16 @@ those whose process is gone (a run killed with SIGKILL cannot clean up).
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from evalcli.diagnostics import Finding, Location
 from evalcli.errors import InputError, os_error
@@ -24,15 +28,85 @@ _TEMP = ".evalcli-"
 _STALE = re.compile(r"^\.evalcli-(\d+)-")
 
 
-def read_user_text(path: Path, limit: int) -> tuple[str | None, Finding | None]:
-    """A user's file as UTF-8 text with ``\\n`` line ends, or a finding that says why not."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO put in a report must not hang the open
+
+
+class NotOwnFileError(OSError):
+    """A report's file that is not a regular file of its own: a link, a FIFO, a hard link."""
+
+
+def _checked_fd(handle: int, name: str) -> int:
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise NotOwnFileError(f"{name} is not a regular file")
+    if info.st_nlink > 1:
+        os.close(handle)
+        raise NotOwnFileError(
+            f"{name} has {info.st_nlink} hard links; a report's files must be its own: "
+            "copy the file instead of linking it"
+        )
+    return handle
+
+
+def _reader(handle: int) -> BinaryIO:
+    os.set_blocking(handle, True)
+    return io.BufferedReader(io.FileIO(handle, "r", closefd=True))
+
+
+def open_report_file(file: Path, folder: Path | None = None) -> BinaryIO:
+    """Open a report's file for reading, so that what was checked is what is read.
+
+    No symbolic link is followed: with ``folder`` (the report folder), on every
+    step from the folder down to the file (each opened from the one above, as
+    ``openat`` does); without it, at the file itself (``O_NOFOLLOW``). The file
+    must be a regular file with one hard link (a second link could be a file
+    from outside the folder). Raises OSError (``NotOwnFileError``) otherwise.
+    """
+    flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    parts: tuple[str, ...] = ()
+    if folder is not None and os.open in os.supports_dir_fd:
+        for base in (folder, folder.resolve()):
+            if file.is_relative_to(base):
+                parts = file.relative_to(base).parts
+                break
+    if not parts:
+        return _reader(_checked_fd(os.open(file, flags), file.name))
+    assert folder is not None
+    current = os.open(folder, os.O_RDONLY | _DIRECTORY)
     try:
-        with path.open("rb") as stream:
+        for part in parts[:-1]:
+            below = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=current)
+            os.close(current)
+            current = below
+        handle = os.open(parts[-1], flags, dir_fd=current)
+    finally:
+        os.close(current)
+    return _reader(_checked_fd(handle, file.name))
+
+
+def read_user_text(
+    path: Path, limit: int, folder: Path | None = None
+) -> tuple[str | None, Finding | None]:
+    """A user's file as UTF-8 text with ``\\n`` line ends, or a finding that says why not.
+
+    With ``folder`` (a report's), the file is opened as ``open_report_file`` does.
+    """
+    try:
+        opened = open_report_file(path, folder) if folder is not None else path.open("rb")
+        with opened as stream:
             # read(n) would allocate n bytes at once: ask for what the file holds
             size = os.fstat(stream.fileno()).st_size
             data = stream.read(min(size, limit) + 1)
+    except NotOwnFileError as exc:
+        return None, Finding.of("not-a-file", str(exc), Location(path))
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        if exc.errno == errno.ELOOP:
+            reason = "it became a symbolic link while being read"
+            return None, Finding.of("not-a-file", f"{path.name}: {reason}", Location(path))
         return None, Finding.of("unreadable", f"cannot read {path.name}: {reason}", Location(path))
     if len(data) > limit:
         return None, Finding.of(

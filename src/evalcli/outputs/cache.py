@@ -71,10 +71,12 @@ def _read_key(path: Path) -> bytes | None:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
-    with os.fdopen(handle, "rb") as stream:
-        if not _private(os.fstat(stream.fileno()), stat.S_IFREG):
+    try:
+        if not _private(os.fstat(handle), stat.S_IFREG):
             return None
-        key = stream.read(KEY_BYTES + 1)
+        key = os.read(handle, KEY_BYTES + 1)
+    finally:
+        os.close(handle)
     return key if len(key) == KEY_BYTES else None
 
 
@@ -84,8 +86,12 @@ def _new_key(folder: Path) -> None:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     handle = os.open(temporary, flags, 0o600)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(secrets.token_bytes(KEY_BYTES))
+        try:
+            written = os.write(handle, secrets.token_bytes(KEY_BYTES))
+        finally:
+            os.close(handle)
+        if written != KEY_BYTES:
+            return
         with contextlib.suppress(FileExistsError):  # another run made one first: use it
             os.link(temporary, folder / KEY_FILE)
     finally:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -234,12 +235,12 @@ class Manifest:
             handle = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
             return
-        with os.fdopen(handle, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
+        with io.FileIO(handle, "r", closefd=True) as stream:
+            size = os.fstat(handle).st_size
             if size > MAX_MANIFEST_BYTES:
                 return
             try:
-                data = json.loads(stream.read(min(size, MAX_MANIFEST_BYTES) + 1))
+                data = json.loads(stream.read(min(size, MAX_MANIFEST_BYTES) + 1) or b"")
             except (OSError, ValueError, RecursionError):
                 return
         if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
