@@ -228,12 +228,31 @@ def temp_name(target: Path) -> str:
     return f"{_TEMP}{os.getpid()}-{target.name}."
 
 
+def _scratch_root() -> Path | None:
+    """``<tmp>/evalcli-<uid>`` if it is this user's private folder; None (use the plain temporary
+    folder) if another local user made it first, or made it a link, or can write to it:
+    files there could be read, replaced or planted by them.
+    """
+    if not hasattr(os, "getuid"):
+        return None
+    root = Path(tempfile.gettempdir()) / f"evalcli-{os.getuid()}"
+    with contextlib.suppress(FileExistsError, OSError):
+        root.mkdir(mode=0o700)
+    try:
+        info = root.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return root
+
+
 @contextlib.contextmanager
 def scratch_dir(purpose: str) -> Iterator[Path]:
     """A private temporary folder, removed on leaving; stale ones of killed runs are removed."""
-    root = Path(tempfile.gettempdir()) / f"evalcli-{os.getuid() if hasattr(os, 'getuid') else 0}"
-    root.mkdir(mode=0o700, exist_ok=True)
-    remove_stale(root)
+    root = _scratch_root()
+    if root is not None:
+        remove_stale(root)
     folder = Path(tempfile.mkdtemp(prefix=f"{_TEMP}{os.getpid()}-{purpose}-", dir=root))
     try:
         yield folder
