@@ -41,3 +41,16 @@ def test_a_real_output_folder_outside_the_workspace_is_fine(tmp_path, monkeypatc
     result = run("build", "content/r", "--to", "md", "-o", tmp_path / "elsewhere")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "elsewhere" / "r.md").is_file()
+
+
+def test_export_refuses_to_write_through_a_linked_folder(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    shutil.copytree(FIXTURES / "valid", repo / "content" / "r")
+    (tmp_path / "victim").mkdir()
+    (repo / "tables").symlink_to(tmp_path / "victim")
+    monkeypatch.chdir(repo)
+    result = run("export", "content/r", "-o", "tables/r.json")
+    assert result.exit_code == 2
+    assert "symbolic link" in result.stderr
+    assert list((tmp_path / "victim").iterdir()) == []

@@ -278,6 +278,8 @@ def write_files(files: dict[Path, bytes]) -> None:
     If anything fails before the renames, the previous outputs are untouched
     and no temporary file is left behind. Errors are one-line InputErrors.
     """
+    for parent in {target.parent for target in files}:
+        refuse_linked_folder(parent, "folder")
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in files.items():
