@@ -216,3 +216,16 @@ def test_a_forged_manifest_never_skips_a_report_with_errors(tmp_path, monkeypatc
     assert "up to date" not in result.stdout + result.stderr
     assert "not built" in result.stderr
     assert not (out / "r.md").exists()  # the committed document is not left to be published
+
+
+def test_a_committed_link_under_a_report_name_is_removed_when_not_built(tmp_path):
+    folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    meta = folder / "evaluation.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("ABC/21/01/XYZ", "ABC-21"), "utf-8")
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "r.pdf").symlink_to(tmp_path / "secret")
+    (out / "r.docx").write_bytes(b"PK forged")
+    (out / "notes.txt").write_text("not a report's output\n", encoding="utf-8")
+    assert run("build", folder, "-o", out, "--to", "md").exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
