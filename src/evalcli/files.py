@@ -68,10 +68,13 @@ def open_report_file(file: Path, folder: Path | None = None) -> BinaryIO:
     flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     parts: tuple[str, ...] = ()
     if folder is not None and os.open in os.supports_dir_fd:
-        for base in (folder, folder.resolve()):
-            if file.is_relative_to(base):
-                parts = file.relative_to(base).parts
-                break
+        if file.parent == folder:  # the usual case, a section: no need to resolve anything
+            parts = (file.name,)
+        else:
+            for base in (folder, folder.resolve()):
+                if file.is_relative_to(base):
+                    parts = file.relative_to(base).parts
+                    break
     if not parts:
         return _reader(_checked_fd(os.open(file, flags), file.name))
     assert folder is not None
