@@ -47,3 +47,11 @@ def report_copy(tmp_path: Path):
         return dest
 
     return copy
+
+
+@pytest.fixture(autouse=True)
+def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """The build cache's secret goes to a folder of the test run, never the user's own."""
+    state = tmp_path_factory.getbasetemp() / "state"
+    state.mkdir(mode=0o700, exist_ok=True)
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))

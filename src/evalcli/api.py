@@ -13,30 +13,18 @@ or fails to convert gets findings of its own, and the others go on.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
 import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from evalcli import __version__
 from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, Location, Severity, exit_code
 from evalcli.errors import ConversionError, InputError, TemplateError
+from evalcli.files import refuse_linked_folder
 from evalcli.outputs.build import FORMATS, BuildOptions, build_report
-from evalcli.outputs.manifest import (
-    Entry,
-    FileState,
-    Manifest,
-    finding_from_record,
-    finding_record,
-    folder_digest,
-    folder_state,
-    outputs_record,
-)
+from evalcli.outputs.cache import BuildCache, inputs_key, machine_key
+from evalcli.outputs.manifest import Manifest
 from evalcli.portfolio.parallel import run_chunks
 from evalcli.report.discover import (
     Selection,
@@ -51,7 +39,6 @@ from evalcli.report.model import Report
 from evalcli.report.yamlnodes import plain
 from evalcli.reporting import ReportResult, display_path, text_lines
 from evalcli.template.loader import (
-    BUNDLED_DIR,
     DEFAULT_TEMPLATE,
     find_template,
     load_template,
@@ -334,48 +321,6 @@ def _build_job(job: _BuildJob) -> ReportResult:
     return result
 
 
-def _templates_digest(allowed: Sequence[Path]) -> str:
-    digest = hashlib.sha256(folder_digest(BUNDLED_DIR).encode())
-    for folder in allowed:
-        digest.update(folder_digest(folder).encode())
-    return digest.hexdigest()
-
-
-def _inputs_key(
-    options: BuildOptions, name: str, settings: Settings, allowed: Sequence[Path]
-) -> str:
-    """What every report's outputs depend on besides its own files."""
-    parts = [
-        __version__,
-        _templates_digest(allowed),
-        repr(sorted(options.__dict__.items())),
-        name,
-        settings.rules_digest(),
-        repr(settings["languages"]),
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
-    ]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-
-def _replayed(folder: Path, entry: Entry, output: Path) -> ReportResult:
-    files: dict[str, Path] = {}
-    findings = [finding_from_record(f, folder, files) for f in entry.findings]
-    result = ReportResult(folder, findings)
-    result.built, result.note, result.pages = entry.built, entry.note, entry.pages
-    result.files = {output / name: size for name, (size, _mtime, _sha) in entry.files.items()}
-    result.fresh = True
-    return result
-
-
-def _inside(output: Path, folder: Path) -> str | None:
-    """``output`` as a path relative to ``folder`` ("build"), if it lies inside it."""
-    try:
-        relative = output.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
-        return None
-    return relative.as_posix() if relative.parts else None
-
-
 def build(
     paths: Sequence[str | Path] | Selection = (),
     options: BuildOptions | None = None,
@@ -405,24 +350,18 @@ def build(
         raise InputError(f"--to {','.join(options.formats)}: choose from {', '.join(FORMATS)}")
     allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
     folders = _folders(paths, settings)
-    manifest = Manifest(output)
-    common = _inputs_key(options, name, settings, allowed)
-    keys: dict[Path, str] = {}
-    inputs: dict[Path, dict[str, FileState]] = {}
-    for folder in folders:
-        skip = _inside(output, folder)  # build . from inside a report: its build/ is no input
-        digest, inputs[folder] = folder_state(folder, *manifest.known(folder), skip=skip)
-        keys[folder] = hashlib.sha256((common + digest).encode()).hexdigest()
+    refuse_linked_folder(output)
+    cache = BuildCache(output, inputs_key(options, name, settings, allowed), force)
     results: dict[int, ReportResult] = {}
     owners: dict[Path, Path] = {}
     todo: list[tuple[int, _BuildJob]] = []
     notify = _notify(progress, len(folders))
     fresh: list[tuple[int, ReportResult]] = []
     for index, folder in enumerate(folders):
-        entry = None if force else manifest.fresh(folder, keys[folder])
-        if entry is not None:
-            _claim(owners, output / entry.stem, folder)
-            fresh.append((index, _replayed(folder, entry, output)))
+        hit = cache.lookup(folder)
+        if hit is not None:
+            _claim(owners, output / hit[0], folder)
+            fresh.append((index, hit[1]))
             continue
         item = _load(folder, allowed)
         if options.lang and item.template and options.lang not in item.template.languages:
@@ -450,45 +389,10 @@ def build(
         )
         for (index, job), result in zip(todo, built, strict=True):
             results[index] = result
-            _remember(manifest, job, result, keys[job.folder], inputs[job.folder])
+            cache.remember(job.folder, job.stem, result)
     finally:
-        with contextlib.suppress(InputError, OSError):  # a cache: losing it costs time only
-            manifest.save()
+        cache.save()
     return [results[index] for index in range(len(folders))]
-
-
-def _remember(
-    manifest: Manifest,
-    job: _BuildJob,
-    result: ReportResult,
-    key: str,
-    inputs: dict[str, FileState],
-) -> None:
-    """Keep a build's outcome in the manifest. Only documents written are kept: a report
-    that was not built is checked again next time (checking is cheap), and an older
-    entry stays, for the day its content is back to what was built.
-    """
-    if not result.built:
-        return
-    try:
-        files = outputs_record(result.files)
-    except OSError:
-        manifest.forget(job.folder)
-        return
-    manifest.record(
-        job.folder,
-        Entry(
-            key,
-            job.stem.name,
-            bool(result.built),
-            result.note,
-            result.pages,
-            files,
-            [finding_record(f, job.folder) for f in result.findings],
-            inputs,
-            time.time_ns(),
-        ),
-    )
 
 
 # --- import, export, init, schema -----------------------------------------------------
@@ -562,7 +466,8 @@ def export(
     if items == "reports":
         from evalcli.portfolio.index import index_row, index_text
 
-        manifest = Manifest(output or settings.path("output"))
+        where = output or settings.path("output")
+        manifest = Manifest(where, machine_key(where))
         rows = []
         for item in loaded:
             entry = manifest.entries.get(manifest.name(item.path))
@@ -577,9 +482,9 @@ def export(
     for item in loaded:
         blocking = [f for f in item.report.load_findings if f.exit_code > 1]
         if blocking or item.template is None:
-            lines = "\n".join(text_lines(blocking))
+            lines = "; ".join(text_lines(blocking))  # one line: the error line is one line
             raise InputError(
-                f"{display_path(item.path)}: cannot be read; fix it, then export\n{lines}"
+                f"{display_path(item.path)}: cannot be read; fix it, then export: {lines}"
             )
     reports = [(item.report, item.template) for item in loaded if item.template]
     return exporting.export_text(reports, fmt, items)

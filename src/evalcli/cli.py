@@ -27,7 +27,9 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except EvalcliError as exc:
-            click.echo(f"evalcli: error: {exc}", err=True)
+            from evalcli.reporting import inert
+
+            click.echo(f"evalcli: error: {inert(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # the reader went away (evalcli export | head): stop quietly, as other tools do
@@ -35,7 +37,9 @@ class Group(click.Group):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(EXIT_BROKEN_PIPE)
         except OSError as exc:
-            click.echo(f"evalcli: error: {os_error(exc, 'use')}", err=True)
+            from evalcli.reporting import inert
+
+            click.echo(f"evalcli: error: {inert(str(os_error(exc, 'use')))}", err=True)
             ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             click.echo("evalcli: interrupted; nothing half-written was left behind", err=True)
@@ -155,7 +159,8 @@ def check(
       evalcli check --strict --format github  every report; warnings fail too
     """
     from evalcli import api
-    from evalcli.reporting import display_path, tally
+    from evalcli.reporting import shown_path as display_path
+    from evalcli.reporting import tally
     from evalcli.reporting.jobsummary import append_summary
 
     settings = console.load_settings(fmt)
@@ -370,7 +375,7 @@ def init(folder: Path, lang: str, template_name: str, template_dirs: tuple[Path,
       evalcli init my-report --template agency_template --template-dir templates/agency_template
     """
     from evalcli import api
-    from evalcli.reporting import display_path
+    from evalcli.reporting import shown_path as display_path
 
     settings = console.load_settings()
     for path in api.init(folder, lang, template_name, template_dirs, settings=settings):
@@ -430,7 +435,8 @@ def import_(
       evalcli import old-summary.md -o content/old --lang es --force
     """
     from evalcli import api
-    from evalcli.reporting import FORMATTERS, ReportResult, display_path
+    from evalcli.reporting import FORMATTERS, ReportResult
+    from evalcli.reporting import shown_path as display_path
 
     settings = console.load_settings(fmt)
     result = api.import_summary(
@@ -501,7 +507,7 @@ def export(
     """
     from evalcli import api
     from evalcli.files import write_files
-    from evalcli.reporting import display_path
+    from evalcli.reporting import shown_path as display_path
 
     settings = console.load_settings()
     selection, notes = console.select(reports, changed_since, shard, settings, "export")

@@ -52,7 +52,7 @@ def echo_findings(results: list[Any], err: bool) -> None:
 def load_settings(fmt: str = "text") -> Settings:
     """The project settings; a settings file with errors stops every command (exit 2)."""
     from evalcli import api
-    from evalcli.reporting import ReportResult
+    from evalcli.reporting import ReportResult, inert
 
     settings = api.settings()
     if settings.findings:
@@ -60,7 +60,8 @@ def load_settings(fmt: str = "text") -> Settings:
         results = [ReportResult(settings.file, settings.findings)]
         if fmt == "text":
             echo_findings(results, err=True)
-            click.echo(f"evalcli: error: fix the settings in {settings.file.name} first", err=True)
+            name = inert(settings.file.name)
+            click.echo(f"evalcli: error: fix the settings in {name} first", err=True)
         else:
             print_findings(results, fmt)
         sys.exit(EXIT_USAGE)
@@ -83,7 +84,7 @@ def select(
     """The reports to work on, and notes on what was passed over."""
     from evalcli import api
     from evalcli.report.discover import parse_shard
-    from evalcli.reporting import display_path
+    from evalcli.reporting import shown_path as display_path
 
     share = parse_shard(shard) if shard else None
     selection = api.select(reports, changed_since=changed_since, shard=share, settings=settings)
@@ -104,14 +105,14 @@ def select(
 
 def echo_notes(notes: list[str], fmt: str, quiet: bool) -> None:
     """What the selection passed over: lines for people, notices in GitHub Actions."""
-    from evalcli.reporting import github_notice
+    from evalcli.reporting import github_notice, inert
 
     if fmt == "github":
         for note in notes:
             click.echo(github_notice(note))
     elif fmt == "text" and not quiet:
         for note in notes:
-            click.echo(note, err=True)
+            click.echo(inert(note), err=True)
 
 
 def nothing_to_do(command: str, fmt: str, notes: list[str]) -> None:
@@ -136,14 +137,14 @@ class Progress:
         self.plain = plain
 
     def __call__(self, done: int, total: int, result: Any) -> None:
-        from evalcli.reporting import display_path
+        from evalcli.reporting import shown_path
 
         if self.line is not None:
             self.line.clear()
         if self.plain is not None:
             self.plain(done, total, result)
         if self.line is not None and done < total:
-            self.line.update(done, total, display_path(result.path))
+            self.line.update(done, total, shown_path(result.path))
 
     def close(self) -> None:
         if self.line is not None:
@@ -151,27 +152,27 @@ class Progress:
 
 
 def built_line(number: int, total: int, result: Any, draft: bool, colour: bool) -> None:
-    from evalcli.reporting import display_path
+    from evalcli.reporting import inert, shown_path
     from evalcli.reporting.terminal import green
 
-    prefix = f"[{number}/{total}] {display_path(result.path)}"
+    prefix = f"[{number}/{total}] {shown_path(result.path)}"
     pages = f", {result.pages} pages" if result.pages is not None else ""
     if result.page_counts:
         pages = ", " + ", ".join(count.describe() for count in result.page_counts)
     if result.built:
-        written = ", ".join(display_path(p) for p in result.files)
+        written = ", ".join(shown_path(p) for p in result.files)
         verb = "up to date" if result.fresh else "wrote"
         verb = green(verb) if colour else verb
         line = f"{prefix}: {verb} {written}{pages}" + (" (draft)" if draft else "")
         click.echo(line, color=colour)
     else:
-        click.echo(f"{prefix}: not built{pages}: {result.note}", err=True)
+        click.echo(f"{prefix}: not built{pages}: {inert(result.note)}", err=True)
 
 
 def recap(results: list[Any]) -> None:
     """After a long run, the reports that were not built, so they never scroll away."""
     from evalcli.diagnostics import count
-    from evalcli.reporting import display_path
+    from evalcli.reporting import inert, shown_path
 
     failed = [r for r in results if r.built is False]
     if len(results) < 2 or not failed:
@@ -180,11 +181,13 @@ def recap(results: list[Any]) -> None:
     for result in failed:
         errors, warnings = count(result.findings)
         counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        click.echo(f"  {display_path(result.path)} ({counts}): {result.note}", err=True)
+        click.echo(f"  {shown_path(result.path)} ({counts}): {inert(result.note)}", err=True)
 
 
 def preview_echo(line: str, severity: str | None = None) -> None:
+    from evalcli.reporting import inert_lines
     from evalcli.reporting.terminal import paint_finding
 
     colour = bool(severity) and wants_colour(err=False)
+    line = inert_lines(line)
     click.echo(paint_finding(line, severity) if colour and severity else line, color=colour)

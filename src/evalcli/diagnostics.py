@@ -55,6 +55,7 @@ CODES: dict[str, Code] = _codes(
     Code("empty-file", _E, "evaluation.yaml is empty"),
     Code("not-utf8", _E, "a file is not UTF-8 text", EXIT_USAGE),
     Code("unreadable", _E, "a file or folder cannot be read", EXIT_USAGE),
+    Code("name-not-utf8", _W, "a file or folder name in the report is not UTF-8"),
     Code("not-a-file", _E, "a report file is a link, a folder or lies outside the report"),
     Code("too-large", _E, "a file, a line or an image is larger than the limit"),
     Code("bad-character", _E, "a control character or a character XML does not allow"),

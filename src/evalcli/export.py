@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from typing import Any
 
@@ -14,7 +13,7 @@ from evalcli.report.annex import annex_spec, field_text
 from evalcli.report.facts import parse_facts, report_language
 from evalcli.report.model import Item, Report
 from evalcli.report.yamlnodes import plain
-from evalcli.reporting import display_path
+from evalcli.reporting import display_path, json_text
 from evalcli.template.spec import AnnexSpec, Template
 from evalcli.text import count_words
 
@@ -95,6 +94,25 @@ def report_data(report: Report, template: Template) -> dict[str, Any]:
     }
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell no spreadsheet runs: a cell that starts with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading ``'``, as OWASP advises
+    against formula injection; a byte of a file name that is not UTF-8 is ``\\xff``.
+    """
+    text = "" if value is None else str(value)
+    text = _CSV_SURROGATES.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_row(row: dict[str, object]) -> dict[str, str]:
+    """Every cell of a row made safe with ``csv_cell``."""
+    return {key: csv_cell(value) for key, value in row.items()}
+
+
 def _csv(reports: list[tuple[Report, Template]], section_id: str) -> str:
     """One row per item: the report, its project code, the item and its attributes."""
     attributes: list[str] = []
@@ -116,15 +134,17 @@ def _csv(reports: list[tuple[Report, Template]], section_id: str) -> str:
         code = metadata(report, template).get("project_code", "")
         for item in items(report, template, section_id):
             writer.writerow(
-                {
-                    "report": display_path(report.path),
-                    "project_code": ", ".join(code) if isinstance(code, list) else code,
-                    "number": item["number"],
-                    "title": item["title"],
-                    **{key: item["attributes"].get(key, "") for key in attributes},
-                    "text": item["text"],
-                    **_annex_cells(item.get("annex", {}), annex_keys),
-                }
+                csv_row(
+                    {
+                        "report": display_path(report.path),
+                        "project_code": ", ".join(code) if isinstance(code, list) else code,
+                        "number": item["number"],
+                        "title": item["title"],
+                        **{key: item["attributes"].get(key, "") for key in attributes},
+                        "text": item["text"],
+                        **_annex_cells(item.get("annex", {}), annex_keys),
+                    }
+                )
             )
     return out.getvalue()
 
@@ -141,7 +161,7 @@ def export_text(reports: list[tuple[Report, Template]], fmt: str, item_kind: str
     """The export as text: JSON of every report, or CSV of one item section."""
     if fmt == "json":
         data = {"version": EXPORT_VERSION, "reports": [report_data(r, t) for r, t in reports]}
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        return json_text(data, indent=2)
     kinds = list(dict.fromkeys(sid for _r, template in reports for sid in template.item_sections))
     if item_kind not in kinds or any(item_kind not in t.sections for _r, t in reports):
         raise InputError(f"--format csv needs --items, one of: {', '.join(kinds)}")

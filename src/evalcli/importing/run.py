@@ -60,7 +60,16 @@ def to_markdown(kind: str, data: bytes, template: Template | None = None) -> str
 def import_file(
     source: Path, folder: Path, template: Template, lang: str | None = None, force: bool = False
 ) -> Imported:
-    """Read a DOCX or Markdown summary and write it as a report folder, all at once."""
+    """Read a DOCX or Markdown summary and write it as a report folder, all at once.
+
+    The folder written never holds the input: replacing it (``force``) would
+    delete the file being imported.
+    """
+    if source.resolve().is_relative_to(folder.resolve()):
+        raise InputError(
+            f"{source} lies in {folder}, which the import would replace; "
+            "choose another output folder with -o"
+        )
     kind, data = read_input(source)
     meta, blocks = split_blocks(to_markdown(kind, data, template))
     imported = read_summary(meta, blocks, template, source, lang, lines=kind == "markdown")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from evalcli.diagnostics import Finding, Location
 from evalcli.errors import InputError
-from evalcli.files import write_files
+from evalcli.files import open_report_file, write_files
 from evalcli.outputs.docinfo import DocInfo, doc_info
 from evalcli.outputs.pagecount import PageCount
 from evalcli.render import render
@@ -75,7 +75,8 @@ def _inline_images(markdown: str, names: dict[str, Path]) -> str:
     """Image names as data URIs, so that a sandboxed pandoc embeds them without reading files."""
     for name, file in names.items():
         mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        data = base64.b64encode(file.read_bytes()).decode("ascii")
+        with open_report_file(file) as stream:  # no link followed, one hard link
+            data = base64.b64encode(stream.read()).decode("ascii")
         markdown = markdown.replace(f"](<{name}>)", f"](<data:{mime};base64,{data}>)")
     return markdown
 

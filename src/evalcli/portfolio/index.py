@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any
 
 from evalcli.diagnostics import Finding, count
-from evalcli.export import EXPORT_VERSION, metadata
+from evalcli.export import EXPORT_VERSION, csv_row, metadata
 from evalcli.report.model import Report
-from evalcli.reporting import display_path
+from evalcli.reporting import display_path, json_text
 from evalcli.template.spec import Template
 
 INDEX_COLUMNS = (
@@ -60,10 +59,10 @@ def index_text(rows: list[dict[str, Any]], fmt: str) -> str:
     """The index as JSON (typed values) or CSV (one line per report)."""
     if fmt == "json":
         data = {"version": EXPORT_VERSION, "reports": rows}
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        return json_text(data, indent=2)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=INDEX_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _text(row[key]) for key in INDEX_COLUMNS})
+        writer.writerow(csv_row({key: _text(row[key]) for key in INDEX_COLUMNS}))
     return out.getvalue()

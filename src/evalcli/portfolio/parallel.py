@@ -8,10 +8,14 @@ evalcli already imported; otherwise they are spawned.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -47,6 +51,46 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
+PARENT_POLL = 0.5  # seconds between a worker's looks at whether evalcli is still running
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """In a worker: end when the evalcli process that started the pool is gone.
+
+    A SIGKILLed run cannot stop its workers, so each worker asks Linux to kill
+    it when its parent dies (``PR_SET_PDEATHSIG``) and, everywhere, polls: it
+    ends when its own parent changes (it was orphaned: evalcli, or the fork
+    server that exits with evalcli, is gone) or evalcli's process is gone.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    first = os.getppid()
+
+    def alive() -> bool:
+        if os.getppid() != first:
+            return False
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+    if not alive():  # the parent died before the lines above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while alive():
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="evalcli-parent-watch", daemon=True).start()
+
+
 def run_chunks(
     func: Callable[[list[T]], list[R]],
     items: Sequence[T],
@@ -70,7 +114,12 @@ def run_chunks(
                     done(index, result)
         return [results[i] for i in range(len(items))]
     workers = min(jobs, len(chunks))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(),
+        initializer=_die_with,
+        initargs=(os.getpid(),),
+    )
     try:
         pending: dict[Future[list[R]], list[int]] = {}
         queue = list(reversed(chunks))

@@ -153,7 +153,7 @@ def select_changed(
 def shard_key(report: Path, root: Path) -> int:
     """A number for a report that does not depend on the machine or on the other reports."""
     relative = os.path.relpath(absolute(report), absolute(root))
-    digest = hashlib.sha256(Path(relative).as_posix().encode("utf-8")).digest()
+    digest = hashlib.sha256(Path(relative).as_posix().encode("utf-8", "surrogateescape")).digest()
     return int.from_bytes(digest[:8], "big")
 
 

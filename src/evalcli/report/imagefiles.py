@@ -18,6 +18,7 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
+from evalcli.files import open_report_file
 from evalcli.limits import MAX_IMAGE_BYTES as MAX_IMAGE_FILE_BYTES
 from evalcli.limits import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
 
@@ -77,7 +78,7 @@ def image_size(path: Path) -> tuple[str, int, int]:
     SVG sizes are in CSS px (96 dpi), rounded up. Raises ImageHeaderError with a
     short reason, or OSError if the file cannot be read.
     """
-    with path.open("rb") as stream:
+    with open_report_file(path) as stream:
         return _size(stream)
 
 
@@ -317,7 +318,7 @@ def _check_svg_embedded(path: Path) -> str | None:
     Scans the whole file through mmap (constant memory) and decodes at most
     ``_EMBED_PREFIX`` bytes of each embedded image.
     """
-    with path.open("rb") as stream:
+    with open_report_file(path) as stream:
         if path.stat().st_size == 0:
             return None
         with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from evalcli.diagnostics import Finding, Location
 from evalcli.errors import TemplateError, UnknownTemplateError
-from evalcli.files import read_user_text
+from evalcli.files import non_utf8_names, read_user_text
 from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_BYTES
 from evalcli.report.annex import annex_names, annex_spec
 from evalcli.report.imagefiles import image_problem
@@ -26,6 +26,12 @@ METADATA_FILE = "evaluation.yaml"
 UNPLACED_FILE = "unplaced.md"  # written by import for text it could not place
 
 
+_HARD_LINKS = (
+    "it has {} hard links, and another one may be a file outside the report folder; "
+    "copy the file instead of linking it"
+)
+
+
 def inside_file(folder: Path, relative: str | Path) -> tuple[Path | None, str | None]:
     """(the file, None) if ``relative`` names a regular file inside ``folder``, else (None, why)."""
     target = str(relative)
@@ -36,6 +42,8 @@ def inside_file(folder: Path, relative: str | Path) -> tuple[Path | None, str | 
         status = candidate.lstat()
     except OSError:
         return None, "there is no such file in the report folder"
+    if stat.S_ISREG(status.st_mode) and status.st_nlink > 1:
+        return None, _HARD_LINKS.format(status.st_nlink)
     if stat.S_ISREG(status.st_mode) and "/" not in target and "\\" not in target:
         return candidate, None  # a plain name, not a link: inside by construction
     try:
@@ -46,6 +54,9 @@ def inside_file(folder: Path, relative: str | Path) -> tuple[Path | None, str | 
         return None, "it leads outside the report folder (a symbolic link)"
     if not resolved.is_file():
         return None, "it is not a regular file"
+    links = resolved.stat().st_nlink
+    if links > 1:
+        return None, _HARD_LINKS.format(links)
     return resolved, None
 
 
@@ -54,7 +65,7 @@ def _metadata(folder: Path) -> tuple[Map | None, list[Finding]]:
     file, why = inside_file(folder, METADATA_FILE)
     if file is None:
         return None, [Finding.of("not-a-file", f"{METADATA_FILE}: {why}", Location(path))]
-    text, problem = read_user_text(file, MAX_YAML_BYTES)
+    text, problem = read_user_text(file, MAX_YAML_BYTES, folder)
     if problem:
         return None, [problem]
     assert text is not None
@@ -90,7 +101,7 @@ def _section(
         return None, [
             Finding.of("not-a-file", f"{path.name}: {why}", Location(path), section=spec_id)
         ]
-    text, problem = read_user_text(file, MAX_SECTION_BYTES)
+    text, problem = read_user_text(file, MAX_SECTION_BYTES, folder)
     if problem:
         problem.section = spec_id
         return None, [problem]
@@ -156,6 +167,7 @@ def load_report(
         findings.extend(problems)
         if section is not None:
             report.sections[spec.id] = section
+    findings.extend(non_utf8_names(folder))
     unplaced = folder / UNPLACED_FILE
     if unplaced.is_file():
         findings.append(

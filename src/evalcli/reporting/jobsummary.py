@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evalcli.diagnostics import count
-from evalcli.reporting import ReportResult, display_path, tally, text_lines
+from evalcli.reporting import ReportResult, display_path, inert, tally, text_lines
 
 SUMMARY_BUDGET = 900 * 1024  # bytes; GitHub refuses a step summary over 1 MiB
 _SPECIAL = re.compile(r"([\\`*_\[\]()|~])")
@@ -25,7 +25,7 @@ _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 def cell(text: str) -> str:
     """Text safe in a Markdown table cell: no markup, no HTML, no line break."""
-    flat = " ".join(text.split()).translate(_HTML)
+    flat = inert(" ".join(text.split())).translate(_HTML)
     return _SPECIAL.sub(r"\\\1", flat)
 
 
@@ -98,6 +98,6 @@ def append_summary(
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return False
-    with Path(target).open("a", encoding="utf-8") as stream:
+    with Path(target).open("a", encoding="utf-8", errors="backslashreplace") as stream:
         stream.write(markdown(command, results, notes))
     return True
