@@ -33,3 +33,6 @@ MAX_DOCX_MEMBERS = 5_000
 PANDOC_MEMORY = "1000M"  # pandoc's heap (+RTS -M), see its manual's section on security
 PANDOC_TIMEOUT = 120  # seconds, any one pandoc run
 LIBREOFFICE_TIMEOUT = 300  # seconds, one conversion
+TYPST_TIMEOUT = 30  # seconds, one Typst compile
+TYPST_MEMORY = 1024 * MIB  # address space of the Typst child (RLIMIT_AS)
+LIBREOFFICE_MEMORY = 2048 * MIB  # address space of LibreOffice (a summary needs ~700 MiB)
