@@ -23,6 +23,9 @@ MAX_IMAGE_BYTES = 20 * MIB  # each image file
 MAX_IMAGE_PIXELS = 40_000_000  # width x height, read from the image's header
 MAX_IMAGE_SIDE = 20_000  # pixels, either side
 MAX_IMPORT_BYTES = 50 * MIB  # a DOCX or Markdown file given to import
+# the Markdown text import reads (the file, or pandoc's Markdown of the DOCX): the most
+# a report of eight sections at MAX_SECTION_BYTES can hold; lines as MAX_LINE_CHARS
+MAX_IMPORT_TEXT = 8 * MIB
 MAX_DOCX_UNCOMPRESSED = 200 * MIB  # every member of a DOCX given to import, inflated
 # pandoc holds about 130 MiB per MiB of document.xml (6.8 MB: 10 s, 951 MiB); a real
 # summary's document.xml is 35 KB
