@@ -22,6 +22,10 @@ MAX_IMAGE_BYTES = 20 * MIB  # each image file
 # 40 MP takes 150-600 MiB and 0.3-4 s; 64 MP about 1 GB and 6 s.
 MAX_IMAGE_PIXELS = 40_000_000  # width x height, read from the image's header
 MAX_IMAGE_SIDE = 20_000  # pixels, either side
+# a PNG's colour profile (iCCP) or compressed text (zTXt, iTXt), inflated: Typst inflates
+# the profile in full (a 1 MB PNG whose iCCP inflated took 2.2 GB); real profiles are
+# 0.5-600 KB
+MAX_PNG_CHUNK_INFLATED = 4 * MIB
 MAX_IMPORT_BYTES = 50 * MIB  # a DOCX or Markdown file given to import
 # the Markdown text import reads (the file, or pandoc's Markdown of the DOCX): the most
 # a report of eight sections at MAX_SECTION_BYTES can hold; lines as MAX_LINE_CHARS
