@@ -47,7 +47,14 @@ class Group(click.Group):
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM (a CI job cancelled) unwinds like Ctrl-C, so temporary files are removed."""
+    """SIGTERM (a CI job cancelled) unwinds like Ctrl-C, so temporary files are removed.
+
+    Converters run in process groups of their own (``outputs.sandbox``), so
+    neither signal reaches them: they are killed here, at once.
+    """
+    from evalcli.outputs.sandbox import kill_all
+
+    kill_all()
     raise KeyboardInterrupt
 
 
@@ -625,4 +632,5 @@ def preview(
 def main() -> None:
     """Entry point of the ``evalcli`` command."""
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     cli(prog_name="evalcli")

@@ -22,7 +22,14 @@ MAX_IMAGE_BYTES = 20 * MIB  # each image file
 # 40 MP takes 150-600 MiB and 0.3-4 s; 64 MP about 1 GB and 6 s.
 MAX_IMAGE_PIXELS = 40_000_000  # width x height, read from the image's header
 MAX_IMAGE_SIDE = 20_000  # pixels, either side
+# a PNG's colour profile (iCCP) or compressed text (zTXt, iTXt), inflated: Typst inflates
+# the profile in full (a 1 MB PNG whose iCCP inflated took 2.2 GB); real profiles are
+# 0.5-600 KB
+MAX_PNG_CHUNK_INFLATED = 4 * MIB
 MAX_IMPORT_BYTES = 50 * MIB  # a DOCX or Markdown file given to import
+# the Markdown text import reads (the file, or pandoc's Markdown of the DOCX): the most
+# a report of eight sections at MAX_SECTION_BYTES can hold; lines as MAX_LINE_CHARS
+MAX_IMPORT_TEXT = 8 * MIB
 MAX_DOCX_UNCOMPRESSED = 200 * MIB  # every member of a DOCX given to import, inflated
 # pandoc holds about 130 MiB per MiB of document.xml (6.8 MB: 10 s, 951 MiB); a real
 # summary's document.xml is 35 KB
@@ -33,3 +40,6 @@ MAX_DOCX_MEMBERS = 5_000
 PANDOC_MEMORY = "1000M"  # pandoc's heap (+RTS -M), see its manual's section on security
 PANDOC_TIMEOUT = 120  # seconds, any one pandoc run
 LIBREOFFICE_TIMEOUT = 300  # seconds, one conversion
+TYPST_TIMEOUT = 30  # seconds, one Typst compile
+TYPST_MEMORY = 1024 * MIB  # address space of the Typst child (RLIMIT_AS)
+LIBREOFFICE_MEMORY = 2048 * MIB  # address space of LibreOffice (a summary needs ~700 MiB)

@@ -9,6 +9,9 @@ from collections.abc import Iterable, Mapping
 
 _SPACE = re.compile(r"\s+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# a heading's "{key=value}" at a line's end; linear: no brace inside, so a scan from
+# one "{" stops at the next
+_TRAILING_ATTRIBUTES = re.compile(r"\{[^{}\n]*\}[ \t]*$", re.M)
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 _LIST_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:and|y|e|et)\s+", re.IGNORECASE)
 _NONE = {
@@ -64,7 +67,7 @@ def says_none(text: str) -> bool:
 
 def count_words(text: str) -> int:
     """Words in a piece of Markdown, ignoring its markup."""
-    return len(_WORD.findall(re.sub(r"\{[^}]*\}\s*$", "", text, flags=re.M)))
+    return len(_WORD.findall(_TRAILING_ATTRIBUTES.sub("", text)))
 
 
 def shorten(text: str, limit: int, mark: str = " …") -> str:

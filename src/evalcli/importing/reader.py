@@ -16,8 +16,21 @@ from evalcli.report.markdown import format_attributes, item_number, strip_emphas
 from evalcli.template.spec import SectionSpec, Template
 from evalcli.text import fold, fold_key, match_option, matches_any
 
-_FOLLOW_UP_LINE = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*\s*(?P<value>.*?)\s*\\?$")
-_ENDS_SENTENCE = re.compile(r"[.!?:;)»”\"'’*_]\s*$")
+# linear: the value is greedy and its trailing space and backslash are cut in code
+_FOLLOW_UP_LINE = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*(?P<value>.*)$")
+_SENTENCE_ENDS = frozenset(".!?:;)»”\"'’*_")
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip()[-1:] in _SENTENCE_ENDS if text.strip() else False
+
+
+def _follow_up_value(raw: str) -> str:
+    """A follow-up line's value: no space around it, no trailing line-break backslash."""
+    value = raw.strip()
+    return value[:-1].rstrip() if value.endswith("\\") else value
+
+
 _EVALUATION_WORDS = ("evaluacion", "evaluation")
 
 
@@ -139,7 +152,7 @@ class _Reader:
         return (
             len(text) <= 150
             and len(text.split()) <= 20
-            and not _ENDS_SENTENCE.search(text)
+            and not _ends_sentence(text)
             and (text[:1].isupper() or text[:1].isdigit())
         )
 
@@ -297,7 +310,7 @@ class _Reader:
             )
             if key is None:
                 return False
-            value = match.group("value")
+            value = _follow_up_value(match.group("value"))
             found[key] = match_option(value, spec.attributes[key].options) or value
         self.current.items[-1].attrs.update(found)
         return bool(found)
@@ -318,7 +331,7 @@ def _join_broken(paragraphs: list[str]) -> tuple[list[str], int]:
     for text in paragraphs:
         if (
             out
-            and not _ENDS_SENTENCE.search(out[-1])
+            and not _ends_sentence(out[-1])
             and text[:1].islower()
             and not out[-1].startswith("#")
         ):

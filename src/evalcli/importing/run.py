@@ -11,6 +11,7 @@ from evalcli.importing.blocks import split_blocks
 from evalcli.importing.detect import read_input
 from evalcli.importing.layout import metadata_yaml, report_files
 from evalcli.importing.reader import Imported, read_summary
+from evalcli.limits import MAX_IMPORT_TEXT, MAX_LINE_CHARS, MIB
 from evalcli.outputs.pandoc import run_pandoc
 from evalcli.template.spec import Template
 
@@ -20,7 +21,9 @@ _WRITER = (
     "-multiline_tables-grid_tables-fenced_divs-link_attributes-header_attributes"
 )
 CELLS_FILTER = Path(__file__).parent / "cells.lua"
-_INTERNAL_LINK = re.compile(r"\]\(#([^)\s]+)\)")
+# linear: an anchor holds no "]", so a scan from one "](#" stops before the next
+_INTERNAL_LINK = re.compile(r"\]\(#([^)\s\]]+)\)")
+_ANCHOR = re.compile(r"\{#([^\s{}]+)|\bid=\"([^\"]*)\"")
 
 
 def _drop_dangling_anchors(markdown: str) -> str:
@@ -30,10 +33,10 @@ def _drop_dangling_anchors(markdown: str) -> str:
     "#X" and a hash); they point nowhere, as "[text](#)" did in the source.
     """
 
+    defined = {m.group(1) or m.group(2) for m in _ANCHOR.finditer(markdown)}
+
     def replace(match: re.Match[str]) -> str:
-        anchor = match.group(1)
-        defined = f"{{#{anchor}" in markdown or f'id="{anchor}"' in markdown
-        return match.group(0) if defined else "](#)"
+        return match.group(0) if match.group(1) in defined else "](#)"
 
     return _INTERNAL_LINK.sub(replace, markdown)
 
@@ -57,6 +60,26 @@ def to_markdown(kind: str, data: bytes, template: Template | None = None) -> str
     return _drop_dangling_anchors(markdown)
 
 
+def text_limits(markdown: str, source: Path) -> None:
+    """The limits ``check`` puts on a report's text, on the text ``import`` reads.
+
+    The text is the Markdown file, or pandoc's Markdown of the DOCX (one line a
+    paragraph); a report made from it has to pass ``check`` anyway.
+    """
+    if len(markdown) > MAX_IMPORT_TEXT:
+        raise InputError(
+            f"{source}: its text is {len(markdown) / MIB:.1f} MiB; the limit is "
+            f"{MAX_IMPORT_TEXT // MIB} MiB (a summary's text is well under 100 KB): "
+            "check that this is the right file"
+        )
+    for number, line in enumerate(markdown.split("\n"), 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise InputError(
+                f"{source}: line {number} is longer than {MAX_LINE_CHARS:,} characters, "
+                "the limit for a line of a report; break it into paragraphs"
+            )
+
+
 def import_file(
     source: Path, folder: Path, template: Template, lang: str | None = None, force: bool = False
 ) -> Imported:
@@ -71,7 +94,9 @@ def import_file(
             "choose another output folder with -o"
         )
     kind, data = read_input(source)
-    meta, blocks = split_blocks(to_markdown(kind, data, template))
+    markdown = to_markdown(kind, data, template)
+    text_limits(markdown, source)
+    meta, blocks = split_blocks(markdown)
     imported = read_summary(meta, blocks, template, source, lang, lines=kind == "markdown")
     found_facts = len(set(imported.metadata) - {"template", "language", "title", "subtitle"})
     if found_facts <= 0 and not imported.sections:

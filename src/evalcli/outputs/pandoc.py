@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-import subprocess
 from pathlib import Path
 
 from evalcli.errors import ConversionError
 from evalcli.files import scratch_dir
 from evalcli.limits import PANDOC_MEMORY, PANDOC_TIMEOUT
+from evalcli.outputs.sandbox import Confined, child_command
 
 # The reader: pandoc Markdown without raw output blocks (content never injects
 # Typst or OOXML code), without citations ("@name" stays text) and without
@@ -65,37 +65,35 @@ class PandocRun:
         self._input.write_bytes(source)
         command = [pandoc_path(), "+RTS", f"-M{PANDOC_MEMORY}", "-RTS", "--sandbox"]
         try:
-            self._process = subprocess.Popen(
-                [*command, "--from", reader, *args, str(self._input)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
+            # no address-space cap: GHC's runtime reserves a terabyte it never uses;
+            # +RTS -M caps the heap instead
+            self._job = Confined(
+                child_command(0, [*command, "--from", reader, *args, str(self._input)]),
+                what="pandoc",
+                timeout=PANDOC_TIMEOUT,
+                memory=0,
                 env=_environment(epoch),
                 cwd=folder,
             )
-        except OSError as exc:
+        except BaseException:
             self._scratch.__exit__(None, None, None)
-            raise ConversionError(f"cannot run pandoc: {exc}") from exc
+            raise
 
     def result(self) -> bytes:
         """pandoc's output; a ConversionError with its message if it failed."""
         try:
-            out, err = self._process.communicate(timeout=PANDOC_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.communicate()
-            raise ConversionError(
-                f"pandoc took longer than {PANDOC_TIMEOUT} s and was stopped; "
-                "the document is too large or too complex"
-            ) from None
+            done = self._job.result()
         finally:
             self._scratch.__exit__(None, None, None)
-        if self._process.returncode != 0:
-            message = err.decode("utf-8", "replace").strip()
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip()
             if "Heap exhausted" in message or "heap overflow" in message:
-                message = f"it needed more than {PANDOC_MEMORY}B of memory and was stopped"
-            raise ConversionError(f"pandoc failed ({self._process.returncode}): {message}")
-        return out
+                message = (
+                    f"it needed more than {PANDOC_MEMORY}B of memory, the limit for one "
+                    "conversion, and was stopped"
+                )
+            raise ConversionError(f"pandoc failed ({done.returncode}): {message}")
+        return done.stdout
 
 
 def run_pandoc(

@@ -12,17 +12,20 @@ import subprocess
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
 from xml.sax.saxutils import escape as escape_xml
 
 from evalcli.errors import ConversionError, InputError
 from evalcli.files import scratch_dir
-from evalcli.limits import LIBREOFFICE_TIMEOUT
+from evalcli.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_TIMEOUT, TYPST_MEMORY, TYPST_TIMEOUT
 from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.pandoc import PandocRun, filter_args
+from evalcli.outputs.sandbox import EXIT_TYPST_ERROR, Confined, child_command, typst_command
 from evalcli.template.spec import Template
 
 TYPST_TEMPLATE = "summary.typ"
+# the child's whole environment: none of the caller's variables (secrets) reach it;
+# two malloc arenas keep the address space, which the memory cap counts, near what is used
+_TYPST_ENV = {"LANG": "C.UTF-8", "MALLOC_ARENA_MAX": "2"}
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
@@ -64,43 +67,79 @@ def make_pdf_typst(
     images: dict[str, Path] | None = None,
     typst_template: str = TYPST_TEMPLATE,
 ) -> bytes:
-    """Compile in-process with the bundled fonts only, rooted in a private folder.
+    """Compile with the bundled fonts only, rooted in a private folder, in a confined child.
 
     The folder holds the Typst source and copies of the report's images, and
     nothing else: content cannot read any other file. ``typst_template`` is the
     template folder's pandoc template (the summary's, or the annex pages').
     """
     job = typst_source(markdown, template, info.epoch, typst_template)
-    import typst  # imported while pandoc works
-
     source = job.result().decode("utf-8")
     fonts = template.path / "fonts"
-    with scratch_dir("typst") as root:
+    with scratch_dir("typst") as scratch:
+        root = scratch / "root"
+        root.mkdir()
         (root / "main.typ").write_text(source, encoding="utf-8")
         (root / "meta.json").write_text(
             json.dumps(_meta(info), ensure_ascii=False), encoding="utf-8"
         )
         for name, file in (images or {}).items():
             shutil.copyfile(file, root / name)
-        empty = root / "no-packages"
-        empty.mkdir()
-        try:
-            pdf = typst.compile(
-                str(root / "main.typ"),
-                root=str(root),
-                font_paths=[str(fonts)] if fonts.is_dir() else [],
-                ignore_system_fonts=True,
-                format="pdf",
-                pdf_standards=cast(Any, [standard] if standard else []),
-                timestamp=info.epoch,
-                package_path=str(empty),
-                package_cache_path=str(empty),
-            )
-        except typst.TypstError as exc:
-            raise ConversionError(f"typst could not compile the PDF: {exc}") from exc
-    if not isinstance(pdf, bytes):  # pragma: no cover - typst returns bytes for pdf
-        raise ConversionError("typst returned no PDF")
-    return pdf
+        return compile_typst(
+            scratch,
+            root,
+            [str(fonts)] if fonts.is_dir() else [],
+            [standard] if standard else [],
+            info.epoch,
+        )
+
+
+def compile_typst(
+    scratch: Path, root: Path, font_paths: list[str], pdf_standards: list[str], timestamp: int
+) -> bytes:
+    """Compile ``root/main.typ`` to PDF in a child process, within the Typst limits.
+
+    The child gets a wall-clock timeout and an address-space cap (``limits``),
+    an environment without the caller's variables, and is killed with evalcli
+    (SIGTERM, Ctrl-C, or its death). It sees ``root`` only, an empty package
+    path and the fonts in ``font_paths``; its request and its PDF stay in
+    ``scratch``, outside the root. ``pdf_standards`` is passed on as given.
+    """
+    output = scratch / "out.pdf"
+    request = scratch / "request.json"
+    empty = scratch / "no-packages"
+    empty.mkdir()
+    request.write_text(
+        json.dumps(
+            {
+                "input": str(root / "main.typ"),
+                "output": str(output),
+                "root": str(root),
+                "font_paths": font_paths,
+                "ignore_system_fonts": True,
+                "format": "pdf",
+                "pdf_standards": pdf_standards,
+                "timestamp": timestamp,
+                "package_path": str(empty),
+                "package_cache_path": str(empty),
+            }
+        ),
+        encoding="utf-8",
+    )
+    done = Confined(
+        typst_command(TYPST_MEMORY, request),
+        what="typst",
+        timeout=TYPST_TIMEOUT,
+        memory=TYPST_MEMORY,
+        env=_TYPST_ENV,
+        cwd=root,
+    ).result()
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        if done.returncode != EXIT_TYPST_ERROR:
+            message = f"it stopped with status {done.returncode}: {message[-500:]}"
+        raise ConversionError(f"typst could not compile the PDF: {message}")
+    return output.read_bytes()
 
 
 def soffice() -> str | None:
@@ -255,8 +294,9 @@ def libreoffice_pdf(
                     f"{'.'.join(map(str, version))}); use --pdf-engine typst"
                 )
         (root / "summary.docx").write_bytes(_for_libreoffice(docx, keywords))
-        try:
-            done = subprocess.run(
+        done = Confined(
+            child_command(
+                LIBREOFFICE_MEMORY,
                 [
                     binary,
                     f"-env:UserInstallation={(root / 'profile').as_uri()}",
@@ -268,16 +308,12 @@ def libreoffice_pdf(
                     str(root),
                     str(root / "summary.docx"),
                 ],
-                capture_output=True,
-                check=False,
-                timeout=LIBREOFFICE_TIMEOUT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            raise ConversionError(
-                f"LibreOffice took longer than {LIBREOFFICE_TIMEOUT} s and was stopped"
-            ) from None
+            ),
+            what="LibreOffice",
+            timeout=LIBREOFFICE_TIMEOUT,
+            memory=LIBREOFFICE_MEMORY,
+            env=env,
+        ).result()
         pdf = root / "summary.pdf"
         if done.returncode != 0 or not pdf.is_file():
             message = done.stderr.decode("utf-8", "replace").strip()
