@@ -14,7 +14,7 @@ from typing import Any
 
 from evalcli.check.annexes import annexes_started, check_annexes
 from evalcli.diagnostics import Finding
-from evalcli.outputs.build import BuildOptions, convert
+from evalcli.outputs.build import BuildOptions, all_described, convert
 from evalcli.outputs.docinfo import doc_info
 from evalcli.outputs.docx import LABEL_FILL, _element, _replace, describe_table, rule_table
 from evalcli.outputs.ooxml import put
@@ -152,6 +152,7 @@ def build_annexes(
         typst_pdf,
         options,
         TYPST_TEMPLATE,
+        described=all_described(report),
     )
     docx = _polish(docx) if docx is not None else None
     if docx is not None and "docx" in options.formats:
@@ -159,7 +160,14 @@ def build_annexes(
     if "pdf" in options.formats:
         if pdf is None:
             assert docx is not None
-            pdf = make_pdf_libreoffice(docx, template, info, options.pdf_standard)
+            pdf = make_pdf_libreoffice(
+                docx,
+                template,
+                info,
+                options.pdf_standard,
+                described=all_described(report),
+                every_table=True,
+            )
         files[target.with_suffix(".pdf")] = pdf
     findings = []
     if not annexes_started(report, template):

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evalcli.check.alttext import described
 from evalcli.diagnostics import Finding, Location
 from evalcli.errors import InputError
 from evalcli.files import write_files
@@ -71,6 +72,11 @@ def _images(report: Report) -> dict[str, Path]:
     }
 
 
+def all_described(report: Report) -> bool:
+    """Whether every image of the report has a description (or is decorative): PDF/UA-1."""
+    return described(image for section in report.sections.values() for image in section.images)
+
+
 def _inline_images(markdown: str, names: dict[str, Path]) -> str:
     """Image names as data URIs, so that a sandboxed pandoc embeds them without reading files."""
     for name, file in names.items():
@@ -100,6 +106,24 @@ def _page_limit(
     ]
 
 
+def _not_ua(report: Report, options: BuildOptions) -> list[Finding]:
+    """Say so when the PDF cannot claim PDF/UA-1 for a reason no other finding gives."""
+    from evalcli.outputs.pdf import LO_DRAFT_NOT_UA
+
+    if "pdf" not in options.formats or options.pdf_engine != "libreoffice" or not options.draft:
+        return []
+    if not all_described(report):
+        return []  # missing-alt-text already says the PDF does not claim it
+    return [
+        Finding.of(
+            "pdf-not-ua",
+            f"{LO_DRAFT_NOT_UA}, so this draft PDF does not claim PDF/UA-1; the build "
+            "without --draft does, and so does --pdf-engine typst",
+            Location(report.metadata_path),
+        )
+    ]
+
+
 def convert(
     markdown: str,
     template: Template,
@@ -109,6 +133,7 @@ def convert(
     typst_pdf: bool,
     options: BuildOptions,
     typst_template: str | None = None,
+    described: bool = True,
 ) -> tuple[bytes | None, bytes | None]:
     """(DOCX, Typst PDF), each made only when asked for, side by side.
 
@@ -133,6 +158,7 @@ def convert(
                 options.pdf_standard,
                 images,
                 typst_template or TYPST_TEMPLATE,
+                described,
             )
             if typst_pdf
             else None
@@ -175,14 +201,24 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
         "docx" in options.formats and "pdf" not in options.formats and not lo_docx_pages
     )
     docx, pdf = convert(
-        rendered.markdown, template, info, files_by_name, want_docx, typst_pdf, options
+        rendered.markdown,
+        template,
+        info,
+        files_by_name,
+        want_docx,
+        typst_pdf,
+        options,
+        described=all_described(report),
     )
     lo_pdf = None
     if docx is not None and (options.pdf_engine == "libreoffice" or lo_docx_pages):
         lo_standard = options.pdf_standard if options.pdf_engine == "libreoffice" else None
-        lo_pdf = make_pdf_libreoffice(docx, template, info, lo_standard)
+        lo_pdf = make_pdf_libreoffice(
+            docx, template, info, lo_standard, described=all_described(report)
+        )
     if docx is not None and "docx" in options.formats:
         files[stem.with_suffix(".docx")] = docx
+    built.findings.extend(_not_ua(report, options))
     if "pdf" in options.formats:
         pdf = pdf if options.pdf_engine == "typst" else lo_pdf
         assert pdf is not None

@@ -35,7 +35,7 @@ WATERMARK = """<w:r {ns}><w:rPr><w:noProof/></w:rPr><w:pict>
 <v:f eqn="sum @6 0 @5"/></v:formulas><v:path textpathok="t" o:connecttype="custom"
  o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>
 <v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
-<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s1025" type="#_x0000_t136"
+<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s1025" type="#_x0000_t136" alt="{text}"
  style="position:absolute;margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;
 rotation:315;z-index:-251657216;mso-position-horizontal:center;
 mso-position-horizontal-relative:margin;mso-position-vertical:center;

@@ -40,6 +40,7 @@ _IMAGE = re.compile(
     r"(?:\(\s*(?:<(?P<angled>[^>\n]*)>|(?P<bare>[^)\s]+))(?:\s+[\"'(][^)]*)?\s*\)"
     r"|\[(?P<ref>[^\]]*)\])?"
 )
+_DECORATIVE = re.compile(r"\{[^}\n]*(?<![\w-])\.decorative(?![\w-])")  # ![](x.png){.decorative}
 _REFERENCE = re.compile(
     r"^[ \t]{0,3}\[(?P<label>[^\]]+)\]:[ \t]*(?:<(?P<angled>[^>\n]*)>|(?P<bare>\S+))", re.M
 )
@@ -200,7 +201,9 @@ def find_images(text: str, path: Path) -> list[Image]:
         if target is None:
             continue  # "![text]" with no definition is text, not an image
         line, column = line_and_column(text, match.start())
-        images.append(Image(target, Location(path, line, column)))
+        alt = " ".join(match.group("alt").split())
+        decorative = _DECORATIVE.match(text, match.end()) is not None
+        images.append(Image(target, Location(path, line, column), alt=alt, decorative=decorative))
     return images
 
 
