@@ -168,6 +168,21 @@ def test_an_image_without_description_is_a_finding_and_the_pdf_claims_no_pdf_ua(
     assert not (tmp_path / "ua").exists()
 
 
+def test_text_the_fonts_cannot_show_builds_without_the_pdf_ua_claim_and_says_why(tmp_path):
+    folder = _example(tmp_path)
+    with (folder / "findings.md").open("a", encoding="utf-8") as stream:
+        stream.write("\nA word in Pashto: څ.\n")
+    result = run("build", folder, "-o", tmp_path / "out", "--to", "pdf")
+    assert result.exit_code == 0, result.output
+    assert "info[pdf-not-ua] typst could not make the PDF PDF/UA-1" in result.output
+    assert "could not be displayed with font" in result.output
+    assert "pdfuaid:part" not in _claims(tmp_path / "out" / "example-en.pdf")
+    refused = run("build", folder, "-o", tmp_path / "ua", "--pdf-standard", "ua-1")
+    assert refused.exit_code == 2
+    assert "--pdf-standard ua-1: typst could not make the PDF PDF/UA-1" in refused.output
+    assert not (tmp_path / "ua").exists()
+
+
 def test_a_decorative_image_needs_no_description_and_is_not_read_out(tmp_path):
     folder = _example(tmp_path, "![](chart.png){.decorative}")
     assert "missing-alt-text" not in run("check", folder).output

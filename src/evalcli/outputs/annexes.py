@@ -14,7 +14,7 @@ from typing import Any
 
 from evalcli.check.annexes import annexes_started, check_annexes
 from evalcli.diagnostics import Finding
-from evalcli.outputs.build import BuildOptions, all_described, convert
+from evalcli.outputs.build import BuildOptions, all_described, convert, not_ua_findings
 from evalcli.outputs.docinfo import doc_info
 from evalcli.outputs.docx import LABEL_FILL, _element, _replace, describe_table, rule_table
 from evalcli.outputs.ooxml import put
@@ -143,6 +143,7 @@ def build_annexes(
         "pdf" in options.formats and options.pdf_engine == "libreoffice"
     )
     typst_pdf = "pdf" in options.formats and options.pdf_engine == "typst"
+    not_ua: list[str] = []
     docx, pdf = convert(
         rendered.markdown,
         template,
@@ -153,6 +154,7 @@ def build_annexes(
         options,
         TYPST_TEMPLATE,
         described=all_described(report),
+        not_ua=not_ua,
     )
     docx = _polish(docx) if docx is not None else None
     if docx is not None and "docx" in options.formats:
@@ -172,4 +174,4 @@ def build_annexes(
     findings = []
     if not annexes_started(report, template):
         findings = check_annexes(report, template, report_language(report, template), always=True)
-    return files, findings
+    return files, [*findings, *not_ua_findings(report, not_ua)]

@@ -124,6 +124,19 @@ def _not_ua(report: Report, options: BuildOptions) -> list[Finding]:
     ]
 
 
+def not_ua_findings(report: Report, reasons: list[str]) -> list[Finding]:
+    """A ``pdf-not-ua`` finding for each reason Typst gave for refusing PDF/UA-1."""
+    return [
+        Finding.of(
+            "pdf-not-ua",
+            f"{reason}; the PDF was made without PDF/UA-1: use only characters the "
+            "template's fonts have (or a template whose fonts have them) to make it accessible",
+            Location(report.metadata_path),
+        )
+        for reason in reasons
+    ]
+
+
 def convert(
     markdown: str,
     template: Template,
@@ -134,14 +147,17 @@ def convert(
     options: BuildOptions,
     typst_template: str | None = None,
     described: bool = True,
+    not_ua: list[str] | None = None,
 ) -> tuple[bytes | None, bytes | None]:
     """(DOCX, Typst PDF), each made only when asked for, side by side.
 
     They are independent, and pandoc and typst run outside the interpreter
     lock. The DOCX gets its images as data URIs, the PDF as files in its root.
+    A PDF that Typst cannot make PDF/UA-1 is made without it, and the reason
+    added to ``not_ua``, unless ``--pdf-standard ua-1`` asked for it.
     """
     from evalcli.outputs.docx import make_docx
-    from evalcli.outputs.pdf import TYPST_TEMPLATE, make_pdf_typst
+    from evalcli.outputs.pdf import TYPST_TEMPLATE, NotAccessibleError, make_pdf_typst
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         docx_job = (
@@ -163,10 +179,24 @@ def convert(
             if typst_pdf
             else None
         )
-        return (
-            docx_job.result() if docx_job else None,
-            pdf_job.result() if pdf_job else None,
-        )
+        docx = docx_job.result() if docx_job else None
+        try:
+            pdf = pdf_job.result() if pdf_job else None
+        except NotAccessibleError as exc:
+            if options.pdf_standard == "ua-1":
+                raise InputError(f"--pdf-standard ua-1: {exc}") from exc
+            pdf = make_pdf_typst(
+                markdown,
+                template,
+                info,
+                options.pdf_standard,
+                images,
+                typst_template or TYPST_TEMPLATE,
+                described=False,
+            )
+            if not_ua is not None:
+                not_ua.append(str(exc))
+        return docx, pdf
 
 
 def build_report(report: Report, template: Template, options: BuildOptions, stem: Path) -> Built:
@@ -184,6 +214,7 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
     info = doc_info(rendered.facts, template, rendered.title, options.draft, rendered.doc_lang)
     files: dict[Path, bytes] = {}
     built = Built()
+    not_ua: list[str] = []
     if "md" in options.formats:
         as_written = render(report, template, options.lang, {t: t for t in images})
         files[stem.with_suffix(".md")] = as_written.markdown.encode("utf-8")
@@ -209,7 +240,9 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
         typst_pdf,
         options,
         described=all_described(report),
+        not_ua=not_ua,
     )
+    built.findings.extend(not_ua_findings(report, not_ua))
     lo_pdf = None
     if docx is not None and (options.pdf_engine == "libreoffice" or lo_docx_pages):
         lo_standard = options.pdf_standard if options.pdf_engine == "libreoffice" else None

@@ -57,6 +57,14 @@ def _meta(info: DocInfo) -> dict[str, object]:
     }
 
 
+class NotAccessibleError(ConversionError):
+    """Typst's PDF/UA-1 check refused the content, e.g. a character the fonts lack.
+
+    The build then makes the PDF without PDF/UA-1 and says why, unless
+    PDF/UA-1 was asked for by name.
+    """
+
+
 # what --pdf-standard may be combined with PDF/UA-1 by Typst
 _WITH_UA = ("a-2b", "a-3b")
 
@@ -127,6 +135,8 @@ def make_pdf_typst(
                 package_cache_path=str(empty),
             )
         except typst.TypstError as exc:
+            if "ua-1" in standards and "PDF/UA-1 error" in str(exc):
+                raise NotAccessibleError(f"typst could not make the PDF PDF/UA-1: {exc}") from exc
             raise ConversionError(
                 f"typst could not compile the PDF{_to(standards)}: {exc}"
             ) from exc
