@@ -14,6 +14,8 @@ from evalcli.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CONTENT = ROOT / "content"
+pytest_plugins = ("validators",)  # openxml-audit and pdfua on every document built
+
 SAMPLE = FIXTURES / "import" / "alianzas-peru-summary-es.md"
 
 

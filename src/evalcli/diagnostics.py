@@ -94,6 +94,8 @@ CODES: dict[str, Code] = _codes(
     Code("heading-level", _W, "a level-1 heading in a section file"),
     Code("item-heading", _E, "a level-1 heading among items, which would shift their numbers"),
     Code("missing-image", _E, "an image that is not a file inside the report folder"),
+    Code("missing-alt-text", _W, "an image with no description for screen readers"),
+    Code("pdf-not-ua", _I, "a PDF that does not claim PDF/UA-1, and why"),
     Code(
         "missing-annex-field", _W, "a lesson or good practice lacks a field of its ILO annex page"
     ),

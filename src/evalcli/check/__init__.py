@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from evalcli.check.alttext import alt_text_findings
 from evalcli.check.characters import character_findings
 from evalcli.check.metadata import check_metadata
 from evalcli.check.sections import check_sections
@@ -18,5 +19,6 @@ def check(report: Report, template: Template) -> list[Finding]:
     if report.metadata_usable:
         findings.extend(check_metadata(report, template))
     findings.extend(check_sections(report, template, report_language(report, template)))
+    findings.extend(alt_text_findings(report))
     findings.sort(key=lambda f: (str(f.loc.file), f.loc.line, f.loc.column))
     return findings

@@ -14,9 +14,10 @@ from typing import Any
 
 from evalcli.check.annexes import annexes_started, check_annexes
 from evalcli.diagnostics import Finding
-from evalcli.outputs.build import BuildOptions, convert
+from evalcli.outputs.build import BuildOptions, all_described, convert, not_ua_findings
 from evalcli.outputs.docinfo import doc_info
-from evalcli.outputs.docx import LABEL_FILL, _element, _replace, rule_table
+from evalcli.outputs.docx import LABEL_FILL, _element, _replace, describe_table, rule_table
+from evalcli.outputs.ooxml import put
 from evalcli.outputs.zipnorm import normalize_zip
 from evalcli.render.annexes import TYPST_TEMPLATE, render_annexes, template_annexes
 from evalcli.report.facts import report_language
@@ -42,7 +43,7 @@ def _style_table(doc: Any, table: Any, text_width: int) -> None:
     tbl_pr = table._tbl.tblPr
     margins = _element("w:tblCellMar")  # the PDF's cell inset: 4 pt above and below
     for side, twips in (("top", 80), ("left", 108), ("bottom", 80), ("right", 108)):
-        margins.append(_element(f"w:{side}", w=str(twips), type="dxa"))
+        put(margins, _element(f"w:{side}", w=str(twips), type="dxa"))
     _replace(tbl_pr, "w:tblCellMar", margins)
     for col, width in zip(table._tbl.tblGrid.findall("{*}gridCol"), widths, strict=False):
         col.set(
@@ -63,6 +64,24 @@ def _style_table(doc: Any, table: Any, text_width: int) -> None:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT  # as in the PDF: a narrow column
 
 
+def _tables_and_titles(doc: Any) -> list[tuple[Any, str]]:
+    """Each table with the text of the last heading above it: the page's item."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    found: list[tuple[Any, str]] = []
+    title = ""
+    for child in doc.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            paragraph = Paragraph(child, doc)
+            name = paragraph.style.name if paragraph.style is not None else ""
+            if name.startswith("Heading") and paragraph.text.strip():
+                title = " ".join(paragraph.text.split())
+        elif child.tag.endswith("}tbl"):
+            found.append((Table(child, doc), title))
+    return found
+
+
 def _polish(data: bytes) -> bytes:
     """Each page on a page of its own, the tables styled, the header block shaded."""
     from docx import Document
@@ -78,8 +97,9 @@ def _polish(data: bytes) -> bytes:
         if paragraph.style is not None and paragraph.style.name == "Heading 1":
             paragraph.paragraph_format.page_break_before = not first
             first = False
-    for table in doc.tables:
+    for table, title in _tables_and_titles(doc):
         _style_table(doc, table, text_width)
+        describe_table(table, title, "", header_row=True)
     names = {style.name for style in doc.styles}
     if "Annex Header" in names:
         style = doc.styles["Annex Header"]
@@ -123,6 +143,7 @@ def build_annexes(
         "pdf" in options.formats and options.pdf_engine == "libreoffice"
     )
     typst_pdf = "pdf" in options.formats and options.pdf_engine == "typst"
+    not_ua: list[str] = []
     docx, pdf = convert(
         rendered.markdown,
         template,
@@ -132,6 +153,8 @@ def build_annexes(
         typst_pdf,
         options,
         TYPST_TEMPLATE,
+        described=all_described(report),
+        not_ua=not_ua,
     )
     docx = _polish(docx) if docx is not None else None
     if docx is not None and "docx" in options.formats:
@@ -139,9 +162,16 @@ def build_annexes(
     if "pdf" in options.formats:
         if pdf is None:
             assert docx is not None
-            pdf = make_pdf_libreoffice(docx, template, info, options.pdf_standard)
+            pdf = make_pdf_libreoffice(
+                docx,
+                template,
+                info,
+                options.pdf_standard,
+                described=all_described(report),
+                every_table=True,
+            )
         files[target.with_suffix(".pdf")] = pdf
     findings = []
     if not annexes_started(report, template):
         findings = check_annexes(report, template, report_language(report, template), always=True)
-    return files, findings
+    return files, [*findings, *not_ua_findings(report, not_ua)]

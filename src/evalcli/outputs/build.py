@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evalcli.check.alttext import described
 from evalcli.diagnostics import Finding, Location
 from evalcli.errors import InputError
 from evalcli.files import open_report_file, write_files
@@ -71,6 +72,11 @@ def _images(report: Report) -> dict[str, Path]:
     }
 
 
+def all_described(report: Report) -> bool:
+    """Whether every image of the report has a description (or is decorative): PDF/UA-1."""
+    return described(image for section in report.sections.values() for image in section.images)
+
+
 def _inline_images(markdown: str, names: dict[str, Path]) -> str:
     """Image names as data URIs, so that a sandboxed pandoc embeds them without reading files."""
     for name, file in names.items():
@@ -101,6 +107,37 @@ def _page_limit(
     ]
 
 
+def _not_ua(report: Report, options: BuildOptions) -> list[Finding]:
+    """Say so when the PDF cannot claim PDF/UA-1 for a reason no other finding gives."""
+    from evalcli.outputs.pdf import LO_DRAFT_NOT_UA
+
+    if "pdf" not in options.formats or options.pdf_engine != "libreoffice" or not options.draft:
+        return []
+    if not all_described(report):
+        return []  # missing-alt-text already says the PDF does not claim it
+    return [
+        Finding.of(
+            "pdf-not-ua",
+            f"{LO_DRAFT_NOT_UA}, so this draft PDF does not claim PDF/UA-1; the build "
+            "without --draft does, and so does --pdf-engine typst",
+            Location(report.metadata_path),
+        )
+    ]
+
+
+def not_ua_findings(report: Report, reasons: list[str]) -> list[Finding]:
+    """A ``pdf-not-ua`` finding for each reason Typst gave for refusing PDF/UA-1."""
+    return [
+        Finding.of(
+            "pdf-not-ua",
+            f"{reason}; the PDF was made without PDF/UA-1: use only characters the "
+            "template's fonts have (or a template whose fonts have them) to make it accessible",
+            Location(report.metadata_path),
+        )
+        for reason in reasons
+    ]
+
+
 def convert(
     markdown: str,
     template: Template,
@@ -110,14 +147,18 @@ def convert(
     typst_pdf: bool,
     options: BuildOptions,
     typst_template: str | None = None,
+    described: bool = True,
+    not_ua: list[str] | None = None,
 ) -> tuple[bytes | None, bytes | None]:
     """(DOCX, Typst PDF), each made only when asked for, side by side.
 
     They are independent, and pandoc and typst run outside the interpreter
     lock. The DOCX gets its images as data URIs, the PDF as files in its root.
+    A PDF that Typst cannot make PDF/UA-1 is made without it, and the reason
+    added to ``not_ua``, unless ``--pdf-standard ua-1`` asked for it.
     """
     from evalcli.outputs.docx import make_docx
-    from evalcli.outputs.pdf import TYPST_TEMPLATE, make_pdf_typst
+    from evalcli.outputs.pdf import TYPST_TEMPLATE, NotAccessibleError, make_pdf_typst
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         docx_job = (
@@ -134,14 +175,29 @@ def convert(
                 options.pdf_standard,
                 images,
                 typst_template or TYPST_TEMPLATE,
+                described,
             )
             if typst_pdf
             else None
         )
-        return (
-            docx_job.result() if docx_job else None,
-            pdf_job.result() if pdf_job else None,
-        )
+        docx = docx_job.result() if docx_job else None
+        try:
+            pdf = pdf_job.result() if pdf_job else None
+        except NotAccessibleError as exc:
+            if options.pdf_standard == "ua-1":
+                raise InputError(f"--pdf-standard ua-1: {exc}") from exc
+            pdf = make_pdf_typst(
+                markdown,
+                template,
+                info,
+                options.pdf_standard,
+                images,
+                typst_template or TYPST_TEMPLATE,
+                described=False,
+            )
+            if not_ua is not None:
+                not_ua.append(str(exc))
+        return docx, pdf
 
 
 def build_report(report: Report, template: Template, options: BuildOptions, stem: Path) -> Built:
@@ -159,6 +215,7 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
     info = doc_info(rendered.facts, template, rendered.title, options.draft, rendered.doc_lang)
     files: dict[Path, bytes] = {}
     built = Built()
+    not_ua: list[str] = []
     if "md" in options.formats:
         as_written = render(report, template, options.lang, {t: t for t in images})
         files[stem.with_suffix(".md")] = as_written.markdown.encode("utf-8")
@@ -176,14 +233,26 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
         "docx" in options.formats and "pdf" not in options.formats and not lo_docx_pages
     )
     docx, pdf = convert(
-        rendered.markdown, template, info, files_by_name, want_docx, typst_pdf, options
+        rendered.markdown,
+        template,
+        info,
+        files_by_name,
+        want_docx,
+        typst_pdf,
+        options,
+        described=all_described(report),
+        not_ua=not_ua,
     )
+    built.findings.extend(not_ua_findings(report, not_ua))
     lo_pdf = None
     if docx is not None and (options.pdf_engine == "libreoffice" or lo_docx_pages):
         lo_standard = options.pdf_standard if options.pdf_engine == "libreoffice" else None
-        lo_pdf = make_pdf_libreoffice(docx, template, info, lo_standard)
+        lo_pdf = make_pdf_libreoffice(
+            docx, template, info, lo_standard, described=all_described(report)
+        )
     if docx is not None and "docx" in options.formats:
         files[stem.with_suffix(".docx")] = docx
+    built.findings.extend(_not_ua(report, options))
     if "pdf" in options.formats:
         pdf = pdf if options.pdf_engine == "typst" else lo_pdf
         assert pdf is not None

@@ -49,6 +49,9 @@ class DocInfo:
     draft: str | None
     epoch: int
     labels_lang: str = ""
+    # the quick-facts table's title and description, for screen readers
+    facts_caption: str = ""
+    facts_description: str = ""
 
     @property
     def date(self) -> datetime:
@@ -134,4 +137,11 @@ def doc_info(
         draft=template.phrase("draft", lang) if draft else None,
         epoch=document_epoch(facts),
         labels_lang=lang,
+        facts_caption=_optional_phrase(template, "facts_caption", lang),
+        facts_description=_optional_phrase(template, "facts_description", lang),
     )
+
+
+def _optional_phrase(template: Template, name: str, lang: str) -> str:
+    """A phrase a template may leave out (older or custom templates): empty then."""
+    return template.document.get(name, {}).get(lang, "")

@@ -19,6 +19,7 @@ from evalcli.files import scratch_dir
 from evalcli.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_TIMEOUT, TYPST_MEMORY, TYPST_TIMEOUT
 from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.pandoc import PandocRun, filter_args
+from evalcli.outputs.pdftags import row_headers
 from evalcli.outputs.sandbox import EXIT_TYPST_ERROR, Confined, child_command, typst_command
 from evalcli.template.spec import Template
 
@@ -59,6 +60,39 @@ def _meta(info: DocInfo) -> dict[str, object]:
     }
 
 
+class NotAccessibleError(ConversionError):
+    """Typst's PDF/UA-1 check refused the content, e.g. a character the fonts lack.
+
+    The build then makes the PDF without PDF/UA-1 and says why, unless
+    PDF/UA-1 was asked for by name.
+    """
+
+
+# what --pdf-standard may be combined with PDF/UA-1 by Typst
+_WITH_UA = ("a-2b", "a-3b")
+
+
+def typst_standards(requested: str | None, described: bool = True) -> list[str]:
+    """The standards the Typst PDF is made to: PDF/UA-1 always, with PDF/A where asked.
+
+    PDF/UA-1 needs a description for every image; without one (``described``
+    false) the file claims only what it meets, unless PDF/UA-1 was asked for
+    by name, which is then refused.
+    """
+    if requested == "ua-1" and not described:
+        raise InputError(
+            "--pdf-standard ua-1 needs a description for every image; "
+            "see the missing-alt-text findings of 'evalcli check'"
+        )
+    if requested not in (None, "ua-1", *_WITH_UA):
+        raise InputError(
+            f"--pdf-standard {requested} cannot be combined with PDF/UA-1 by the typst engine; "
+            f"use one of {', '.join(_WITH_UA)}"
+        )
+    wanted = [requested] if requested in _WITH_UA else []
+    return [*wanted, "ua-1"] if described else wanted
+
+
 def make_pdf_typst(
     markdown: str,
     template: Template,
@@ -66,13 +100,17 @@ def make_pdf_typst(
     standard: str | None = None,
     images: dict[str, Path] | None = None,
     typst_template: str = TYPST_TEMPLATE,
+    described: bool = True,
 ) -> bytes:
     """Compile with the bundled fonts only, rooted in a private folder, in a confined child.
 
     The folder holds the Typst source and copies of the report's images, and
     nothing else: content cannot read any other file. ``typst_template`` is the
     template folder's pandoc template (the summary's, or the annex pages').
+    The file is tagged PDF/UA-1 (``described``: every image has a description),
+    and PDF/A-2b or A-3b where ``standard`` asks; its label cells are row headers.
     """
+    standards = typst_standards(standard, described)
     job = typst_source(markdown, template, info.epoch, typst_template)
     source = job.result().decode("utf-8")
     fonts = template.path / "fonts"
@@ -85,13 +123,18 @@ def make_pdf_typst(
         )
         for name, file in (images or {}).items():
             shutil.copyfile(file, root / name)
-        return compile_typst(
-            scratch,
-            root,
-            [str(fonts)] if fonts.is_dir() else [],
-            [standard] if standard else [],
-            info.epoch,
-        )
+        try:
+            pdf = compile_typst(
+                scratch, root, [str(fonts)] if fonts.is_dir() else [], standards, info.epoch
+            )
+        except ConversionError as exc:
+            if "ua-1" in standards and "PDF/UA-1 error" in str(exc):
+                detail = str(exc).split(": ", 1)[-1]  # typst's own words, without our prefix
+                raise NotAccessibleError(
+                    f"typst could not make the PDF PDF/UA-1: {detail}"
+                ) from exc
+            raise
+    return row_headers(pdf, every_table=typst_template != TYPST_TEMPLATE)
 
 
 def compile_typst(
@@ -138,8 +181,12 @@ def compile_typst(
         message = done.stderr.decode("utf-8", "replace").strip()
         if done.returncode != EXIT_TYPST_ERROR:
             message = f"it stopped with status {done.returncode}: {message[-500:]}"
-        raise ConversionError(f"typst could not compile the PDF: {message}")
+        raise ConversionError(f"typst could not compile the PDF{_to(pdf_standards)}: {message}")
     return output.read_bytes()
+
+
+def _to(standards: list[str]) -> str:
+    return " to " + " and ".join(f"PDF/{s.upper()}" for s in standards) if standards else ""
 
 
 def soffice() -> str | None:
@@ -165,11 +212,13 @@ _FONTS_CONF = """<?xml version="1.0"?>
 """
 
 
-def _export_filter(standard: str | None) -> str:
+def _export_filter(standard: str | None, ua: bool = False) -> str:
     """``pdf:writer_pdf_Export:{...}``: tagged always, PDF/A or PDF/UA as asked."""
     options: dict[str, object] = {"UseTaggedPDF": True, "ExportBookmarks": True}
     if standard:
         options.update(_LO_STANDARDS[standard][0])
+    if ua:
+        options.update(_LO_STANDARDS["ua-1"][0])
     typed = {
         key: {"type": "boolean" if isinstance(value, bool) else "long", "value": str(value).lower()}
         for key, value in options.items()
@@ -253,6 +302,7 @@ def libreoffice_pdf(
     epoch: int,
     keywords: tuple[str, ...] = (),
     standard: str | None = None,
+    ua: bool = False,
 ) -> bytes:
     """The DOCX laid out and exported by LibreOffice headless: a tagged PDF.
 
@@ -303,7 +353,7 @@ def libreoffice_pdf(
                     "--headless",
                     "--norestore",
                     "--convert-to",
-                    _export_filter(standard),
+                    _export_filter(standard, ua),
                     "--outdir",
                     str(root),
                     str(root / "summary.docx"),
@@ -327,11 +377,34 @@ def libreoffice_pdf(
     return _fixed(data, epoch)
 
 
+LO_DRAFT_NOT_UA = (
+    "LibreOffice cannot make a PDF/UA-1 draft: it tags the draft watermark as a figure "
+    "with no description"
+)
+
+
 def make_pdf_libreoffice(
-    docx: bytes, template: Template, info: DocInfo, standard: str | None = None
+    docx: bytes,
+    template: Template,
+    info: DocInfo,
+    standard: str | None = None,
+    described: bool = True,
+    every_table: bool = False,
 ) -> bytes:
-    """The PDF of the DOCX as LibreOffice lays it out, so it looks exactly like the DOCX."""
-    return libreoffice_pdf(docx, template.path / "fonts", info.epoch, info.keywords, standard)
+    """The PDF of the DOCX as LibreOffice lays it out, so it looks exactly like the DOCX.
+
+    Like the Typst PDF, it is PDF/UA-1 when every image has a description
+    (``described``), PDF/A where ``standard`` asks, and its label cells are
+    row headers (of the first table, or ``every_table``). A draft is not
+    PDF/UA-1 (see ``LO_DRAFT_NOT_UA``).
+    """
+    ua = typst_standards(standard, described)[-1:] == ["ua-1"]
+    if ua and info.draft:
+        if standard == "ua-1":
+            raise InputError(LO_DRAFT_NOT_UA + "; use --pdf-engine typst for a PDF/UA-1 draft")
+        ua = False
+    pdf = libreoffice_pdf(docx, template.path / "fonts", info.epoch, info.keywords, standard, ua=ua)
+    return row_headers(pdf, every_table)
 
 
 def page_count(pdf: bytes) -> int:

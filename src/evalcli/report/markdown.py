@@ -35,6 +35,7 @@ _ITEM_NUMBER = re.compile(
     r"|(?P<bare>\d{1,2})\s*[.):\-–])\s+"
 )
 
+_DECORATIVE = re.compile(r"\{[^}\n]*(?<![\w-])\.decorative(?![\w-])")  # ![](x.png){.decorative}
 # "[label]: target" on one line; a label never spans lines, so a scan ends at the line's end
 _REFERENCE = re.compile(
     r"^[ \t]{0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?:<(?P<angled>[^>\n]*)>|(?P<bare>\S+))", re.M
@@ -323,7 +324,9 @@ def find_images(text: str, path: Path) -> list[Image]:
         if target is None:
             continue  # "![text]" with no definition is text, not an image
         line, column = line_and_column(text, match.start)
-        images.append(Image(target, Location(path, line, column)))
+        alt = " ".join(match.alt.split())
+        decorative = _DECORATIVE.match(text, match.end) is not None
+        images.append(Image(target, Location(path, line, column), alt=alt, decorative=decorative))
     return images
 
 

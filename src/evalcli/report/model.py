@@ -63,6 +63,8 @@ class Image:
     file: Path | None = None  # a regular file inside the report folder, within the limits
     problem: str | None = None  # why there is no file: missing, outside, too large ...
     code: str = "missing-image"
+    alt: str = ""  # its description, the text in the brackets
+    decorative: bool = False  # marked {.decorative}: no description needed
 
 
 @dataclass
