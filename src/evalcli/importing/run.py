@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from evalcli.errors import InputError
@@ -10,6 +11,8 @@ from evalcli.files import write_folder
 from evalcli.importing.blocks import split_blocks
 from evalcli.importing.detect import read_input
 from evalcli.importing.layout import metadata_yaml, report_files
+from evalcli.importing.pagetext import pages_markdown
+from evalcli.importing.pdftext import pdf_pages
 from evalcli.importing.reader import Imported, read_summary
 from evalcli.outputs.pandoc import run_pandoc
 from evalcli.template.spec import Template
@@ -60,10 +63,21 @@ def to_markdown(kind: str, data: bytes, template: Template | None = None) -> str
 def import_file(
     source: Path, folder: Path, template: Template, lang: str | None = None, force: bool = False
 ) -> Imported:
-    """Read a DOCX or Markdown summary and write it as a report folder, all at once."""
+    """Read a summary or full report (DOCX, PDF, Markdown, text) and write it as a report
+    folder, all at once."""
     kind, data = read_input(source)
-    meta, blocks = split_blocks(to_markdown(kind, data, template))
+    skipped: Counter[str] = Counter()
+    if kind in ("pdf", "text"):
+        pages = (
+            pdf_pages(data, str(source)) if kind == "pdf" else data.decode("utf-8-sig").split("\f")
+        )
+        text = pages_markdown(pages)
+        markdown, skipped = text.markdown, text.dropped
+    else:
+        markdown = to_markdown(kind, data, template)
+    meta, blocks = split_blocks(markdown)
     imported = read_summary(meta, blocks, template, source, lang, lines=kind == "markdown")
+    imported.skipped.update(skipped)
     found_facts = len(set(imported.metadata) - {"template", "language", "title", "subtitle"})
     if found_facts <= 0 and not imported.sections:
         raise InputError(
