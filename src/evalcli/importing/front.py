@@ -60,15 +60,32 @@ def fact_lines(block: Block, labels: LabelIndex) -> list[Block]:
     if block.kind != "para":
         return [block]
     lines = [strip_bullet(line) for line in block.text.split("\n") if line.strip()]
-    if not any(labels.prefix(line) for line in lines):
-        if len(lines) == 1 and lines[0] != block.text:
-            return [Block("para", lines[0], block.line)]
+
+    def labelled(line: str) -> bool:  # "Label: value" (in a paragraph of lines, a colon)
+        found = labels.prefix(line)
+        return found is not None and line[len(found[0]) :].lstrip(" *").startswith(":")
+
+    if len(lines) == 1:
+        return [Block("para", part, block.line) for part in _split_line(lines[0], labels)]
+    colon = [labelled(line) for line in lines]
+    starts = [labels.prefix(line) is not None for line in lines]
+    if any(colon):
+        marked = colon
+    elif sum(starts) >= max(1, len(lines) // 2):
+        marked = starts  # cells pasted as lines: "Pays Bénin, Burkina Faso et Togo"
+    else:
         return [block]
     pieces: list[tuple[str, bool]] = []  # (text, starts with a label)
-    for line in lines:
-        if labels.prefix(line) is None and pieces and pieces[-1][1]:
-            pieces[-1] = (_join(pieces[-1][0], line), True)  # a wrapped value
-            continue
+    for line, is_fact in zip(lines, marked, strict=True):
+        if not is_fact and pieces and pieces[-1][1]:
+            # a wrapped value, unless further facts follow on the line
+            more = labels.starts(line, -1)
+            head = line[: more[0]].strip() if more else line
+            if head:
+                pieces[-1] = (_join(pieces[-1][0], head), True)
+            line = line[more[0] :] if more else ""
+            if not line:
+                continue
         parts = _split_line(line, labels)
         pieces.extend((part, labels.prefix(part) is not None) for part in parts)
     return [Block("para", text, block.line + offset) for offset, (text, _) in enumerate(pieces)]

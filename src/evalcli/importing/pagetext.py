@@ -81,6 +81,26 @@ def _row(line: str) -> tuple[str, str, int] | None:
     return label, value, gap.end(1)
 
 
+def _open_ended(label: str) -> bool:
+    """A label cut before its end: "Donor: country and", "Date when the evaluation was"."""
+    words = label.split()
+    return label.endswith((",", "&", ":", "/", "-")) or (
+        bool(words) and words[-1].casefold() in _OPEN_WORDS
+    )
+
+
+_OPEN_WORDS = {"and", "of", "the", "by", "y", "de", "del", "la", "el", "et", "du", "des", "à", "a"}
+
+
+def _label_goes_on(line: str, after: list[str]) -> bool:
+    """A line of a table row that carries only the rest of a wrapped label: short, no value
+    column, and starting in lower case or followed by the next row."""
+    text = line.strip()
+    if len(text) > 60 or len(line) - len(line.lstrip()) > 2:
+        return False
+    return text[:1].islower() or bool(after and _row(after[0]))
+
+
 def _join(text: str, more: str) -> str:
     """Two pieces of a wrapped line, a word hyphenated at the break joined again."""
     if _HYPHEN_END.search(text) and more[:1].islower():
@@ -121,9 +141,11 @@ def _paragraphs(lines: list[str]) -> list[str]:
                 elif (
                     (more := _row(following)) is not None
                     and abs(more[2] - column) <= 2
-                    and (label.endswith(("and", "y", "et", "&", ",", ":")) or more[0][:1].islower())
+                    and (_open_ended(label) or more[0][:1].islower())
                 ):
                     label, value = _join(label, more[0]), _join(value, more[1])
+                elif _row(following) is None and _label_goes_on(following, lines[index + 1 :]):
+                    label = _join(label, following.strip())  # a label wrapped in its cell
                 else:
                     break
                 index += 1

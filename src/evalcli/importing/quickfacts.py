@@ -83,7 +83,7 @@ class LabelIndex:
         for key in self.keys():
             if folded.startswith(key) and folded[len(key) : len(key) + 1] in ("", " "):
                 end = where[len(key) - 1] + 1
-                while end < len(text) and text[end] in ")]$%’'":
+                while end < len(text) and text[end] in ")]$%’'\\":
                     end += 1  # "Oficina Administrativa (OIT)", "budget US$"
                 value = _LABEL_END.sub("", text[end:], count=1).strip()
                 return text[:end], value

@@ -238,6 +238,8 @@ class _Reader:
         if block.kind == "para" and self.continues_fact(block.text):
             return
         for line in fact_lines(block, self.labels):
+            if line.kind == "para" and self.edition_mark(line.text):
+                continue
             if line.kind == "para" and self.continues_fact(line.text):
                 continue
             if self.fact(line):
@@ -277,7 +279,11 @@ class _Reader:
         return True
 
     def title(self, text: str) -> None:
-        text = unescape(strip_emphasis(text))
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        if len(lines) > 1 and is_kind(lines[0]) and "subtitle" not in self.metadata:
+            self.metadata["subtitle"] = unescape(strip_emphasis(lines[0]))
+            lines = lines[1:]
+        text = unescape(strip_emphasis(" ".join(lines)))
         head, sep, tail = text.rpartition(" – ")
         if sep and any(word in fold(tail) for word in _EVALUATION_WORDS):
             self.metadata["title"], self.metadata["subtitle"] = head.strip(), tail.strip()

@@ -71,8 +71,8 @@ def import_file(
         pages = (
             pdf_pages(data, str(source)) if kind == "pdf" else data.decode("utf-8-sig").split("\f")
         )
-        text = pages_markdown(pages)
-        markdown, skipped = text.markdown, text.dropped
+        page_text = pages_markdown(pages)
+        markdown, skipped = page_text.markdown, page_text.dropped
     else:
         markdown = to_markdown(kind, data, template)
     meta, blocks = split_blocks(markdown)
