@@ -69,14 +69,20 @@ def fact_lines(block: Block, labels: LabelIndex) -> list[Block]:
         return [Block("para", part, block.line) for part in _split_line(lines[0], labels)]
     colon = [labelled(line) for line in lines]
     starts = [labels.prefix(line) is not None for line in lines]
-    if any(colon):
-        marked = colon
-    elif sum(starts) >= max(1, len(lines) // 2):
-        marked = starts  # cells pasted as lines: "Pays Bénin, Burkina Faso et Togo"
-    else:
-        return [block]
+    if not any(colon):
+        if sum(starts) < max(1, len(lines) // 2):
+            return [block]
+        # cells pasted as lines ("Pays Bénin, Burkina Faso et Togo"): a line each, the lines
+        # between them (a title) kept together
+        groups: list[list[str]] = []
+        for line, is_fact in zip(lines, starts, strict=True):
+            if is_fact or not groups or labels.prefix(groups[-1][-1]) is not None:
+                groups.append([line])
+            else:
+                groups[-1].append(line)
+        return [Block("para", "\n".join(g), block.line + n) for n, g in enumerate(groups)]
     pieces: list[tuple[str, bool]] = []  # (text, starts with a label)
-    for line, is_fact in zip(lines, marked, strict=True):
+    for line, is_fact in zip(lines, colon, strict=True):
         if not is_fact and pieces and pieces[-1][1]:
             # a wrapped value, unless further facts follow on the line
             more = labels.starts(line, -1)

@@ -2,7 +2,7 @@
 
 What a page carries besides the text is dropped and counted: running headers
 and footers (a line that opens or closes most pages), page numbers ("i",
-"12", "Page 3 of 10"), table-of-contents lines ("Findings ...... 12").
+"12", "Page 3 of 10"). (A full report's contents lines are the reader's: see fullreport.py.)
 Words hyphenated across lines are joined. A table row, as pypdf's layout mode
 writes it ("Label      value", a wrapped value indented under its column),
 becomes a Markdown table row; a bullet glyph (•, o, ▪ ...) a list item.
@@ -19,7 +19,6 @@ _PAGE_NUMBER = re.compile(
     r"|[-–]\s*\d{1,4}\s*[-–]",
     re.IGNORECASE,
 )
-_CONTENTS = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})$", re.IGNORECASE)
 _GAP = re.compile(r"\S( {3,})\S")
 _BULLET = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸➢➤✓✔\uf0b7\uf0a7\uf0d8\uf076·]|o(?=\s)|[-–*](?=\s))\s*")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
@@ -81,6 +80,17 @@ def _row(line: str) -> tuple[str, str, int] | None:
     return label, value, gap.end(1)
 
 
+def _heads(first: str, second: str) -> bool:
+    """The first line of a paragraph is a heading: shorter than the text below it, not a
+    sentence, and the text below starts a sentence of its own."""
+    return (
+        not re.search(r"[.,;:!?]$", first)
+        and (second[:1].isupper() or second[:1].isdigit())
+        and not first.startswith("- ")
+        and (len(first) <= 0.85 * len(second) or len(first) <= 40)
+    )
+
+
 def _open_ended(label: str) -> bool:
     """A label cut before its end: "Donor: country and", "Date when the evaluation was"."""
     words = label.split()
@@ -119,6 +129,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
     index = 0
 
     def flush() -> None:
+        if len(paragraph) > 1 and _heads(paragraph[0], paragraph[1]):
+            blocks.append(paragraph.pop(0))  # a heading set close above its text
         if paragraph:
             blocks.append("\n".join(paragraph))
             paragraph.clear()
@@ -168,13 +180,7 @@ def pages_markdown(pages: list[str]) -> PageText:
     split = [page.replace("\r\n", "\n").replace("\r", "\n").split("\n") for page in pages]
     blocks: list[str] = []
     for page in _furniture(split, dropped):
-        kept = []
-        for line in page:
-            if _CONTENTS.search(line.strip()):
-                dropped["table-of-contents lines"] += 1
-                continue
-            kept.append(line)
-        blocks.extend(_paragraphs(kept))
+        blocks.extend(_paragraphs(page))
     return PageText("\n\n".join(_dehyphenate(b) for b in blocks) + "\n", dropped)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from evalcli.diagnostics import Finding, Location
 from evalcli.importing.annexes import AnnexReader, merge_pages
 from evalcli.importing.blocks import Block
+from evalcli.importing.fullreport import ChapterGate
 from evalcli.importing.front import fact_lines, is_kind, strip_bullet
 from evalcli.importing.quickfacts import CURRENT, LabelIndex, label_index, label_key, read_fact
 from evalcli.report.markdown import format_attributes, item_number, strip_emphasis, unescape
@@ -78,6 +79,8 @@ class _Reader:
         self.part_sections: tuple[str, ...] = ()
         self.annexes = AnnexReader(template, self.votes)  # annex pages, if the file has any
         self.edition_votes: dict[str, float] = {}
+        self.skipped: Counter[str] = Counter()
+        self.gate = ChapterGate(template, self.is_division)  # a full report's other chapters
         self.title_guessed = False  # the title came from the first line, not a label
         self.last_fact: tuple[str, str, Block, list[str], int] | None = None
 
@@ -101,6 +104,11 @@ class _Reader:
         if langs:
             return langs
         return set() if key in {self._heading_key(a) for a in aliases} else None
+
+    def is_division(self, text: str) -> bool:
+        """``text`` names a part or a section of the summary (no language vote)."""
+        divisions = [*self.template.parts, *self.template.sections.values()]
+        return any(self._matches(d.labels, d.aliases, text) is not None for d in divisions)
 
     def part(self, text: str) -> tuple[str, ...] | None:
         for part in self.template.parts:
@@ -317,7 +325,7 @@ class _Reader:
         self.started = True
 
     def add(self, block: Block, following: Block | None) -> None:
-        if self.annexes.take(block):
+        if self.annexes.take(block) or self.gate.skip(block):
             return
         text = block.text
         part = self.part(text) if block.kind != "row" else None
@@ -360,6 +368,15 @@ class _Reader:
         )
         if numbered and number:
             self.current.items.append(Item(strip_emphasis(number.rest.strip().rstrip("*"))))
+            return
+        if (
+            self.plain_headings
+            and number
+            and not number.prefix
+            and self.looks_like_heading(block, following)
+        ):
+            # a PDF's or transcript's "1. Title" line, its text below it
+            self.current.items.append(Item(number.rest.strip()))
             return
         if block.kind == "heading" or (
             self.looks_like_heading(block, following) and re.fullmatch(r"\*\*[^*]+\*\*", text)
@@ -467,6 +484,7 @@ def read_summary(
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         reader.add(block, following)
     merge_pages(reader.annexes.pages, reader.sections, template, reader.lang(), SectionText, Item)
+    reader.skipped.update(reader.gate.skipped)
     sections: dict[str, str] = {}
     joined = 0
     for sid, section in reader.sections.items():
@@ -506,4 +524,5 @@ def read_summary(
         joined,
         counts,
         edition,
+        dict(reader.skipped),
     )

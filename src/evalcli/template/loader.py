@@ -472,6 +472,7 @@ def _build(root: Map, path: Path) -> Template:
         editions=editions,
         country_names=country_names,
         option_words=option_words,
+        contents_headings=reader.texts(reader.map(root.get("import"), "import", root), "contents"),
     )
 
 

@@ -187,6 +187,7 @@ class Template:
     editions: tuple[Edition, ...] = ()
     country_names: dict[str, str] = field(default_factory=dict)  # as the archive writes them
     option_words: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    contents_headings: tuple[str, ...] = ()  # "Table of contents": a full report's, skipped
 
     def edition(self, edition_id: str) -> Edition | None:
         """The edition called ``edition_id``, if the template knows it."""
