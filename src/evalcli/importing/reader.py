@@ -11,8 +11,8 @@ from typing import Any
 from evalcli.diagnostics import Finding, Location
 from evalcli.importing.annexes import AnnexReader, merge_pages
 from evalcli.importing.blocks import Block
-from evalcli.importing.fullreport import ChapterGate
 from evalcli.importing.front import fact_lines, is_kind, strip_bullet
+from evalcli.importing.fullreport import ChapterGate
 from evalcli.importing.quickfacts import CURRENT, LabelIndex, label_index, label_key, read_fact
 from evalcli.report.markdown import format_attributes, item_number, strip_emphasis, unescape
 from evalcli.template.spec import SectionSpec, Template
@@ -107,8 +107,10 @@ class _Reader:
 
     def is_division(self, text: str) -> bool:
         """``text`` names a part or a section of the summary (no language vote)."""
-        divisions = [*self.template.parts, *self.template.sections.values()]
-        return any(self._matches(d.labels, d.aliases, text) is not None for d in divisions)
+        named = [(p.labels, p.aliases) for p in self.template.parts] + [
+            (s.labels, s.aliases) for s in self.template.sections.values()
+        ]
+        return any(self._matches(labels, aliases, text) is not None for labels, aliases in named)
 
     def part(self, text: str) -> tuple[str, ...] | None:
         for part in self.template.parts:
