@@ -105,3 +105,17 @@ def test_check_reports_only_real_defects(imported, name):
         f["code"] for report in reports for f in report["findings"] if f["severity"] == "error"
     ]
     assert errors == EXPECTED[name]["errors"], json.dumps(reports, indent=1)[:3000]
+
+
+def words(text: str) -> str:
+    """Text as a run of words: no Markdown escapes, no line ends, no hyphenation breaks."""
+    return " ".join(text.replace("\\", "").replace("-\n", "").split())
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_nothing_lost(imported, name):
+    """Every paragraph of the summary is in a section file or unplaced.md, word for word."""
+    folder = imported[name]
+    written = words(" ".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))))
+    missing = [text for text in EXPECTED[name]["texts"] if words(text) not in written]
+    assert not missing
