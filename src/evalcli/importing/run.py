@@ -87,3 +87,41 @@ def import_file(
     text = metadata_yaml(imported.metadata, imported.extra, template, source.name)
     write_folder(folder, report_files(text, imported.sections, imported.unplaced, template), force)
     return imported
+
+
+IMPORTABLE = (".docx", ".pdf", ".md", ".markdown", ".txt")
+
+
+def import_sources(sources: list[Path]) -> list[Path]:
+    """The files to import: each file given, and the importable files inside each folder
+    given (sorted, not in hidden folders)."""
+    files: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            found = [
+                p
+                for p in sorted(source.rglob("*"))
+                if p.suffix.lower() in IMPORTABLE
+                and p.is_file()
+                and not p.is_symlink()
+                and not any(part.startswith(".") for part in p.relative_to(source).parts)
+            ]
+            if not found:
+                raise InputError(f"{source}: a folder with no DOCX, PDF, Markdown or text file")
+            files.extend(found)
+        else:
+            files.append(source)
+    return files
+
+
+def folder_names(files: list[Path], output: Path) -> list[Path]:
+    """One report folder per file under ``output``: the file's name without its extension,
+    or with it ("report-pdf") when two files share a name."""
+    stems = Counter(f.stem for f in files)
+    names: list[Path] = []
+    for file in files:
+        name = file.stem if stems[file.stem] == 1 else f"{file.stem}-{file.suffix.lstrip('.')}"
+        names.append(output / name)
+    if len(set(names)) != len(names):
+        raise InputError(f"two files would be imported into the same folder under {output}")
+    return names
