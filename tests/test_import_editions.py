@@ -154,9 +154,10 @@ def test_full_report_becomes_a_summary_folder(tmp_path, name):
     assert run("check", out).exit_code == 0
 
 
-def test_built_summary_of_a_full_report_keeps_to_four_pages(tmp_path):
+@pytest.mark.parametrize("name", ["en-cover-table.docx", "es-cover-table.pdf"])
+def test_built_summary_of_a_full_report_keeps_to_four_pages(tmp_path, name):
     out = tmp_path / "r"
-    assert run("import", ARCHIVE / "en-cover-table.docx", "-o", out).exit_code == 0
+    assert run("import", ARCHIVE / name, "-o", out).exit_code == 0
     result = run("build", out, "--output", tmp_path / "build", "--to", "pdf")
     assert result.exit_code == 0, result.output
     pdf = next((tmp_path / "build").glob("*.pdf"))
@@ -203,3 +204,46 @@ def test_many_files_at_once_with_a_table_and_json(tmp_path):
     assert rows["en-cover-table.pdf"]["edition"] == "cover"
     assert rows["en-cover-table.pdf"]["items"]["lessons learned"] == 2
     assert rows["broken.docx"]["error"]
+
+
+def bomb_pdf(inflated: int) -> bytes:
+    """A one-page PDF whose content stream inflates to ``inflated`` bytes of spaces."""
+    import zlib
+
+    stream = zlib.compress(b" " * inflated, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def test_a_pdf_that_inflates_past_the_limit_is_refused(tmp_path):
+    source = tmp_path / "bomb.pdf"
+    source.write_bytes(bomb_pdf(200 * 1024 * 1024))  # 200 MiB from about 200 KB
+    result = run("import", source, "-o", tmp_path / "r")
+    assert result.exit_code == 2
+    assert "bomb.pdf" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_huge_quick_fact_is_kept_as_written_not_read(tmp_path):
+    value = "Zambia, " * 20_000
+    source = write(tmp_path, "long.md", f"# Title\n\nCountry(ies): {value}\n\nSDG(s): 8.7\n")
+    result = run("import", source, "-o", tmp_path / "r")
+    assert result.exit_code == 0
+    assert "characters kept as written" in result.stderr

@@ -25,6 +25,7 @@ from evalcli.text import fold, fold_key
 _CONTENTS_LINE = re.compile(
     r"^(?P<entry>.*?\S)\s*(?:(?:\.\s?){3,}|…+|\t)\s*(?:\d{1,4}|[ivxlc]{1,7})$"
 )
+_LONGEST_ENTRY = 300  # characters; longer lines are prose (and the pattern stays cheap)
 _NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*|[IVX]+)[.)]?\s+")
 
 
@@ -47,7 +48,10 @@ class ChapterGate:
     def skip(self, block: Block) -> bool:
         """True when the block is held back (and counted)."""
         text = unescape(block.text.strip())
-        lines = [_CONTENTS_LINE.match(line.strip()) for line in text.split("\n")]
+        lines = [
+            _CONTENTS_LINE.match(line.strip()) if len(line) <= _LONGEST_ENTRY else None
+            for line in text.split("\n")
+        ]
         if block.kind != "row" and all(lines):
             for line in lines:
                 assert line is not None

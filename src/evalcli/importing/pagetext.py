@@ -19,6 +19,7 @@ _PAGE_NUMBER = re.compile(
     r"|[-–]\s*\d{1,4}\s*[-–]",
     re.IGNORECASE,
 )
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a PDF's text may hold any
 _GAP = re.compile(r"\S( {3,})\S")
 _BULLET = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸➢➤✓✔\uf0b7\uf0a7\uf0d8\uf076·]|o(?=\s)|[-–*](?=\s))\s*")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
@@ -177,7 +178,10 @@ def _paragraphs(lines: list[str]) -> list[str]:
 def pages_markdown(pages: list[str]) -> PageText:
     """Markdown for the reader from the text of each page."""
     dropped: Counter[str] = Counter()
-    split = [page.replace("\r\n", "\n").replace("\r", "\n").split("\n") for page in pages]
+    split = [
+        _CONTROLS.sub("", page.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+        for page in pages
+    ]
     blocks: list[str] = []
     for page in _furniture(split, dropped):
         blocks.extend(_paragraphs(page))

@@ -15,10 +15,17 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from evalcli.errors import InputError
 from evalcli.limits import MAX_PDF_PAGES, MAX_PDF_TEXT, PDF_MEMORY, PDF_TIMEOUT
 
+# the child finds evalcli where this process did (-I ignores PYTHONPATH and the user's site)
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+_CHILD = (
+    "import sys; sys.path.insert(0, {root!r}); "
+    "from evalcli.importing.pdftext import _extract; _extract()"
+)
 _REFUSED = 3  # the child's exit status when it refuses the PDF (its message on stderr)
 
 
@@ -33,7 +40,7 @@ def pdf_pages(data: bytes, name: str) -> list[str]:
     """The text of each page, or an InputError that names the file and says what to do."""
     try:
         done = subprocess.run(
-            [sys.executable, "-I", "-m", "evalcli.importing.pdftext"],
+            [sys.executable, "-I", "-c", _CHILD.format(root=str(_PACKAGE_ROOT))],
             input=data,
             capture_output=True,
             timeout=PDF_TIMEOUT,
@@ -96,7 +103,3 @@ def _extract() -> None:  # pragma: no cover - runs in the child (tests reach it 
             f"a damaged PDF ({type(exc).__name__}); open it and save it again, or import the DOCX"
         )
     sys.stdout.write(json.dumps(pages))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    _extract()

@@ -13,6 +13,7 @@ from evalcli.template.fieldtypes import MoneyType, option_in_words, read_date_ra
 from evalcli.template.spec import Field, Row, Template
 from evalcli.text import fold_keep_length, says_none
 
+MAX_FACT_CHARS = 2_000  # a quick fact longer than this is not read (no reader sees it)
 _LABEL_END = re.compile(r"^(?:\*\*)?\s*:\s*(?:\*\*(?=\s))?|^\s+")
 EXTRA = Row("extra", (), {})  # a label an edition printed that fills no field: kept under extra
 CURRENT = "summary"  # the edition whose labels are the fields' own
@@ -189,6 +190,10 @@ def _read_fact(row: Row, raw: str, lang: str, template: Template) -> FactResult:
     result = FactResult()
     if not row.fields:
         return result  # a label with no field (EXTRA): the reader keeps it under extra
+    if len(text) > MAX_FACT_CHARS:
+        result.values[row.fields[0]] = text
+        result.kept.append(f"{row.fields[0]}: a value of {len(text)} characters kept as written")
+        return result
     if row.format == "words":
         result.values.update(read_words(row.fields, text, template))
         if not result.values:

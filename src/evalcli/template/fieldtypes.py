@@ -906,6 +906,9 @@ def _millions(amount: str) -> str | None:
     return str(value.quantize(Decimal(1))) if value == value.to_integral() else str(value)
 
 
+_PEOPLE_AND = re.compile(r"\s+(?:and|y|et)\s+")
+
+
 def _people_names(text: str) -> list[str]:
     """Names split at commas, semicolons, "&" and "and" outside brackets; "Surname, Given"
     (two single words between commas) turned round."""
@@ -915,11 +918,11 @@ def _people_names(text: str) -> list[str]:
     while index < len(text):
         char = text[index]
         depth += {"(": 1, ")": -1}.get(char, 0)
-        word = re.match(r"\s+(?:and|y|et)\s+", text[index:]) if depth == 0 else None
+        word = _PEOPLE_AND.match(text, index) if depth == 0 else None
         if depth == 0 and (char in ",;&" or word):
             pieces.append((current.strip(), char if not word else "and"))
             current = ""
-            index += word.end() if word else 1
+            index = word.end() if word else index + 1
             continue
         current += char
         index += 1
