@@ -117,7 +117,7 @@ def test_donor_and_budget():
 )
 def test_labels_in_any_language(label, row):
     found = label_index(builtin_template()).match(label.rstrip(":*").lstrip("*"))
-    assert found is not None and found[0].id == row
+    assert found is not None and found.row.id == row
 
 
 def test_unknown_label():

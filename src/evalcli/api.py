@@ -57,6 +57,7 @@ __all__ = [
     "build",
     "check",
     "export",
+    "import_summaries",
     "import_summary",
     "init",
     "schema",
@@ -408,6 +409,11 @@ class ImportResult:
     sections: int
     items: dict[str, int]
     findings: list[Finding] = field(default_factory=list)
+    source: Path | None = None
+    edition: str = "summary"  # the template edition whose labels the document printed
+    unplaced: int = 0  # paragraphs in unplaced.md
+    skipped: dict[str, int] = field(default_factory=dict)  # what import left out on purpose
+    error: str | None = None  # the file could not be imported (nothing was written)
 
 
 def import_summary(
@@ -420,7 +426,7 @@ def import_summary(
     *,
     settings: Settings | None = None,
 ) -> ImportResult:
-    """Read a DOCX or Markdown summary and write it as a report folder."""
+    """Read a summary or a full report (DOCX, PDF, Markdown, text) into a report folder."""
     from evalcli.importing.run import import_file
 
     settings = _default_settings(settings)
@@ -436,7 +442,42 @@ def import_summary(
         len(imported.sections),
         imported.item_counts,
         settings.apply(imported.findings),
+        source,
+        imported.edition,
+        len(imported.unplaced),
+        imported.skipped,
     )
+
+
+def import_summaries(
+    sources: Sequence[Path],
+    output: Path,
+    template: str = DEFAULT_TEMPLATE,
+    lang: str | None = None,
+    force: bool = False,
+    template_dirs: Sequence[Path] = (),
+    *,
+    settings: Settings | None = None,
+) -> list[ImportResult]:
+    """Import several files (and the files in folders) into one report folder each under
+    ``output``. A file that cannot be imported is its own result, with its error."""
+    from evalcli.errors import EvalcliError
+    from evalcli.importing.run import folder_names, import_sources
+
+    files = import_sources(list(sources))
+    results = []
+    for source, folder in zip(files, folder_names(files, output), strict=True):
+        try:
+            results.append(
+                import_summary(
+                    source, folder, template, lang, force, template_dirs, settings=settings
+                )
+            )
+        except (InputError, ConversionError) as exc:
+            results.append(ImportResult(folder, "", 0, 0, {}, source=source, error=str(exc)))
+        except EvalcliError:
+            raise  # a template or setting problem stops the run: every file would fail
+    return results
 
 
 def export(

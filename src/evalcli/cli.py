@@ -405,13 +405,14 @@ def schema(template_name: str, template_dirs: tuple[Path, ...]) -> None:
 
 
 @cli.command("import")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="The report folder to create.",
+    help="The report folder to create; with several files or a folder, the folder "
+    "to create one report folder in per file.",
 )
 @click.option(
     "--lang", help="The summary's language, if evalcli should not decide from its labels."
@@ -421,7 +422,7 @@ def schema(template_name: str, template_dirs: tuple[Path, ...]) -> None:
 @template_option
 @template_dir_option
 def import_(
-    source: Path,
+    sources: tuple[Path, ...],
     output: Path,
     lang: str | None,
     force: bool,
@@ -429,25 +430,34 @@ def import_(
     template_name: str,
     template_dirs: tuple[Path, ...],
 ) -> None:
-    """Turn an existing summary (DOCX or Markdown) into a report folder.
+    """Turn existing summaries and full reports (DOCX, PDF, Markdown, text) into report folders.
 
-    Quick facts are read from "Label: value" lines or a two-column table, in
-    English, Spanish or French. Values that cannot be read are kept as
-    written, so that 'evalcli check' can flag them; text that fits no section
-    goes to unplaced.md. Nothing is invented and nothing is dropped.
+    Quick facts are read from "Label: value" lines or a two-column table, with
+    the labels of every edition of the template (today's summary, the older
+    Quick Facts summaries, the full-report and joint-evaluation covers), in
+    English, Spanish or French. From a full report, the executive summary
+    chapter and the annex pages are read; its other chapters are skipped and
+    counted. Values that cannot be read are kept as written, so that 'evalcli
+    check' can flag them; text that fits no section goes to unplaced.md.
+    Several files, or a folder, give one report folder each under -o and a
+    table of what each gave.
 
     \b
     Examples:
       evalcli import summary.docx -o content/my-report
       evalcli import old-summary.md -o content/old --lang es --force
+      evalcli import archive/ -o content/archive --format json
     """
     from evalcli import api
     from evalcli.reporting import FORMATTERS, ReportResult
     from evalcli.reporting import shown_path as display_path
 
     settings = console.load_settings(fmt)
+    if len(sources) > 1 or sources[0].is_dir():
+        _import_many(sources, output, lang, force, fmt, template_name, template_dirs)
+        return
     result = api.import_summary(
-        source, output, template_name, lang, force, template_dirs, settings=settings
+        sources[0], output, template_name, lang, force, template_dirs, settings=settings
     )
     if fmt != "text":
         click.echo(FORMATTERS[fmt]([ReportResult(output, result.findings)]))
@@ -457,9 +467,64 @@ def import_(
     summary = ", ".join(
         [f"{result.facts} quick facts ({result.language})", f"{result.sections} sections", *counts]
     )
-    where = display_path(source)
+    where = display_path(sources[0])
     click.echo(f"imported {where} into {display_path(result.folder)}: {summary}")
+    if result.edition != "summary" or result.skipped:
+        skipped = ", ".join(f"{n} {what}" for what, n in result.skipped.items())
+        click.echo(f"edition: {result.edition}" + (f"; skipped {skipped}" if skipped else ""))
     click.echo(f"next: evalcli check {display_path(result.folder)}")
+
+
+def _import_many(
+    sources: tuple[Path, ...],
+    output: Path,
+    lang: str | None,
+    force: bool,
+    fmt: str,
+    template_name: str,
+    template_dirs: tuple[Path, ...],
+) -> None:
+    """Several files: one report folder each, then a table (or JSON) of what each gave."""
+    import json
+
+    from evalcli import api
+    from evalcli.errors import EXIT_USAGE
+    from evalcli.reporting import FORMATTERS, ReportResult, display_path
+    from evalcli.reporting.imports import import_table
+
+    settings = console.load_settings(fmt)
+    results = api.import_summaries(
+        sources, output, template_name, lang, force, template_dirs, settings=settings
+    )
+    reports = [ReportResult(r.folder, r.findings) for r in results if r.error is None]
+    rows = [
+        {
+            "file": display_path(r.source) if r.source else "",
+            "folder": display_path(r.folder),
+            "edition": r.edition,
+            "language": r.language,
+            "facts": r.facts,
+            "items": r.items,
+            "unplaced": r.unplaced,
+            "skipped": r.skipped,
+            "error": r.error,
+        }
+        for r in results
+    ]
+    if fmt == "json":
+        data = json.loads(FORMATTERS["json"](reports))
+        data["imports"] = rows
+        click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    elif fmt == "github":
+        click.echo(FORMATTERS["github"](reports))
+    else:
+        console.echo_findings(reports, err=True)
+        for row in rows:
+            if row["error"]:
+                click.echo(f"error: {row['error']}", err=True)
+        click.echo(import_table(rows))
+    if any(r.error for r in results):
+        raise SystemExit(EXIT_USAGE)
 
 
 @cli.command()

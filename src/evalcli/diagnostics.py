@@ -64,6 +64,7 @@ CODES: dict[str, Code] = _codes(
     Code("unplaced-text", _W, "unplaced.md holds text that import could not place"),
     # evaluation.yaml
     Code("missing-field", _E, "a required field is missing"),
+    Code("not-in-edition", _I, "a field the document's edition of the template never had"),
     Code("empty-field", _E, "a required field is empty"),
     Code("unknown-field", _W, "a key the template does not know (a typo?)"),
     Code("duplicate-key", _E, "a key is given twice"),

@@ -43,3 +43,10 @@ LIBREOFFICE_TIMEOUT = 300  # seconds, one conversion
 TYPST_TIMEOUT = 30  # seconds, one Typst compile
 TYPST_MEMORY = 1024 * MIB  # address space of the Typst child (RLIMIT_AS)
 LIBREOFFICE_MEMORY = 2048 * MIB  # address space of LibreOffice (a summary needs ~700 MiB)
+# PDF input (import): pypdf in a child process. A real full report is 60-150 pages and
+# its text 200-600 KB; measured: a 6-page LibreOffice PDF takes 1.6 s and 28 MB in layout
+# mode (about 0.25 s a page)
+MAX_PDF_PAGES = 400
+MAX_PDF_TEXT = 5 * MIB  # characters of text, all pages
+PDF_MEMORY = 1024 * MIB  # the child's address space
+PDF_TIMEOUT = 120  # seconds, the whole extraction

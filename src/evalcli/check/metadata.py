@@ -12,7 +12,7 @@ from evalcli.report.facts import parse_facts
 from evalcli.report.model import Report
 from evalcli.report.yamlnodes import Scalar, is_empty, scalars_in
 from evalcli.template.fieldtypes import PartialDate
-from evalcli.template.spec import Template
+from evalcli.template.spec import Edition, Template
 from evalcli.text import did_you_mean
 
 
@@ -46,6 +46,13 @@ def _placeholder_findings(report: Report, template: Template) -> tuple[list[Find
     return findings, keys
 
 
+def _edition(report: Report, template: Template) -> Edition | None:
+    """The template edition an imported report records (``edition:``); None for today's."""
+    entry = report.metadata.entries.get("edition")
+    value = entry.value if entry is not None else None
+    return template.edition(value.text) if isinstance(value, Scalar) and value.text else None
+
+
 def _presence(report: Report, template: Template) -> list[Finding]:
     """Unknown keys, and required fields that are missing or empty.
 
@@ -73,10 +80,14 @@ def _presence(report: Report, template: Template) -> list[Finding]:
                 field=key,
             )
         )
+    edition = _edition(report, template)
     for key, spec in template.fields.items():
         entry = meta.entries.get(key)
         help_text = f". {spec.help}" if spec.help else ""
-        if entry is None and spec.required:
+        if entry is None and spec.required and edition and key in edition.lacks:
+            message = f"{key}: not in {edition.name}; the document could not give it"
+            findings.append(Finding.of("not-in-edition", message, meta.loc, field=key))
+        elif entry is None and spec.required:
             label = spec.labels.get("en", key)
             typo = misspelt.get(key)
             fix = (

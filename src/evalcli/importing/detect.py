@@ -12,14 +12,19 @@ from evalcli.limits import MAX_IMPORT_BYTES
 
 
 def read_input(path: Path) -> tuple[str, bytes]:
-    """("docx" | "markdown", the file's bytes), or a clear refusal."""
+    """("docx" | "pdf" | "markdown" | "text", the file's bytes), or a clear refusal.
+
+    "text" is a plain-text transcript (.txt): lines as a PDF's text layer gives them,
+    pages divided by form feeds."""
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_IMPORT_BYTES + 1)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{path} is a folder; import reads one DOCX or Markdown file") from None
+        raise InputError(
+            f"{path} is a folder; import reads DOCX, PDF, Markdown or text files"
+        ) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read it: {exc.strerror}") from exc
     if len(data) > MAX_IMPORT_BYTES:
@@ -46,20 +51,17 @@ def read_input(path: Path) -> tuple[str, bytes]:
             if "content.xml" in names
             else "a zip file but not a Word document"
         )
-        raise InputError(f"{path}: {kind}; import reads DOCX or Markdown")
+        raise InputError(f"{path}: {kind}; import reads DOCX, PDF, Markdown or text")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(
             f"{path}: an old Word .doc file; open it in Word and save it as .docx, then import that"
         )
-    if data.startswith(b"%PDF"):
-        raise InputError(
-            f"{path}: a PDF; import reads DOCX or Markdown. Export the summary "
-            "from Word as .docx, or convert the PDF's text to Markdown first"
-        )
+    if data[:1024].lstrip().startswith(b"%PDF"):
+        return "pdf", data
     if data.startswith(b"{\\rtf"):
         raise InputError(f"{path}: an RTF file; save it as .docx in Word, then import that")
     if b"\x00" in data[:4096]:
-        raise InputError(f"{path}: a binary file, not DOCX or Markdown text")
+        raise InputError(f"{path}: a binary file, not DOCX, PDF or text")
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -67,4 +69,4 @@ def read_input(path: Path) -> tuple[str, bytes]:
             f"{path}: text that is not UTF-8 (byte {exc.start}); save it as "
             "UTF-8 and import it again"
         ) from None
-    return "markdown", data
+    return ("text" if path.suffix.lower() == ".txt" else "markdown"), data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from evalcli.errors import InputError
@@ -10,6 +11,8 @@ from evalcli.files import write_folder
 from evalcli.importing.blocks import split_blocks
 from evalcli.importing.detect import read_input
 from evalcli.importing.layout import metadata_yaml, report_files
+from evalcli.importing.pagetext import pages_markdown
+from evalcli.importing.pdftext import pdf_pages
 from evalcli.importing.reader import Imported, read_summary
 from evalcli.limits import MAX_IMPORT_TEXT, MAX_LINE_CHARS, MIB
 from evalcli.outputs.pandoc import run_pandoc
@@ -83,7 +86,8 @@ def text_limits(markdown: str, source: Path) -> None:
 def import_file(
     source: Path, folder: Path, template: Template, lang: str | None = None, force: bool = False
 ) -> Imported:
-    """Read a DOCX or Markdown summary and write it as a report folder, all at once.
+    """Read a summary or full report (DOCX, PDF, Markdown, text) and write it as a
+    report folder, all at once.
 
     The folder written never holds the input: replacing it (``force``) would
     delete the file being imported.
@@ -94,10 +98,19 @@ def import_file(
             "choose another output folder with -o"
         )
     kind, data = read_input(source)
-    markdown = to_markdown(kind, data, template)
+    skipped: Counter[str] = Counter()
+    if kind in ("pdf", "text"):
+        pages = (
+            pdf_pages(data, str(source)) if kind == "pdf" else data.decode("utf-8-sig").split("\f")
+        )
+        page_text = pages_markdown(pages)
+        markdown, skipped = page_text.markdown, page_text.dropped
+    else:
+        markdown = to_markdown(kind, data, template)
     text_limits(markdown, source)
     meta, blocks = split_blocks(markdown)
     imported = read_summary(meta, blocks, template, source, lang, lines=kind == "markdown")
+    imported.skipped.update(skipped)
     found_facts = len(set(imported.metadata) - {"template", "language", "title", "subtitle"})
     if found_facts <= 0 and not imported.sections:
         raise InputError(
@@ -107,3 +120,41 @@ def import_file(
     text = metadata_yaml(imported.metadata, imported.extra, template, source.name)
     write_folder(folder, report_files(text, imported.sections, imported.unplaced, template), force)
     return imported
+
+
+IMPORTABLE = (".docx", ".pdf", ".md", ".markdown", ".txt")
+
+
+def import_sources(sources: list[Path]) -> list[Path]:
+    """The files to import: each file given, and the importable files inside each folder
+    given (sorted, not in hidden folders)."""
+    files: list[Path] = []
+    for source in sources:
+        if source.is_dir():
+            found = [
+                p
+                for p in sorted(source.rglob("*"))
+                if p.suffix.lower() in IMPORTABLE
+                and p.is_file()
+                and not p.is_symlink()
+                and not any(part.startswith(".") for part in p.relative_to(source).parts)
+            ]
+            if not found:
+                raise InputError(f"{source}: a folder with no DOCX, PDF, Markdown or text file")
+            files.extend(found)
+        else:
+            files.append(source)
+    return files
+
+
+def folder_names(files: list[Path], output: Path) -> list[Path]:
+    """One report folder per file under ``output``: the file's name without its extension,
+    or with it ("report-pdf") when two files share a name."""
+    stems = Counter(f.stem for f in files)
+    names: list[Path] = []
+    for file in files:
+        name = file.stem if stems[file.stem] == 1 else f"{file.stem}-{file.suffix.lstrip('.')}"
+        names.append(output / name)
+    if len(set(names)) != len(names):
+        raise InputError(f"two files would be imported into the same folder under {output}")
+    return names

@@ -23,7 +23,7 @@ from evalcli import locales
 from evalcli.diagnostics import Finding, Location
 from evalcli.report.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
 from evalcli.template import valueschema as vs
-from evalcli.text import did_you_mean, fold, match_option, split_list
+from evalcli.text import did_you_mean, fold, fold_key, match_option, split_list
 
 if TYPE_CHECKING:
     from evalcli.template.spec import Field, Template
@@ -350,8 +350,9 @@ class TextListType(FieldType):
         return [s.text.strip() for s in items if s.text], findings
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
-        if spec.join == "comma":
-            return [part.strip() for part in re.split(r"\s*[,;]\s*", text) if part.strip()]
+        if spec.join == "comma":  # "child labour, forced labour." (a list ends with a full stop)
+            parts = (part.strip().rstrip(".").strip() for part in re.split(r"\s*[,;]\s*", text))
+            return [part for part in parts if part]
         return text
 
     def format(
@@ -470,7 +471,12 @@ class DateType(FieldType):
         return PartialDate(year, month, day), []
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
-        return read_date(text, template.languages)
+        """A date, or the end of a span ("August–September 2020": the evaluation's end)."""
+        found = read_date(text, template.languages)
+        if found is None:
+            span = read_date_range(text, template.languages)
+            found = span[1] if span else None
+        return found
 
     def format(
         self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
@@ -611,14 +617,20 @@ class MoneyType(FieldType):
 
     @staticmethod
     def read_with_rest(text: str) -> tuple[dict[str, str], str] | None:
-        """ "U.S.A – USD 7,940,000 tras ..." -> ({amount, currency, note}, "U.S.A")."""
+        """ "U.S.A – USD 7,940,000 tras ..." -> ({amount, currency, note}, "U.S.A").
+
+        Also "USD $7,950,000", "US $ 20,000", "$20,000" (dollars are US dollars in ILO
+        documents) and "US$ 7.95 million"."""
+        text = _money_signs(text)
         for match in _WRITTEN_MONEY.finditer(text):
             code = match.group("cur")
             currency = _CURRENCY_SIGNS.get(code.lower(), code.upper())
             if currency not in locales.currencies() or (len(code) == 3 and code != code.upper()):
                 continue
             amount = read_amount(match.group("amount").strip())
-            if amount is None or match.group("scale"):
+            if amount is not None and match.group("scale"):
+                amount = _millions(amount)
+            if amount is None:
                 return None
             money = {"amount": amount, "currency": currency}
             note = match.group("rest").strip(" ,;–-")
@@ -680,7 +692,8 @@ class ChoiceType(FieldType):
         return None, [self.finding("invalid-choice", spec, message, scalar.loc)]
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
-        return match_option(text, spec.options)
+        """An option by its key or label, or the one option a phrase names ("Final evaluation")."""
+        return match_option(text, spec.options) or option_in_words(text, spec, template)
 
     def format(
         self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
@@ -719,14 +732,35 @@ class CountriesType(EachType):
         return None, f"'{text}' is not a country or region; {hint}"
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
-        codes = []
-        for part in split_list(text):
-            found = [locales.country_code(part, other) for other in (lang, *template.languages)]
-            code = next((c for c in found if c), None)
-            if code is None:
-                return None
-            codes.append(code)
-        return codes
+        """Names in any language, the archive's own ("Lao PDR"), a list in any of its forms
+        ("A, B, and C", "A & B"), and names that hold "and" ("Bosnia and Herzegovina")."""
+
+        def code(name: str) -> str | None:
+            name = name.strip().strip(".").strip()
+            known = template.country_names.get(fold_key(name))
+            found = [
+                locales.country_code(variant, other)
+                for variant in (name, re.sub(r"\s+(?:and|y|et)\s+", " & ", name))
+                for other in (lang, *template.languages)
+            ]
+            return known or next((c for c in found if c), None)
+
+        parts = _LIST_PARTS.split(text.strip().rstrip("."))
+        codes: list[str] = []
+        index = 0
+        while index < len(parts):
+            # the longest run of parts that names one country ("Trinidad" "and" "Tobago")
+            for end in range(len(parts), index, -2):
+                found = code("".join(parts[index:end])) if parts[index].strip() else None
+                if found:
+                    codes.append(found)
+                    index = end + 1
+                    break
+            else:
+                if parts[index].strip():
+                    return None
+                index += 2
+        return codes or None
 
     def format(
         self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
@@ -813,7 +847,9 @@ class ProjectCodesType(EachType):
         )
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
-        codes = split_list(text)
+        """ "A, B, and C", "A & B"; a space for the first slash ("ZMB 18/02/RBS") mended."""
+        parts = _LIST_PARTS.split(text.strip().rstrip("."))[::2]
+        codes = [_CODE_SPACE.sub(r"\1/\2", part.strip()) for part in parts if part.strip()]
         if not codes or not all(PROJECT_CODE.fullmatch(c) for c in codes):
             return None
         return codes[0] if len(codes) == 1 else codes
@@ -885,15 +921,17 @@ class PeopleType(FieldType):
         return people, findings
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
+        """Names with roles in brackets ("NAME (National consultant; Zambia)"), split outside
+        the brackets only; "Hassan, Nahla & Wael Zakkar" is Nahla Hassan and Wael Zakkar."""
         people: list[Any] = []
-        for part in split_list(text):
+        for part in _people_names(text):
             match = _ROLE.match(part)
             if not match:
                 people.append(part)
                 continue
             name, role = match.group(1).strip(), match.group(2).strip()
             people.append({"name": name, "role": match_option(role, spec.roles) or role})
-        return people
+        return people or None
 
     def dump(self, value: Any) -> str:
         if not isinstance(value, list):
@@ -994,6 +1032,121 @@ def read_date(text: str, languages: tuple[str, ...]) -> str | None:
     if not 1 <= day <= 31:
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def read_date_range(text: str, languages: tuple[str, ...]) -> tuple[str, str] | None:
+    """ "octubre de 2017 a diciembre de 2024", "August–September 2020", "16 au 27 juillet
+    2014", "15 Nov 2013 – 31 Jan 2019" -> (start, end); the start takes what it leaves
+    out (the year, the month) from the end."""
+    for separator in _RANGE_SEPARATORS:
+        parts = re.split(separator, fold(text), maxsplit=1)
+        if len(parts) != 2:
+            continue
+        first = re.sub(r"^(?:from|de|del|desde|du|entre)\s+", "", parts[0]).strip()
+        end = read_date(parts[1], languages)
+        if end is None:
+            continue
+        start = read_date(first, languages)
+        if start is None and re.fullmatch(r"\d{1,2}", first) and len(end) == 10:
+            start = f"{end[:8]}{int(first):02d}"  # "16 au 27 juillet 2014"
+        elif start is None:
+            start = read_date(f"{first} {end[:4]}", languages)  # "August–September 2020"
+        if start:
+            return start, end
+    return None
+
+
+_RANGE_SEPARATORS = (
+    r"\s+(?:to|a|al|à|au|hasta|until|till)\s+",
+    r"\s*[–—]\s*",
+    r"\s+-\s+",
+    r"(?<=[a-z])-(?=[a-z0-9])|(?<=\d{4})-(?=[a-z]|\d{4})",
+)
+_LIST_PARTS = re.compile(r"(\s*(?:[,;&]|\band\b|\by\b|\bet\b|\be\b)\s*(?:(?:and|y|et)\s+)?)")
+_CODE_SPACE = re.compile(r"^([A-Z]{3})\s+(\d{2}/\d{2}/[A-Z]{3})$")
+
+
+def _money_signs(text: str) -> str:
+    """ "USD $7,950,000" / "US $ 20,000" / "$20,000" -> "USD 7,950,000" / "US$ 20,000" ..."""
+    text = re.sub(r"\b([A-Z]{3})\s?\$", r"\1 ", text)
+    text = re.sub(r"\bUS\s+\$", "US$", text)
+    return re.sub(r"(?<![\w$])\$\s?(?=\d)", "USD ", text)
+
+
+def _millions(amount: str) -> str | None:
+    """ "7.95" (million) -> "7950000"."""
+    try:
+        value = Decimal(amount) * 1_000_000
+    except InvalidOperation:
+        return None
+    return str(value.quantize(Decimal(1))) if value == value.to_integral() else str(value)
+
+
+_PEOPLE_AND = re.compile(r"\s+(?:and|y|et)\s+")
+
+
+def _people_names(text: str) -> list[str]:
+    """Names split at commas, semicolons, "&" and "and" outside brackets; "Surname, Given"
+    (two single words between commas) turned round."""
+    pieces: list[tuple[str, str]] = []  # (name, the separator after it)
+    depth, current = 0, ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        word = _PEOPLE_AND.match(text, index) if depth == 0 else None
+        if depth == 0 and (char in ",;&" or word):
+            pieces.append((current.strip(), char if not word else "and"))
+            current = ""
+            index = word.end() if word else index + 1
+            continue
+        current += char
+        index += 1
+    pieces.append((current.strip(), ""))
+    names: list[str] = []
+    skip = False
+    for position, (name, separator) in enumerate(pieces):
+        if skip:
+            skip = False
+            continue
+        following = pieces[position + 1][0] if position + 1 < len(pieces) else ""
+        if (
+            separator == ","
+            and len(name.split()) == 1
+            and len(following.split()) == 1
+            and "(" not in following
+            and (
+                position + 1 == len(pieces) - 1
+                or pieces[position + 1][1] in "&;"
+                or pieces[position + 1][1] == "and"
+            )
+        ):
+            names.append(f"{following} {name}")
+            skip = True
+        elif name:
+            names.append(name)
+    return names
+
+
+def option_in_words(text: str, spec: Field, template: Template) -> str | None:
+    """The option of ``spec`` a phrase names by whole words ("Independent final evaluation"
+    -> final, for timing), its longest name winning; None if it names none."""
+    words = _option_words(text)
+    best: tuple[int, str] | None = None
+    for option, labels in spec.options.items():
+        others = template.option_words.get(spec.key, {}).get(option, ())
+        for name in (option, *labels.values(), *others):
+            wanted = _option_words(name)
+            size = len(wanted)
+            found = size and any(words[i : i + size] == wanted for i in range(len(words)))
+            if found and (best is None or size > best[0]):
+                best = (size, option)
+    return best[1] if best else None
+
+
+def _option_words(text: str) -> list[str]:
+    """Words for option matching: folded, hyphens gone ("Mid-term" and "midterm" agree)."""
+    return re.findall(r"[a-z0-9]+", fold(text).replace("-", "").replace("’", "").replace("'", ""))
 
 
 def read_amount(text: str) -> str | None:

@@ -34,8 +34,32 @@ class Row:
     id: str
     fields: tuple[str, ...]
     labels: Labels
-    format: str = "single"  # single | period (start to end) | dash (first – second)
+    format: str = "single"  # single | period (start to end) | dash (first – second) | words
     aliases: tuple[str, ...] = ()
+    fixed: tuple[tuple[str, str], ...] = ()  # (field, option key) an edition's label implies
+
+
+@dataclass(frozen=True)
+class EditionLabel:
+    """One label an edition printed: its language and the row it fills (None: kept in extra)."""
+
+    text: str
+    lang: str
+    row: Row | None
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the template as the archive holds it, for import and check.
+
+    ``lacks``: fields its documents never had; ``marks``: headings only it prints.
+    """
+
+    id: str
+    name: str
+    labels: tuple[EditionLabel, ...] = ()
+    marks: tuple[str, ...] = ()
+    lacks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +184,14 @@ class Template:
     page_limit: int | None
     page_limit_source: str = ""
     annexes: Annexes | None = None
+    editions: tuple[Edition, ...] = ()
+    country_names: dict[str, str] = field(default_factory=dict)  # as the archive writes them
+    option_words: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    contents_headings: tuple[str, ...] = ()  # "Table of contents": a full report's, skipped
+
+    def edition(self, edition_id: str) -> Edition | None:
+        """The edition called ``edition_id``, if the template knows it."""
+        return next((e for e in self.editions if e.id == edition_id), None)
 
     def phrase(self, name: str, lang: str) -> str:
         """A fixed phrase of the document (disclaimer, "Page X of Y" ...) in a language."""

@@ -1,0 +1,34 @@
+"""The table ``evalcli import`` ends with when it reads several files: one row per file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from evalcli.reporting import one_line
+
+COLUMNS = ("file", "edition", "facts", "items", "unplaced", "skipped")
+
+
+def import_table(rows: Sequence[dict[str, Any]]) -> str:
+    """Rows (file, edition, facts, items, unplaced, skipped, error) as an aligned text table."""
+    cells = [["file", "edition", "facts found", "items", "unplaced paragraphs", "skipped"]]
+    for row in rows:
+        if row.get("error"):
+            cells.append([one_line(row["file"]), "not imported", "", "", "", ""])
+            continue
+        cells.append(
+            [
+                one_line(row["file"]),
+                row["edition"],
+                str(row["facts"]),
+                str(sum(row["items"].values())),
+                str(row["unplaced"]),
+                str(sum(row["skipped"].values())),
+            ]
+        )
+    widths = [max(len(line[i]) for line in cells) for i in range(len(cells[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in cells]
+    imported = sum(1 for row in rows if not row.get("error"))
+    lines.append(f"{imported} of {len(rows)} file(s) imported")
+    return "\n".join(line.rstrip() for line in lines)
