@@ -14,7 +14,7 @@ from evalcli.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CONTENT = ROOT / "content"
-SAMPLE = ROOT.parent / "shared" / "samples" / "alianzas-peru-summary-es.md"
+SAMPLE = FIXTURES / "import" / "alianzas-peru-summary-es.md"  # a copy: tests read nothing outside
 
 
 def outputs(folder: Path) -> list[Path]:

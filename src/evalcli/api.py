@@ -26,7 +26,6 @@ from evalcli import __version__
 from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, Location, Severity, exit_code
 from evalcli.errors import ConversionError, InputError, TemplateError
-from evalcli.outputs.build import FORMATS, BuildOptions, build_report
 from evalcli.outputs.manifest import (
     Entry,
     FileState,
@@ -37,6 +36,7 @@ from evalcli.outputs.manifest import (
     folder_state,
     outputs_record,
 )
+from evalcli.outputs.plan import FORMATS, BuildOptions
 from evalcli.portfolio.parallel import run_chunks
 from evalcli.report.discover import (
     Selection,
@@ -315,6 +315,8 @@ def _build_job(job: _BuildJob) -> ReportResult:
             else "the report has warnings and --strict is set"
         )
         return result
+    from evalcli.outputs.build import build_report  # not needed by check
+
     options = _page_strict(job.options, job.settings, item.report)
     try:
         built = build_report(item.report, item.template, options, job.stem)

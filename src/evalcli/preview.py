@@ -17,7 +17,7 @@ from pathlib import Path
 
 from evalcli.config import Settings
 from evalcli.errors import InputError
-from evalcli.outputs.build import BuildOptions
+from evalcli.outputs.plan import BuildOptions
 from evalcli.reporting import display_path, text_lines
 
 Echo = Callable[..., None]

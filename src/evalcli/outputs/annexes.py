@@ -14,9 +14,10 @@ from typing import Any
 
 from evalcli.check.annexes import annexes_started, check_annexes
 from evalcli.diagnostics import Finding
-from evalcli.outputs.build import BuildOptions, convert
+from evalcli.outputs.convert import convert
 from evalcli.outputs.docinfo import doc_info
 from evalcli.outputs.docx import LABEL_FILL, _element, _replace, rule_table
+from evalcli.outputs.plan import BuildOptions, plan
 from evalcli.outputs.zipnorm import normalize_zip
 from evalcli.render.annexes import TYPST_TEMPLATE, render_annexes, template_annexes
 from evalcli.report.facts import report_language
@@ -119,24 +120,21 @@ def build_annexes(
     if "md" in options.formats:
         as_written = render_annexes(report, template, options.lang, {t: t for t in names})
         files[target.with_suffix(".md")] = as_written.markdown.encode("utf-8")
-    want_docx = "docx" in options.formats or (
-        "pdf" in options.formats and options.pdf_engine == "libreoffice"
-    )
-    typst_pdf = "pdf" in options.formats and options.pdf_engine == "typst"
+    decided = plan(options).annexes
+    assert decided is not None
     docx, pdf = convert(
         rendered.markdown,
         template,
         info,
         files_by_name,
-        want_docx,
-        typst_pdf,
-        options,
+        decided,
+        options.pdf_standard,
         TYPST_TEMPLATE,
     )
     docx = _polish(docx) if docx is not None else None
-    if docx is not None and "docx" in options.formats:
+    if docx is not None and decided.write_docx:
         files[target.with_suffix(".docx")] = docx
-    if "pdf" in options.formats:
+    if decided.write_pdf:
         if pdf is None:
             assert docx is not None
             pdf = make_pdf_libreoffice(docx, template, info, options.pdf_standard)

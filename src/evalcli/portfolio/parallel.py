@@ -8,16 +8,17 @@ evalcli already imported; otherwise they are spawned.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from evalcli.errors import ConversionError
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,6 +39,8 @@ def _context() -> multiprocessing.context.BaseContext:
     forked after it ran can deadlock. Otherwise a fork server, started clean,
     forks the workers with evalcli imported.
     """
+    import multiprocessing
+
     if os.name != "posix":
         return multiprocessing.get_context("spawn")
     if threading.active_count() == 1 and "typst" not in sys.modules:
@@ -69,6 +72,10 @@ def run_chunks(
                 if done:
                     done(index, result)
         return [results[i] for i in range(len(items))]
+    # loaded only here: one process (a single report's check) never needs them
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     workers = min(jobs, len(chunks))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
     try:
