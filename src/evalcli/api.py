@@ -38,6 +38,7 @@ from evalcli.outputs.manifest import (
 )
 from evalcli.outputs.plan import FORMATS, BuildOptions
 from evalcli.portfolio.parallel import run_chunks
+from evalcli.project import Project
 from evalcli.report.discover import (
     Selection,
     find_reports,
@@ -55,7 +56,6 @@ from evalcli.template.loader import (
     DEFAULT_TEMPLATE,
     find_template,
     load_template,
-    template_folder,
 )
 from evalcli.template.spec import Template
 from evalcli.text import count_words
@@ -64,6 +64,7 @@ __all__ = [
     "FORMATS",
     "BuildOptions",
     "ImportResult",
+    "Project",
     "ReportResult",
     "Selection",
     "Settings",
@@ -83,11 +84,6 @@ _NAME_FIELDS = ("folder", "project_code", "language", "template")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def allowed_templates(folders: Sequence[Path]) -> tuple[Path, ...]:
-    """Template folders the user allowed (``--template-dir``), checked to be template folders."""
-    return tuple(template_folder(Path(folder)) for folder in folders)
-
-
 def template_named(name: str, allowed: Sequence[Path] = ()) -> Template:
     """A bundled template, or one of the allowed folders, by name."""
     return load_template(find_template(name, tuple(allowed)))
@@ -101,12 +97,21 @@ def settings(start: Path | None = None) -> Settings:
     return load_settings(start)
 
 
+def project(start: Path | None = None, template_dirs: Sequence[Path] = ()) -> Project:
+    """The project in effect from ``start``: its settings as typed values, read once."""
+    return Project.load(start, template_dirs)
+
+
+def _project(project: Project | None) -> Project:
+    return project if project is not None else Project.load()
+
+
 def select(
     paths: Sequence[str | Path] = (),
     *,
     changed_since: str | None = None,
     shard: tuple[int, int] | None = None,
-    settings: Settings | None = None,
+    project: Project | None = None,
 ) -> Selection:
     """The reports a command works on.
 
@@ -116,8 +121,8 @@ def select(
     ref; reports deleted since are named in ``deleted``. With ``shard`` (K, N),
     a stable K-th of N shares.
     """
-    settings = settings or load_settings()
-    roots = settings.paths("content")
+    project = _project(project)
+    roots = list(project.content)
     if changed_since is not None:
         from evalcli.portfolio.changes import changed_since as git_changes
 
@@ -132,19 +137,15 @@ def select(
     else:
         chosen = select_paths(paths, roots)
     if shard is not None:
-        chosen = take_shard(chosen, shard, settings.root)
+        chosen = take_shard(chosen, shard, project.root)
     return chosen
 
 
-def _folders(paths: Sequence[str | Path] | Selection, settings: Settings) -> list[Path]:
+def _folders(paths: Sequence[str | Path] | Selection, project: Project) -> list[Path]:
     """Report folders: those of a selection as they are, or found from paths."""
     if isinstance(paths, Selection):
         return paths.reports
-    return find_reports(tuple(str(p) for p in paths), settings.paths("content"))
-
-
-def _default_settings(settings: Settings | None) -> Settings:
-    return settings if settings is not None else load_settings()
+    return find_reports(tuple(str(p) for p in paths), list(project.content))
 
 
 @dataclass
@@ -159,7 +160,7 @@ def _load(folder: Path, allowed: tuple[Path, ...]) -> _Loaded:
     return _Loaded(folder, report, template)
 
 
-def _language_finding(item: _Loaded, languages: list[str] | None) -> list[Finding]:
+def _language_finding(item: _Loaded, languages: Sequence[str] | None) -> list[Finding]:
     if not languages or item.template is None or not item.report.metadata_usable:
         return []
     language = report_language(item.report, item.template)
@@ -178,31 +179,30 @@ def _language_finding(item: _Loaded, languages: list[str] | None) -> list[Findin
     ]
 
 
-def _checked(item: _Loaded, settings: Settings | None = None) -> ReportResult:
+def _checked(item: _Loaded, project: Project | None = None) -> ReportResult:
     from evalcli.check import check as check_report  # not needed by an up-to-date build
 
     if item.template is None:
         findings = list(item.report.load_findings)
     else:
         findings = check_report(item.report, item.template)
-    if settings is not None:
-        findings = settings.apply(findings + _language_finding(item, settings["languages"]))
+    if project is not None:
+        findings = project.apply(findings + _language_finding(item, project.languages))
     return ReportResult(item.path, findings)
 
 
 @dataclass(frozen=True)
 class _CheckJob:
     folder: Path
-    allowed: tuple[Path, ...]
-    settings: Settings
+    project: Project
     words: bool
 
 
 def _check_chunk(jobs: list[_CheckJob]) -> list[ReportResult]:
     results = []
     for job in jobs:
-        item = _load(job.folder, job.allowed)
-        result = _checked(item, job.settings)
+        item = _load(job.folder, job.project.templates)
+        result = _checked(item, job.project)
         if job.words:
             sections = item.report.sections.items()
             result.words = [(s.path, sid, count_words(s.text)) for sid, s in sections]
@@ -224,18 +224,16 @@ def _notify(progress: Progress | None, total: int) -> Callable[[int, ReportResul
 
 def check(
     paths: Sequence[str | Path] | Selection = (),
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
     *,
-    settings: Settings | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
     words: bool = True,
 ) -> list[ReportResult]:
-    """Every report's findings, rule settings applied. With no paths, the settings' content."""
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    folders = _folders(paths, settings)
-    work = [_CheckJob(folder, allowed, settings, words) for folder in folders]
+    """Every report's findings, rule settings applied. With no paths, the project's content."""
+    project = _project(project)
+    folders = _folders(paths, project)
+    work = [_CheckJob(folder, project, words) for folder in folders]
     # checking takes milliseconds: processes pay off only for many reports, and chunks
     # keep the traffic between them small
     jobs = jobs if len(work) >= CHECK_PER_PROCESS else 1
@@ -278,20 +276,19 @@ def _claim(owners: dict[Path, Path], stem: Path, report: Path) -> None:
     owners[stem] = report
 
 
-def _page_strict(options: BuildOptions, settings: Settings, report: Report) -> BuildOptions:
+def _page_strict(options: BuildOptions, project: Project, report: Report) -> BuildOptions:
     """Options whose ``strict`` makes the page limit the severity the rule settings give it."""
     default: Severity = "error" if options.strict else "warning"
-    level = settings.level("page-limit", report.metadata_path, default)
+    level = project.level("page-limit", report.metadata_path, default)
     return replace(options, strict=level == "error")
 
 
 @dataclass(frozen=True)
 class _BuildJob:
     folder: Path
-    allowed: tuple[Path, ...]
     options: BuildOptions
     stem: Path
-    settings: Settings
+    project: Project
     checked: ReportResult | None = None  # when the findings are known already
 
 
@@ -300,8 +297,8 @@ def _build_chunk(jobs: list[_BuildJob]) -> list[ReportResult]:
 
 
 def _build_job(job: _BuildJob) -> ReportResult:
-    item = _load(job.folder, job.allowed)
-    result = job.checked or _checked(item, job.settings)
+    item = _load(job.folder, job.project.templates)
+    result = job.checked or _checked(item, job.project)
     result.built = False
     code = exit_code(result.findings, job.options.strict)
     if item.template is None or code > 1:
@@ -317,7 +314,7 @@ def _build_job(job: _BuildJob) -> ReportResult:
         return result
     from evalcli.outputs.build import build_report  # not needed by check
 
-    options = _page_strict(job.options, job.settings, item.report)
+    options = _page_strict(job.options, job.project, item.report)
     try:
         built = build_report(item.report, item.template, options, job.stem)
     except ConversionError as exc:
@@ -327,7 +324,7 @@ def _build_job(job: _BuildJob) -> ReportResult:
         return result
     except (InputError, TemplateError) as exc:
         raise InputError(f"{display_path(item.path)}: {exc}") from exc
-    result.findings.extend(job.settings.apply(built.findings))
+    result.findings.extend(job.project.apply(built.findings))
     result.files, result.pages = built.files, built.pages
     result.page_counts = built.page_counts
     result.built = bool(built.files)
@@ -372,11 +369,9 @@ def _replayed(folder: Path, entry: Entry, output: Path) -> ReportResult:
 def build(
     paths: Sequence[str | Path] | Selection = (),
     options: BuildOptions | None = None,
-    output: Path = Path("build"),
-    name: str = DEFAULT_NAME,
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
     *,
-    settings: Settings | None = None,
+    output: Path | None = None,
     jobs: int = 1,
     force: bool = False,
     progress: Progress | None = None,
@@ -389,17 +384,19 @@ def build(
     outputs intact, is not built again (``force`` builds it anyway): its
     result is read from the manifest and marked ``fresh``. Output names are
     settled for all reports before any file is written, and two reports that
-    would share a name stop the run.
+    would share a name stop the run. ``output`` is the project's output folder
+    unless given; the file names follow the project's ``name`` pattern.
     """
-    options = options or BuildOptions()
-    settings = _default_settings(settings)
+    project = _project(project)
+    options = options or project.build_options()
+    output = output if output is not None else project.output
+    name = project.name
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown or not options.formats:
         raise InputError(f"--to {','.join(options.formats)}: choose from {', '.join(FORMATS)}")
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    folders = _folders(paths, settings)
+    folders = _folders(paths, project)
     manifest = Manifest(output)
-    common = _inputs_key(options, name, settings, allowed)
+    common = _inputs_key(options, name, project.settings, project.templates)
     keys: dict[Path, str] = {}
     inputs: dict[Path, dict[str, FileState]] = {}
     for folder in folders:
@@ -416,7 +413,7 @@ def build(
             _claim(owners, output / entry.stem, folder)
             fresh.append((index, _replayed(folder, entry, output)))
             continue
-        item = _load(folder, allowed)
+        item = _load(folder, project.templates)
         if options.lang and item.template and options.lang not in item.template.languages:
             raise InputError(
                 f"--lang {options.lang}: the {item.template.name} template has "
@@ -424,8 +421,8 @@ def build(
             )
         stem = output / output_name(item.report, name)
         _claim(owners, stem, folder)
-        checked = _checked(item, settings)
-        todo.append((index, _BuildJob(folder, allowed, options, stem, settings, checked)))
+        checked = _checked(item, project)
+        todo.append((index, _BuildJob(folder, options, stem, project, checked)))
     for index, result in fresh:
         results[index] = result
         notify(index, result)
@@ -504,16 +501,13 @@ def import_summary(
     template: str = DEFAULT_TEMPLATE,
     lang: str | None = None,
     force: bool = False,
-    template_dirs: Sequence[Path] = (),
-    *,
-    settings: Settings | None = None,
+    project: Project | None = None,
 ) -> ImportResult:
     """Read a DOCX or Markdown summary and write it as a report folder."""
     from evalcli.importing.run import import_file
 
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    spec = template_named(template, allowed)
+    project = _project(project)
+    spec = template_named(template, project.templates)
     if lang is not None and lang not in spec.languages:
         raise InputError(f"--lang {lang}: choose from {', '.join(spec.languages)}")
     imported = import_file(source, folder, spec, lang, force)
@@ -523,7 +517,7 @@ def import_summary(
         imported.facts,
         len(imported.sections),
         imported.item_counts,
-        settings.apply(imported.findings),
+        project.apply(imported.findings),
     )
 
 
@@ -531,9 +525,8 @@ def export(
     paths: Sequence[str | Path] = (),
     fmt: str = "json",
     items: str | None = None,
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
     *,
-    settings: Settings | None = None,
     output: Path | None = None,
     empty: bool = False,
 ) -> str:
@@ -541,25 +534,24 @@ def export(
 
     With ``items="reports"``, one row per report (path, project code, title,
     language, dates, errors, warnings, and its pages in the last build into
-    ``output``, the settings' output folder by default); a report that cannot
+    ``output``, the project's output folder by default); a report that cannot
     be read is a row with its errors. ``empty`` exports no report at all (an
     empty selection), rather than every report under the content folders.
     """
     from evalcli import export as exporting
 
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    folders = [] if empty else find_reports(tuple(map(str, paths)), settings.paths("content"))
-    loaded = [_load(folder, allowed) for folder in folders]
+    project = _project(project)
+    folders = [] if empty else find_reports(tuple(map(str, paths)), list(project.content))
+    loaded = [_load(folder, project.templates) for folder in folders]
     if items == "reports":
         from evalcli.portfolio.index import index_row, index_text
 
-        manifest = Manifest(output or settings.path("output"))
+        manifest = Manifest(output or project.output)
         rows = []
         for item in loaded:
             entry = manifest.entries.get(manifest.name(item.path))
             usable = item.report if item.report.metadata_usable else None
-            findings = _checked(item, settings).findings
+            findings = _checked(item, project).findings
             rows.append(
                 index_row(
                     item.path, usable, item.template, findings, entry.pages if entry else None
@@ -581,19 +573,19 @@ def init(
     folder: Path,
     lang: str = "en",
     template: str = DEFAULT_TEMPLATE,
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
 ) -> list[Path]:
     """A new report folder with every field and section, ready to fill in."""
     from evalcli.scaffold import create_report
 
-    return create_report(folder, template_named(template, allowed_templates(template_dirs)), lang)
+    return create_report(folder, template_named(template, _project(project).templates), lang)
 
 
-def schema(template: str = DEFAULT_TEMPLATE, template_dirs: Sequence[Path] = ()) -> str:
+def schema(template: str = DEFAULT_TEMPLATE, project: Project | None = None) -> str:
     """The JSON Schema of evaluation.yaml for a template, as text."""
     from evalcli.scaffold import schema_text
 
-    return schema_text(template_named(template, allowed_templates(template_dirs)))
+    return schema_text(template_named(template, _project(project).templates))
 
 
 def worst_exit_code(

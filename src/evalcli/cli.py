@@ -152,9 +152,8 @@ def check(
     from evalcli.reporting import display_path, tally
     from evalcli.reporting.jobsummary import append_summary
 
-    settings = console.load_settings(fmt)
-    strict = settings["strict"] if strict is None else strict
-    selection, notes = console.select(reports, changed_since, shard, settings, "check")
+    project = console.load_project(fmt, template_dirs, strict=strict)
+    selection, notes = console.select(reports, changed_since, shard, project, "check")
     console.echo_notes(notes, fmt, quiet)
     if not selection.reports:
         console.nothing_to_do("check", fmt, notes)
@@ -162,9 +161,8 @@ def check(
     try:
         results = api.check(
             selection,
-            template_dirs,
-            settings=settings,
-            jobs=console.jobs_for(jobs, settings),
+            project,
+            jobs=project.processes(jobs),
             progress=progress,
             words=verbose,
         )
@@ -182,7 +180,7 @@ def check(
         console.print_findings(results, fmt)
         if fmt == "github":
             append_summary("check", results, notes)
-    sys.exit(api.worst_exit_code(results, strict))
+    sys.exit(api.worst_exit_code(results, project.strict))
 
 
 @cli.command()
@@ -277,25 +275,21 @@ def build(
     from evalcli.reporting import tally
     from evalcli.reporting.jobsummary import append_summary
 
-    settings = console.load_settings(fmt)
-    settings = settings.with_option("strict", strict).with_option("lang", lang)
-    settings = settings.with_option("pdf-standard", pdf_standard)
-    settings = settings.with_option("pdf-engine", pdf_engine).with_option("name", name)
+    wanted = None
     if formats is not None:
         wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-        settings = settings.with_option("formats", wanted)
-    strict_now = bool(settings["strict"])
-    options = api.BuildOptions(
-        tuple(settings["formats"]),
-        settings["lang"],
-        draft,
-        strict_now,
-        settings["pdf-standard"],
-        settings["pdf-engine"],
-        docx_pages=docx_pages,
-        annexes=annexes,
+    project = console.load_project(
+        fmt,
+        template_dirs,
+        strict=strict,
+        lang=lang,
+        pdf_standard=pdf_standard,
+        pdf_engine=pdf_engine,
+        name=name,
+        formats=wanted,
     )
-    selection, notes = console.select(reports, changed_since, shard, settings, "build")
+    options = project.build_options(draft=draft, docx_pages=docx_pages, annexes=annexes)
+    selection, notes = console.select(reports, changed_since, shard, project, "build")
     console.echo_notes(notes, fmt, quiet)
     if not selection.reports:
         console.nothing_to_do("build", fmt, notes)
@@ -315,11 +309,9 @@ def build(
         results = api.build(
             selection,
             options,
-            output or settings.path("output"),
-            settings["name"],
-            template_dirs,
-            settings=settings,
-            jobs=console.jobs_for(jobs, settings),
+            project,
+            output=output,
+            jobs=project.processes(jobs),
             force=force,
             progress=progress,
         )
@@ -333,7 +325,7 @@ def build(
         console.recap(results)
         if len(results) > 1 or terminal:
             click.echo(tally(results), err=True)
-    sys.exit(api.worst_exit_code(results, strict_now, draft))
+    sys.exit(api.worst_exit_code(results, project.strict, draft))
 
 
 @cli.command()
@@ -355,7 +347,7 @@ def init(folder: Path, lang: str, template_name: str, template_dirs: tuple[Path,
     from evalcli import api
     from evalcli.reporting import display_path
 
-    for path in api.init(folder, lang, template_name, template_dirs):
+    for path in api.init(folder, lang, template_name, api.project(template_dirs=template_dirs)):
         click.echo(f"created {display_path(path)}")
     click.echo(f"next: fill them in, then run: evalcli check {display_path(folder)}")
 
@@ -371,7 +363,7 @@ def schema(template_name: str, template_dirs: tuple[Path, ...]) -> None:
     """
     from evalcli import api
 
-    click.echo(api.schema(template_name, template_dirs))
+    click.echo(api.schema(template_name, api.project(template_dirs=template_dirs)))
 
 
 @cli.command("import")
@@ -409,10 +401,8 @@ def import_(
     from evalcli import api
     from evalcli.reporting import FORMATTERS, ReportResult, display_path
 
-    settings = console.load_settings(fmt)
-    result = api.import_summary(
-        source, output, template_name, lang, force, template_dirs, settings=settings
-    )
+    project = console.load_project(fmt, template_dirs)
+    result = api.import_summary(source, output, template_name, lang, force, project)
     if fmt != "text":
         click.echo(FORMATTERS[fmt]([ReportResult(output, result.findings)]))
         return
@@ -480,16 +470,15 @@ def export(
     from evalcli.files import write_files
     from evalcli.reporting import display_path
 
-    settings = console.load_settings()
-    selection, notes = console.select(reports, changed_since, shard, settings, "export")
+    project = console.load_project(template_dirs=template_dirs)
+    selection, notes = console.select(reports, changed_since, shard, project, "export")
     for note in notes:
         click.echo(note, err=True)
     text = api.export(
         selection.reports,
         fmt,
         item_kind,
-        template_dirs,
-        settings=settings,
+        project,
         output=build_dir,
         empty=not selection.reports,
     )
@@ -581,10 +570,9 @@ def preview(
     """
     from evalcli.preview import watch
 
-    settings = console.load_settings()
-    settings = settings.with_option("lang", lang)
-    folder = output or settings.path("output") / "preview"
-    watch(report, folder, settings, template_dirs, interval, max_builds, console.preview_echo)
+    project = console.load_project(template_dirs=template_dirs, lang=lang)
+    folder = output or project.output / "preview"
+    watch(report, folder, project, interval, max_builds, console.preview_echo)
 
 
 def main() -> None:

@@ -15,7 +15,10 @@ import click
 from evalcli.errors import EXIT_USAGE
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from evalcli.config import Settings
+    from evalcli.project import Project
     from evalcli.report.discover import Selection
 
 
@@ -67,17 +70,24 @@ def load_settings(fmt: str = "text") -> Settings:
     return settings
 
 
-def jobs_for(jobs: int | None, settings: Settings) -> int:
-    from evalcli.portfolio.parallel import available_cores
+def load_project(
+    fmt: str = "text", template_dirs: tuple[Path, ...] = (), **overrides: Any
+) -> Project:
+    """The project of the settings (which must be free of errors) and the command's options.
 
-    return jobs or settings["jobs"] or available_cores()
+    ``overrides`` are the options that stand for a setting (``pdf_engine=...``);
+    None leaves the setting as it is.
+    """
+    from evalcli.project import Project
+
+    return Project.from_settings(load_settings(fmt), template_dirs, **overrides)
 
 
 def select(
     reports: tuple[str, ...],
     changed_since: str | None,
     shard: str | None,
-    settings: Settings,
+    project: Project,
     verb: str,
 ) -> tuple[Selection, list[str]]:
     """The reports to work on, and notes on what was passed over."""
@@ -86,7 +96,7 @@ def select(
     from evalcli.reporting import display_path
 
     share = parse_shard(shard) if shard else None
-    selection = api.select(reports, changed_since=changed_since, shard=share, settings=settings)
+    selection = api.select(reports, changed_since=changed_since, shard=share, project=project)
     notes = [f"{display_path(p)}: not inside a report folder; skipped" for p in selection.outside]
     notes += [
         f"{display_path(p)}: deleted since {changed_since}; skipped" for p in selection.deleted

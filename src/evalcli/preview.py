@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from evalcli.config import Settings
 from evalcli.errors import InputError
-from evalcli.outputs.plan import BuildOptions
+from evalcli.project import Project
 from evalcli.reporting import display_path, text_lines
 
 Echo = Callable[..., None]
@@ -49,18 +49,18 @@ def snapshot(folder: Path) -> Snapshot:
 def _build_once(
     folder: Path,
     output: Path,
-    settings: Settings,
-    template_dirs: Sequence[Path],
+    project: Project,
     echo: Echo,
     shown: list[str] | None,
 ) -> list[str]:
     from evalcli import api
 
-    options = BuildOptions(("pdf",), settings["lang"], True, False, None, settings["pdf-engine"])
-    start = time.monotonic()
-    [result] = api.build(
-        [folder], options, output, settings["name"], template_dirs, settings=settings, force=True
+    # a draft PDF, whatever the settings' formats and strictness
+    options = replace(
+        project.build_options(draft=True), formats=("pdf",), strict=False, pdf_standard=None
     )
+    start = time.monotonic()
+    [result] = api.build([folder], options, project, output=output, force=True)
     took = (time.monotonic() - start) * 1000
     lines = text_lines(result.findings)
     if lines != shown:
@@ -80,8 +80,7 @@ def _build_once(
 def watch(
     report: Path,
     output: Path,
-    settings: Settings,
-    template_dirs: Sequence[Path],
+    project: Project,
     interval: float = 0.2,
     max_builds: int | None = None,
     echo: Echo = print,
@@ -89,7 +88,7 @@ def watch(
     """Build ``report`` as a draft PDF now and after every change, until Ctrl-C."""
     from evalcli import api
 
-    selection = api.select([report], settings=settings)
+    selection = api.select([report], project=project)
     if len(selection.reports) != 1:
         raise InputError(f"{report}: preview one report folder (or a file inside it)")
     folder = selection.reports[0]
@@ -104,7 +103,7 @@ def watch(
                 time.sleep(min(interval, 0.05))  # let an editor finish writing
                 now = snapshot(folder)
                 seen = now
-                shown = _build_once(folder, output, settings, template_dirs, echo, shown)
+                shown = _build_once(folder, output, project, echo, shown)
                 builds += 1
                 if max_builds is not None and builds >= max_builds:
                     return

@@ -8,9 +8,11 @@ character in them is escaped, so ``*x*``, ``[l](u)`` or ``$y$`` print as typed.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from evalcli.check.characters import remove_bad_characters
@@ -163,15 +165,15 @@ def context(
     return data, facts
 
 
-def fill(template: Template, name: str, data: dict[str, Any]) -> str:
-    """A Jinja skeleton of the template folder filled in: sandboxed, strict, nothing escaped
-    (``literal`` and ``cell`` escape what must print as typed)."""
+@functools.cache
+def _environment(folder: Path) -> Any:
+    """One sandboxed Jinja environment per template folder: it keeps each skeleton compiled,
+    so a portfolio compiles it once, not once per report (it still sees an edited file)."""
     from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2 import TemplateError as JinjaError
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(template.path),
+        loader=FileSystemLoader(folder),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -180,8 +182,16 @@ def fill(template: Template, name: str, data: dict[str, Any]) -> str:
     )
     env.filters["cell"] = _cell
     env.filters["literal"] = literal
+    return env
+
+
+def fill(template: Template, name: str, data: dict[str, Any]) -> str:
+    """A Jinja skeleton of the template folder filled in: sandboxed, strict, nothing escaped
+    (``literal`` and ``cell`` escape what must print as typed)."""
+    from jinja2 import TemplateError as JinjaError
+
     try:
-        return env.get_template(name).render(data)
+        return str(_environment(template.path).get_template(name).render(data))
     except (JinjaError, TypeError, ValueError, AttributeError) as exc:
         where = f"{getattr(exc, 'filename', None) or name}"
         line = getattr(exc, "lineno", None)  # syntax errors carry it; runtime errors do not
