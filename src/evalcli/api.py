@@ -37,6 +37,7 @@ from evalcli.outputs.manifest import (
     outputs_record,
 )
 from evalcli.outputs.plan import FORMATS, BuildOptions
+from evalcli.paths import display_path
 from evalcli.portfolio.parallel import run_chunks
 from evalcli.project import Project
 from evalcli.report.discover import (
@@ -49,8 +50,7 @@ from evalcli.report.discover import select as select_paths
 from evalcli.report.facts import report_language
 from evalcli.report.load import load_report
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import plain
-from evalcli.reporting import ReportResult, display_path, text_lines
+from evalcli.reporting import ReportResult, text_lines
 from evalcli.template.loader import (
     BUNDLED_DIR,
     DEFAULT_TEMPLATE,
@@ -59,6 +59,7 @@ from evalcli.template.loader import (
 )
 from evalcli.template.spec import Template
 from evalcli.text import count_words
+from evalcli.yamlnodes import plain
 
 __all__ = [
     "FORMATS",

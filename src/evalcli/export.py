@@ -8,15 +8,15 @@ import json
 import re
 from typing import Any
 
-from evalcli.check.placeholders import find_placeholders
 from evalcli.errors import InputError
+from evalcli.paths import display_path
 from evalcli.report.annex import annex_spec, field_text
 from evalcli.report.facts import parse_facts, report_language
 from evalcli.report.model import Item, Report
-from evalcli.report.yamlnodes import plain
-from evalcli.reporting import display_path
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import AnnexSpec, Template
 from evalcli.text import count_words
+from evalcli.yamlnodes import plain
 
 EXPORT_VERSION = 1
 _UNWRAP = re.compile(r"(?<!\n)\n(?!\n)")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import bisect
 
-from evalcli.check.placeholders import find_placeholders
 from evalcli.diagnostics import Finding
 from evalcli.report.facts import parse_facts
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import Scalar, is_empty, scalars_in
 from evalcli.template.fieldtypes import PartialDate
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import Template
 from evalcli.text import did_you_mean
+from evalcli.yamlnodes import Scalar, is_empty, scalars_in
 
 
 def _placeholder_findings(report: Report, template: Template) -> tuple[list[Finding], set[str]]:

@@ -11,8 +11,8 @@ from evalcli.importing.blocks import split_blocks
 from evalcli.importing.detect import read_input
 from evalcli.importing.layout import metadata_yaml, report_files
 from evalcli.importing.reader import Imported, read_summary
-from evalcli.outputs.pandoc import run_pandoc
 from evalcli.template.spec import Template
+from evalcli.tools.pandoc import run_pandoc
 
 # pandoc's Markdown writer, kept plain: pipe tables, no divs or spans, no wrapping
 _WRITER = (

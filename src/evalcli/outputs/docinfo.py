@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from evalcli.check.characters import remove_bad_characters
-from evalcli.check.placeholders import find_placeholders
 from evalcli.report.facts import Facts
 from evalcli.template.fieldtypes import PartialDate, Person
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import Template
+from evalcli.text import remove_bad_characters
 
 HEADER_LENGTH = 70
 # Words a running header never ends on: "… Niños y …" reads as a broken phrase

@@ -19,8 +19,8 @@ from evalcli.errors import ConversionError, InputError
 from evalcli.files import scratch_dir
 from evalcli.limits import LIBREOFFICE_TIMEOUT
 from evalcli.outputs.docinfo import DocInfo
-from evalcli.outputs.pandoc import PandocRun, filter_args
 from evalcli.template.spec import Template
+from evalcli.tools.pandoc import PandocRun, filter_args
 
 TYPST_TEMPLATE = "summary.typ"
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")

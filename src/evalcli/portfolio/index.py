@@ -10,8 +10,8 @@ from typing import Any
 
 from evalcli.diagnostics import Finding, count
 from evalcli.export import EXPORT_VERSION, metadata
+from evalcli.paths import display_path
 from evalcli.report.model import Report
-from evalcli.reporting import display_path
 from evalcli.template.spec import Template
 
 INDEX_COLUMNS = (

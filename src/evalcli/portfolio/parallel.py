@@ -32,12 +32,12 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context(preload: str) -> multiprocessing.context.BaseContext:
     """Fork while it is safe: one thread, and no native library with threads of its own.
 
     Typst (Rust) keeps worker threads that threading does not list; a process
     forked after it ran can deadlock. Otherwise a fork server, started clean,
-    forks the workers with evalcli imported.
+    forks the workers with ``preload`` (the module of the function they run) imported.
     """
     import multiprocessing
 
@@ -46,7 +46,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if threading.active_count() == 1 and "typst" not in sys.modules:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["evalcli.api"])
+    context.set_forkserver_preload([preload])
     return context
 
 
@@ -77,7 +77,7 @@ def run_chunks(
     from concurrent.futures.process import BrokenProcessPool
 
     workers = min(jobs, len(chunks))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(func.__module__))
     try:
         pending: dict[Future[list[R]], list[int]] = {}
         queue = list(reversed(chunks))

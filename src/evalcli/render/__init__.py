@@ -15,16 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evalcli.check.characters import remove_bad_characters
-from evalcli.check.placeholders import find_placeholders
 from evalcli.errors import TemplateError
 from evalcli.locales import bcp47, resolve_locale
 from evalcli.render.quickfacts import field_text, row_text
 from evalcli.report.facts import Facts, parse_facts
 from evalcli.report.markdown import rewrite_images, shift_headings, without_item_number
 from evalcli.report.model import Report
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import SectionSpec, Template
-from evalcli.text import match_option
+from evalcli.text import match_option, remove_bad_characters
 
 TEMPLATE_FILE = "summary.md.j2"
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from evalcli.check.characters import remove_bad_characters
 from evalcli.errors import InputError
 from evalcli.render import Rendered, context, fill
 from evalcli.render.quickfacts import row_text
@@ -19,6 +18,7 @@ from evalcli.report.annex import field_text
 from evalcli.report.markdown import rewrite_images, without_item_number
 from evalcli.report.model import Report
 from evalcli.template.spec import Annexes, Template
+from evalcli.text import remove_bad_characters
 
 SKELETON = "annexes.md.j2"
 TYPST_TEMPLATE = "annexes.typ"

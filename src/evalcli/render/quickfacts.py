@@ -5,8 +5,8 @@ from __future__ import annotations
 from evalcli.locales import resolve_locale
 from evalcli.report.facts import Facts
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import plain
 from evalcli.template.spec import Row, Template
+from evalcli.yamlnodes import plain
 
 
 def _verbatim(raw: object) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 
 from evalcli.diagnostics import Finding
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import Scalar
 from evalcli.template.spec import Template
+from evalcli.yamlnodes import Scalar
 
 FALLBACK_LANGUAGE = "en"
 

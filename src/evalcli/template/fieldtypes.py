@@ -21,8 +21,8 @@ import yaml
 
 from evalcli import locales
 from evalcli.diagnostics import Finding, Location
-from evalcli.report.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
 from evalcli.text import did_you_mean, fold, match_option, split_list
+from evalcli.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
 
 if TYPE_CHECKING:
     from evalcli.template.spec import Field, Template

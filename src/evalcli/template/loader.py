@@ -17,7 +17,6 @@ from evalcli.diagnostics import Location
 from evalcli.errors import TemplateError, UnknownTemplateError
 from evalcli.files import read_user_text
 from evalcli.limits import MAX_YAML_BYTES
-from evalcli.report.yamlnodes import Map, Node, Scalar, Seq, parse_yaml
 from evalcli.template.fieldtypes import FIELD_TYPES
 from evalcli.template.spec import (
     Annexes,
@@ -33,6 +32,7 @@ from evalcli.template.spec import (
     Template,
 )
 from evalcli.text import fold_key
+from evalcli.yamlnodes import Map, Node, Scalar, Seq, parse_yaml
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 DEFAULT_TEMPLATE = "ilo_summary"
