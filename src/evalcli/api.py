@@ -40,6 +40,7 @@ from evalcli.outputs.plan import FORMATS, BuildOptions
 from evalcli.paths import display_path
 from evalcli.portfolio.parallel import run_chunks
 from evalcli.project import Project
+from evalcli.report.checked import CheckedReport
 from evalcli.report.discover import (
     Selection,
     find_reports,
@@ -149,19 +150,13 @@ def _folders(paths: Sequence[str | Path] | Selection, project: Project) -> list[
     return find_reports(tuple(str(p) for p in paths), list(project.content))
 
 
-@dataclass
-class _Loaded:
-    path: Path
-    report: Report
-    template: Template | None
-
-
-def _load(folder: Path, allowed: tuple[Path, ...]) -> _Loaded:
+def _load(folder: Path, allowed: tuple[Path, ...]) -> CheckedReport:
+    """The report folder loaded (once), with its template; not checked yet."""
     report, template = load_report(folder, allowed=allowed)
-    return _Loaded(folder, report, template)
+    return CheckedReport(folder, report, template, None, list(report.load_findings))
 
 
-def _language_finding(item: _Loaded, languages: Sequence[str] | None) -> list[Finding]:
+def _language_finding(item: CheckedReport, languages: Sequence[str] | None) -> list[Finding]:
     if not languages or item.template is None or not item.report.metadata_usable:
         return []
     language = report_language(item.report, item.template)
@@ -180,16 +175,20 @@ def _language_finding(item: _Loaded, languages: Sequence[str] | None) -> list[Fi
     ]
 
 
-def _checked(item: _Loaded, project: Project | None = None) -> ReportResult:
-    from evalcli.check import check as check_report  # not needed by an up-to-date build
+def _check(item: CheckedReport, project: Project | None = None) -> CheckedReport:
+    """``item`` checked: its facts parsed, its findings with the rule settings applied."""
+    from evalcli.check import check_report  # not needed by an up-to-date build
 
-    if item.template is None:
-        findings = list(item.report.load_findings)
-    else:
-        findings = check_report(item.report, item.template)
+    if item.template is not None:
+        done = check_report(item.report, item.template)
+        item.facts, item.findings = done.facts, done.findings
     if project is not None:
-        findings = project.apply(findings + _language_finding(item, project.languages))
-    return ReportResult(item.path, findings)
+        item.findings = project.apply(item.findings + _language_finding(item, project.languages))
+    return item
+
+
+def _checked(item: CheckedReport, project: Project | None = None) -> ReportResult:
+    return ReportResult(item.path, list(_check(item, project).findings))
 
 
 @dataclass(frozen=True)
@@ -290,7 +289,7 @@ class _BuildJob:
     options: BuildOptions
     stem: Path
     project: Project
-    checked: ReportResult | None = None  # when the findings are known already
+    checked: CheckedReport  # loaded and checked in the parent: the worker builds it as it is
 
 
 def _build_chunk(jobs: list[_BuildJob]) -> list[ReportResult]:
@@ -298,8 +297,8 @@ def _build_chunk(jobs: list[_BuildJob]) -> list[ReportResult]:
 
 
 def _build_job(job: _BuildJob) -> ReportResult:
-    item = _load(job.folder, job.project.templates)
-    result = job.checked or _checked(item, job.project)
+    item = job.checked
+    result = ReportResult(item.path, list(item.findings))
     result.built = False
     code = exit_code(result.findings, job.options.strict)
     if item.template is None or code > 1:
@@ -317,7 +316,7 @@ def _build_job(job: _BuildJob) -> ReportResult:
 
     options = _page_strict(job.options, job.project, item.report)
     try:
-        built = build_report(item.report, item.template, options, job.stem)
+        built = build_report(item, options, job.stem)
     except ConversionError as exc:
         where = Location(item.report.metadata_path, 0, 0)
         result.findings.append(Finding.of("conversion-failed", str(exc), where))
@@ -422,8 +421,7 @@ def build(
             )
         stem = output / output_name(item.report, name)
         _claim(owners, stem, folder)
-        checked = _checked(item, project)
-        todo.append((index, _BuildJob(folder, options, stem, project, checked)))
+        todo.append((index, _BuildJob(folder, options, stem, project, _check(item, project))))
     for index, result in fresh:
         results[index] = result
         notify(index, result)
@@ -551,13 +549,7 @@ def export(
         rows = []
         for item in loaded:
             entry = manifest.entries.get(manifest.name(item.path))
-            usable = item.report if item.report.metadata_usable else None
-            findings = _checked(item, project).findings
-            rows.append(
-                index_row(
-                    item.path, usable, item.template, findings, entry.pages if entry else None
-                )
-            )
+            rows.append(index_row(_check(item, project), entry.pages if entry else None))
         return index_text(rows, fmt)
     for item in loaded:
         blocking = [f for f in item.report.load_findings if f.exit_code > 1]
@@ -566,8 +558,8 @@ def export(
             raise InputError(
                 f"{display_path(item.path)}: cannot be read; fix it, then export\n{lines}"
             )
-    reports = [(item.report, item.template) for item in loaded if item.template]
-    return exporting.export_text(reports, fmt, items)
+    checked = [_check(item, project) for item in loaded]
+    return exporting.export_text([item for item in checked if item.template], fmt, items)
 
 
 def init(

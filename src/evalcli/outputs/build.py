@@ -13,6 +13,7 @@ from evalcli.outputs.docinfo import doc_info
 from evalcli.outputs.pagecount import PageCount
 from evalcli.outputs.plan import BuildOptions, plan
 from evalcli.render import render
+from evalcli.report.checked import CheckedReport
 from evalcli.report.model import Report
 from evalcli.template.spec import Template
 
@@ -72,9 +73,14 @@ def _page_limit(
     ]
 
 
-def build_report(report: Report, template: Template, options: BuildOptions, stem: Path) -> Built:
-    """Render and convert one report to ``stem`` + suffix; nothing is written unless all succeed."""
+def build_report(checked: CheckedReport, options: BuildOptions, stem: Path) -> Built:
+    """Render and convert one checked report to ``stem`` + suffix; nothing is written unless
+    all succeed. The report is not loaded or parsed again: its facts come with it."""
     from evalcli.outputs.pdf import make_pdf_libreoffice, page_count, soffice
+
+    report, template, facts = checked.report, checked.template, checked.facts
+    if template is None:
+        raise InputError(f"{checked.path}: the report has no template to build with")
 
     images = _images(report)
     # every image under a plain name of ours: spaces and odd characters never reach a converter
@@ -83,12 +89,12 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
         for number, (target, file) in enumerate(sorted(images.items()), start=1)
     }
     files_by_name = {names[target]: file for target, file in images.items()}
-    rendered = render(report, template, options.lang, names)
+    rendered = render(report, template, options.lang, names, facts)
     info = doc_info(rendered.facts, template, rendered.title, options.draft, rendered.doc_lang)
     files: dict[Path, bytes] = {}
     built = Built()
     if "md" in options.formats:
-        as_written = render(report, template, options.lang, {t: t for t in images})
+        as_written = render(report, template, options.lang, {t: t for t in images}, facts)
         files[stem.with_suffix(".md")] = as_written.markdown.encode("utf-8")
     decided = plan(options)
     if decided.needs_soffice and soffice() is None:
@@ -121,7 +127,7 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
         from evalcli.outputs.annexes import build_annexes
 
         annex_files, annex_findings = build_annexes(
-            report, template, options, stem, names, files_by_name
+            report, template, options, stem, names, files_by_name, facts
         )
         files.update(annex_files)
         built.findings.extend(annex_findings)

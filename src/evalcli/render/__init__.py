@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,13 +109,16 @@ def context(
     template: Template,
     lang: str | None = None,
     images: dict[str, str] | None = None,
+    facts: Facts | None = None,
 ) -> tuple[dict[str, Any], Facts]:
     """Everything summary.md.j2 needs, in the report's language or ``lang``.
 
     ``images`` maps each image target the report may use to what the output
-    should point at; any other image prints as its caption.
+    should point at; any other image prints as its caption. ``facts`` are the
+    report's parsed metadata (check's), parsed here when not given.
     """
-    facts = parse_facts(report, template)
+    # a copy: --lang changes its language for the labels, not the caller's
+    facts = replace(facts) if facts is not None else parse_facts(report, template)
     prose_lang = facts.language
     countries = facts.values.get("countries") or ()
     doc_lang = bcp47(resolve_locale(prose_lang, facts.values.get("locale"), countries))
@@ -202,9 +205,10 @@ def render(
     template: Template,
     lang: str | None = None,
     images: dict[str, str] | None = None,
+    facts: Facts | None = None,
 ) -> Rendered:
-    """The whole summary as one Markdown document (images as in ``context``)."""
-    data, facts = context(report, template, lang, images)
+    """The whole summary as one Markdown document (images and facts as in ``context``)."""
+    data, facts = context(report, template, lang, images, facts)
     markdown = fill(template, TEMPLATE_FILE, data)
     return Rendered(
         remove_bad_characters(markdown),

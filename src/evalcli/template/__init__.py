@@ -1,1 +1,1 @@
-"""template: the schema of a report: its spec, field types, placeholders, loader, bundled templates."""
+"""template: the schema of a report: spec, field types, placeholders, loader, bundled ones."""
