@@ -58,7 +58,7 @@ from evalcli.template.loader import (
     find_template,
     load_template,
 )
-from evalcli.template.spec import Template
+from evalcli.template.spec import ROLES, Template
 from evalcli.text import count_words
 from evalcli.yamlnodes import plain
 
@@ -244,19 +244,24 @@ def check(
 # --- build ---------------------------------------------------------------------------
 
 
-def _name_value(report: Report, key: str) -> str:
+def _name_value(report: Report, key: str, template: Template | None) -> str:
     if key == "folder":
         return report.name
-    value = plain(report.value(key))
+    field = template.role(key) if template is not None and key in ROLES else key
+    value = plain(report.value(field or key))
     if isinstance(value, list):
         value = "_".join(str(v) for v in value if v)
     return str(value or key)
 
 
-def output_name(report: Report, pattern: str) -> str:
-    """The file name (without suffix) for a report: ``pattern`` filled in, safe characters only."""
+def output_name(report: Report, pattern: str, template: Template | None = None) -> str:
+    """The file name (without suffix) for a report: ``pattern`` filled in, safe characters only.
+
+    ``{project_code}`` is the field the template gives that role.
+    """
     try:
-        filled = pattern.format_map({key: _name_value(report, key) for key in _NAME_FIELDS})
+        fields = {key: _name_value(report, key, template) for key in _NAME_FIELDS}
+        filled = pattern.format_map(fields)
     except (KeyError, ValueError, IndexError) as exc:
         raise InputError(
             f"--name {pattern}: use the fields {', '.join('{' + k + '}' for k in _NAME_FIELDS)}"
@@ -419,7 +424,7 @@ def build(
                 f"--lang {options.lang}: the {item.template.name} template has "
                 f"{', '.join(item.template.languages)}"
             )
-        stem = output / output_name(item.report, name)
+        stem = output / output_name(item.report, name, item.template)
         _claim(owners, stem, folder)
         todo.append((index, _BuildJob(folder, options, stem, project, _check(item, project))))
     for index, result in fresh:

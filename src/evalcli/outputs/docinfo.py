@@ -117,10 +117,10 @@ def doc_info(
     """The document's properties; ``doc_lang`` is the prose's ("es-PE"), ``facts.language``
     the labels' (they differ under --lang)."""
     lang = facts.language
-    people: list[Person] = facts.values.get("consultants") or []
-    keywords = facts.values.get("keywords") or []
-    codes = facts.values.get("project_code") or []
-    base_title = facts.values.get("title") or title
+    people: list[Person] = facts.role(template, "consultants") or []
+    keywords = facts.role(template, "keywords") or []
+    codes = facts.role(template, "project_code") or []
+    base_title = facts.role(template, "title") or title
     return DocInfo(
         title=title,
         kind=template.phrase("kind", lang),

@@ -120,14 +120,14 @@ def context(
     # a copy: --lang changes its language for the labels, not the caller's
     facts = replace(facts) if facts is not None else parse_facts(report, template)
     prose_lang = facts.language
-    countries = facts.values.get("countries") or ()
-    doc_lang = bcp47(resolve_locale(prose_lang, facts.values.get("locale"), countries))
+    countries = facts.role(template, "countries") or ()
+    doc_lang = bcp47(resolve_locale(prose_lang, facts.role(template, "locale"), countries))
     if lang:
         facts.language = lang  # labels only: the document stays in the prose's language
     lang = facts.language
     title, subtitle = (
-        field_text(key, report, facts, template) if key in template.fields else ""
-        for key in ("title", "subtitle")
+        field_text(key, report, facts, template) if key else ""
+        for key in (template.role("title"), template.role("subtitle"))
     )
     full_title = f"{title} – {subtitle}" if subtitle else title
     rows = []

@@ -18,11 +18,11 @@ def _verbatim(raw: object) -> str:
     return "" if raw is None else str(raw)
 
 
-def value_locale(facts: Facts) -> str:
+def value_locale(facts: Facts, template: Template) -> str:
     """The babel locale numbers, amounts and dates are written in: the report's
     ``locale``, else its language with its one country (es + PE -> es_PE)."""
-    countries = facts.values.get("countries") or ()
-    return resolve_locale(facts.language, facts.values.get("locale"), countries)
+    countries = facts.role(template, "countries") or ()
+    return resolve_locale(facts.language, facts.role(template, "locale"), countries)
 
 
 def field_text(key: str, report: Report, facts: Facts, template: Template) -> str:
@@ -33,7 +33,7 @@ def field_text(key: str, report: Report, facts: Facts, template: Template) -> st
         return _verbatim(plain(report.value(key)))
     if value is None or value == []:
         return ""
-    return spec.type.format(value, spec, template, facts.language, value_locale(facts))
+    return spec.type.format(value, spec, template, facts.language, value_locale(facts, template))
 
 
 def row_text(row: Row, report: Report, facts: Facts, template: Template) -> str:

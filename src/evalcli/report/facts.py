@@ -21,6 +21,11 @@ class Facts:
     values: dict[str, Any] = field(default_factory=dict)
     findings: dict[str, list[Finding]] = field(default_factory=dict)
 
+    def role(self, template: Template, role: str) -> Any:
+        """The value of the field that plays ``role`` in the template (None if none)."""
+        key = template.role(role)
+        return self.values.get(key) if key is not None else None
+
     def parsed(self, key: str) -> bool:
         """True when the field has a value that parsed without findings."""
         return key in self.values and key not in self.findings

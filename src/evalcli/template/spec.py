@@ -11,6 +11,19 @@ if TYPE_CHECKING:
 
 Labels = dict[str, str]
 
+# the fields generic code reads (render, document properties, output names), by what
+# they are for, and the field types each may have. A template names its fields for
+# them under ``roles:``; a role it leaves out is the field of the same key, if any.
+ROLES: dict[str, tuple[str, ...]] = {
+    "title": ("text",),
+    "subtitle": ("text",),
+    "project_code": ("project_codes", "text"),
+    "countries": ("countries",),
+    "locale": ("locale",),
+    "consultants": ("people",),
+    "keywords": ("text_list",),
+}
+
 
 @dataclass(frozen=True)
 class Field:
@@ -160,6 +173,11 @@ class Template:
     page_limit: int | None
     page_limit_source: str = ""
     annexes: Annexes | None = None
+    roles: dict[str, str] = field(default_factory=dict)  # role -> the key of its field
+
+    def role(self, name: str) -> str | None:
+        """The key of the field that plays ``name`` (one of ``ROLES``), if the template has one."""
+        return self.roles.get(name)
 
     def phrase(self, name: str, lang: str) -> str:
         """A fixed phrase of the document (disclaimer, "Page X of Y" ...) in a language."""
