@@ -150,8 +150,6 @@ def check(
     """
     from evalcli import api
     from evalcli.reporting import display_path, tally
-    from evalcli.reporting.jobsummary import append_summary
-
     project = console.load_project(fmt, template_dirs, strict=strict)
     selection, notes = console.select(reports, changed_since, shard, project, "check")
     console.echo_notes(notes, fmt, quiet)
@@ -179,6 +177,8 @@ def check(
     else:
         console.print_findings(results, fmt)
         if fmt == "github":
+            from evalcli.reporting.jobsummary import append_summary
+
             append_summary("check", results, notes)
     sys.exit(api.worst_exit_code(results, project.strict))
 
@@ -273,7 +273,6 @@ def build(
     """
     from evalcli import api
     from evalcli.reporting import tally
-    from evalcli.reporting.jobsummary import append_summary
 
     wanted = None
     if formats is not None:
@@ -320,6 +319,8 @@ def build(
     if fmt != "text":
         console.print_findings(results, fmt)
         if fmt == "github":
+            from evalcli.reporting.jobsummary import append_summary
+
             append_summary("build", results, notes)
     elif not quiet:
         console.recap(results)
