@@ -150,6 +150,7 @@ def check(
     """
     from evalcli import api
     from evalcli.reporting import display_path, tally
+
     project = console.load_project(fmt, template_dirs, strict=strict)
     selection, notes = console.select(reports, changed_since, shard, project, "check")
     console.echo_notes(notes, fmt, quiet)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import yaml
 
@@ -109,10 +109,13 @@ def flow_yaml(value: Any) -> str:
     return text.strip().removesuffix("...").strip()
 
 
+V = TypeVar("V")  # the value a field type parses to
+Item = TypeVar("Item")  # one item of a list-valued type
+
 # --- the base class ----------------------------------------------------------------
 
 
-class FieldType:
+class FieldType(Generic[V]):
     """What every field type knows. Subclasses override what differs."""
 
     name: ClassVar[str]
@@ -143,7 +146,7 @@ class FieldType:
 
     # render
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self, value: V, spec: Field, template: Template, lang: str, locale: str | None = None
     ) -> str:
         """A typed value as text: labels in ``lang``, numbers, dates and lists as ``locale``.
 
@@ -161,7 +164,7 @@ class FieldType:
         """What ``init`` writes after ``key:``."""
         return ""
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: V) -> Any:
         """A typed value as JSON data."""
         return value
 
@@ -201,18 +204,18 @@ def one_or_list(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "array", "items": schema}]}
 
 
-class EachType(FieldType):
+class EachType(FieldType[list[Item]]):
     """A type whose value is one scalar or a list, each item parsed on its own by ``item``."""
 
     code: ClassVar[str]  # the finding code of an item that does not parse
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[Item | None, str]:
         """(value, "") for one item, or (None, what is wrong and how to fix it)."""
         raise NotImplementedError
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[list[Item] | None, list[Finding]]:
         items, findings = self.several(node, spec)
         values = []
         for scalar in items:
@@ -227,7 +230,7 @@ class EachType(FieldType):
 # --- the types ---------------------------------------------------------------------
 
 
-class TextType(FieldType):
+class TextType(FieldType[str]):
     """Free text on one line."""
 
     name = "text"
@@ -236,7 +239,7 @@ class TextType(FieldType):
         return template.name if spec.key == "template" else ""
 
 
-class TextListType(FieldType):
+class TextListType(FieldType[list[str]]):
     """One text or a list of texts; ``join: comma`` prints them with commas."""
 
     name = "text_list"
@@ -245,7 +248,7 @@ class TextListType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[list[str] | None, list[Finding]]:
         items, findings = self.several(node, spec)
         return [s.text.strip() for s in items if s.text], findings
 
@@ -255,7 +258,12 @@ class TextListType(FieldType):
         return text
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         if spec.join == "comma":
             return ", ".join(value)
@@ -265,7 +273,7 @@ class TextListType(FieldType):
         return "" if spec.required else "[]"
 
 
-class LanguageType(FieldType):
+class LanguageType(FieldType[str]):
     """The language the report is written in: one of the template's languages."""
 
     name = "language"
@@ -273,7 +281,7 @@ class LanguageType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[str | None, list[Finding]]:
         value, findings = super().parse(node, spec, template, lang)
         if value is None or findings or value.lower() in template.languages:
             return (value.lower() if value and not findings else None), findings
@@ -287,7 +295,7 @@ class LanguageType(FieldType):
         return lang
 
 
-class LocaleType(FieldType):
+class LocaleType(FieldType[str]):
     """How numbers, amounts and dates are written: a language and a country, "es-PE".
 
     The language must be the report's: a Spanish report may be written for
@@ -304,7 +312,7 @@ class LocaleType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[str | None, list[Finding]]:
         value, findings = super().parse(node, spec, template, lang)
         if value is None or findings:
             return None, findings
@@ -325,7 +333,7 @@ class LocaleType(FieldType):
         return locales.bcp47(found), []
 
 
-class DateType(FieldType):
+class DateType(FieldType[PartialDate]):
     """YYYY, YYYY-MM or YYYY-MM-DD; printed as "December 2024" in the report's language."""
 
     name = "date"
@@ -338,7 +346,7 @@ class DateType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[PartialDate | None, list[Finding]]:
         scalar, findings = self.one(node, spec)
         if scalar is None or scalar.text is None:
             return None, findings
@@ -364,7 +372,12 @@ class DateType(FieldType):
         return read_date(text, template.languages)
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: PartialDate,
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         date: PartialDate = value
         if date.month is None:
@@ -373,11 +386,11 @@ class DateType(FieldType):
             return locales.format_month_year(date.year, date.month, locale or lang)
         return locales.format_day(date.year, date.month, date.day, locale or lang)
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: PartialDate) -> Any:
         return value.iso()
 
 
-class MoneyType(FieldType):
+class MoneyType(FieldType[Money]):
     """``{amount: 7940000, currency: USD, note: ...}``; printed "USD 7,940,000 ..."."""
 
     name = "money"
@@ -395,7 +408,7 @@ class MoneyType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[Money | None, list[Finding]]:
         if not isinstance(node, Map):
             message = f"expected an amount and a currency; {self.form}"
             return None, [self.finding("invalid-money", spec, message, node.loc)]
@@ -487,7 +500,7 @@ class MoneyType(FieldType):
         return " {" + ", ".join(parts) + "}"
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self, value: Money, spec: Field, template: Template, lang: str, locale: str | None = None
     ) -> str:
         money: Money = value
         text = locales.format_money(money.amount, money.currency, locale or lang)
@@ -496,14 +509,14 @@ class MoneyType(FieldType):
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         return "{amount: , currency: USD}"
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: Money) -> Any:
         money: dict[str, Any] = {"amount": str(value.amount), "currency": value.currency}
         if value.note:
             money["note"] = value.note
         return money
 
 
-class ChoiceType(FieldType):
+class ChoiceType(FieldType[str]):
     """One of the field's options, given by its key or its label in any language."""
 
     name = "choice"
@@ -513,7 +526,7 @@ class ChoiceType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[str | None, list[Finding]]:
         scalar, findings = self.one(node, spec)
         if scalar is None or scalar.text is None:
             return None, findings
@@ -530,7 +543,7 @@ class ChoiceType(FieldType):
         return match_option(text, spec.options)
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self, value: str, spec: Field, template: Template, lang: str, locale: str | None = None
     ) -> str:
         return spec.options[value][lang]
 
@@ -540,7 +553,7 @@ class ChoiceType(FieldType):
         }
 
 
-class CountriesType(EachType):
+class CountriesType(EachType[str]):
     """ISO 3166 codes, or names in the report's language; printed as names."""
 
     name = "countries"
@@ -550,7 +563,7 @@ class CountriesType(EachType):
     code = "invalid-country"
     schema_doc: ClassVar[dict[str, Any]] = _TEXT_OR_LIST
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[str | None, str]:
         code = locales.country_code(text, lang)
         if code:
             return code, ""
@@ -572,7 +585,12 @@ class CountriesType(EachType):
         return codes
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         names = [locales.country_name(code, lang) for code in value]
         return locales.format_list(names, locale or lang)
@@ -581,7 +599,7 @@ class CountriesType(EachType):
         return "[]"
 
 
-class SdgsType(EachType):
+class SdgsType(EachType[str]):
     """SDG targets ("8.7", "SDG 8.7", "ODS 8.7") from the official list, or whole goals."""
 
     name = "sdgs"
@@ -596,7 +614,7 @@ class SdgsType(EachType):
         }
     )
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[str | None, str]:
         target = parse_sdg(text)
         if target:
             return target, ""
@@ -616,7 +634,12 @@ class SdgsType(EachType):
         return [t for t in targets if t] if targets and all(targets) else None
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         prefix = template.phrase("sdg_prefix", lang)
         return locales.format_list([f"{prefix} {target}" for target in value], locale or lang)
@@ -625,7 +648,7 @@ class SdgsType(EachType):
         return "[]"
 
 
-class ProjectCodesType(EachType):
+class ProjectCodesType(EachType[str]):
     """ILO project codes (PER/17/51/USA): one or a list."""
 
     name = "project_codes"
@@ -635,7 +658,7 @@ class ProjectCodesType(EachType):
         {"type": "string", "pattern": r"^[A-Z]{3}/\d{2}/\d{2}/[A-Z]{3}$"}
     )
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[str | None, str]:
         if PROJECT_CODE.fullmatch(text):
             return text, ""
         if PROJECT_CODE.fullmatch(text.upper()):
@@ -652,12 +675,17 @@ class ProjectCodesType(EachType):
         return codes[0] if len(codes) == 1 else codes
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         return ", ".join(value)
 
 
-class PeopleType(FieldType):
+class PeopleType(FieldType[list[Person]]):
     """Names, or ``{name: ..., role: lead}``; roles printed in the report's language."""
 
     name = "people"
@@ -676,7 +704,7 @@ class PeopleType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[list[Person] | None, list[Finding]]:
         people: list[Person] = []
         findings: list[Finding] = []
         for entry in node.items if isinstance(node, Seq) else [node]:
@@ -731,7 +759,12 @@ class PeopleType(FieldType):
         return "\n" + "\n".join(lines) if lines else " []"
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[Person],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         people = [self._one_person(p, spec, lang) for p in value]
         return locales.format_list(people, locale or lang)
@@ -747,11 +780,11 @@ class PeopleType(FieldType):
         first_role = next(iter(spec.roles), "")
         return f"\n  - {{name: , role: {first_role}}}" if first_role else "\n  - "
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: list[Person]) -> Any:
         return [{"name": p.name, "role": p.role} for p in value]
 
 
-FIELD_TYPES: dict[str, FieldType] = {
+FIELD_TYPES: dict[str, FieldType[Any]] = {
     kind.name: kind()
     for kind in (
         TextType,

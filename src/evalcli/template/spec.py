@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from evalcli.template.fieldtypes import FieldType
@@ -30,7 +30,7 @@ class Field:
     """One metadata key of evaluation.yaml, and the type that parses, prints and exports it."""
 
     key: str
-    type: FieldType
+    type: FieldType[Any]
     required: bool
     labels: Labels
     help: str = ""
