@@ -273,7 +273,7 @@ def build(
     intact, is not built again (--force builds it anyway).
     """
     from evalcli import api
-    from evalcli.reporting import tally
+    from evalcli.reporting import ReportResult, tally
 
     wanted = None
     if formats is not None:
@@ -296,7 +296,7 @@ def build(
     colour = console.wants_colour(err=False)
     terminal = console.Progress("built", quiet or fmt != "text", None).line is not None
 
-    def plain(done: int, total: int, result: Any) -> None:
+    def plain(done: int, total: int, result: ReportResult) -> None:
         if fmt != "text":
             return
         console.echo_findings([result], err=True)

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from evalcli.config import Settings
     from evalcli.project import Project
     from evalcli.report.discover import Selection
+    from evalcli.reporting import ReportResult
 
 
-def print_findings(results: list[Any], fmt: str) -> None:
+def print_findings(results: list[ReportResult], fmt: str) -> None:
     from evalcli.reporting import FORMATTERS
 
     if fmt == "text":
@@ -41,7 +42,7 @@ def wants_colour(err: bool) -> bool:
     return terminal.wants_colour(sys.stderr if err else sys.stdout)
 
 
-def echo_findings(results: list[Any], err: bool) -> None:
+def echo_findings(results: list[ReportResult], err: bool) -> None:
     from evalcli.reporting import text_lines
     from evalcli.reporting.terminal import paint_finding
 
@@ -138,14 +139,16 @@ def nothing_to_do(command: str, fmt: str, notes: list[str]) -> None:
 class Progress:
     """Progress as reports finish: one rewritten line on a terminal, plain lines elsewhere."""
 
-    def __init__(self, verb: str, quiet: bool, plain: Callable[[int, int, Any], None] | None):
+    def __init__(
+        self, verb: str, quiet: bool, plain: Callable[[int, int, ReportResult], None] | None
+    ):
         from evalcli.reporting.terminal import ProgressLine, is_terminal
 
         stream = sys.stderr
         self.line = ProgressLine(stream, verb) if is_terminal(stream) and not quiet else None
         self.plain = plain
 
-    def __call__(self, done: int, total: int, result: Any) -> None:
+    def __call__(self, done: int, total: int, result: ReportResult) -> None:
         from evalcli.reporting import display_path
 
         if self.line is not None:
@@ -160,7 +163,7 @@ class Progress:
             self.line.clear()
 
 
-def built_line(number: int, total: int, result: Any, draft: bool, colour: bool) -> None:
+def built_line(number: int, total: int, result: ReportResult, draft: bool, colour: bool) -> None:
     from evalcli.reporting import display_path
     from evalcli.reporting.terminal import green
 
@@ -178,7 +181,7 @@ def built_line(number: int, total: int, result: Any, draft: bool, colour: bool) 
         click.echo(f"{prefix}: not built{pages}: {result.note}", err=True)
 
 
-def recap(results: list[Any]) -> None:
+def recap(results: list[ReportResult]) -> None:
     """After a long run, the reports that were not built, so they never scroll away."""
     from evalcli.diagnostics import count
     from evalcli.reporting import display_path
