@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, FIXTURES, run, run_json
-from evalcli.outputs.pandoc import pandoc_path
 from evalcli.report.load import load_report
-from evalcli.report.yamlnodes import plain
+from evalcli.tools.pandoc import pandoc_path
+from evalcli.yamlnodes import plain
 
 SAMPLE = FIXTURES / "import" / "alianzas-peru-summary-es.md"
 SECTIONS = ("background", "findings", "lessons", "good_practices", "recommendations")

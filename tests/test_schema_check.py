@@ -13,10 +13,10 @@ from conftest import FIXTURES, run
 from evalcli import locales
 from evalcli.check.metadata import check_metadata
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import Map, parse_yaml, plain
 from evalcli.template.fieldtypes import FIELD_TYPES, flow_yaml, sdg_targets
 from evalcli.template.loader import builtin_template
 from evalcli.text import fold_keep_length
+from evalcli.yamlnodes import Map, parse_yaml, plain
 
 TEMPLATE = builtin_template()
 SCHEMA = json.loads(run("schema").stdout)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, run
 from evalcli.importing.layout import metadata_yaml
-from evalcli.report.yamlnodes import parse_yaml, plain
 from evalcli.template.fieldtypes import FIELD_TYPES, flow_yaml
 from evalcli.template.loader import builtin_template
+from evalcli.yamlnodes import parse_yaml, plain
 
 TEMPLATE = builtin_template()
 ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)

@@ -22,10 +22,13 @@ from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, Location, Severity, exit_code
 from evalcli.errors import ConversionError, InputError, TemplateError
 from evalcli.files import refuse_linked_folder
-from evalcli.outputs.build import FORMATS, BuildOptions, build_report
 from evalcli.outputs.cache import BuildCache, inputs_key, machine_key
 from evalcli.outputs.manifest import Manifest
+from evalcli.outputs.plan import FORMATS, BuildOptions
+from evalcli.paths import display_path
 from evalcli.portfolio.parallel import run_chunks
+from evalcli.project import Project
+from evalcli.report.checked import CheckedReport
 from evalcli.report.discover import (
     Selection,
     find_reports,
@@ -36,21 +39,21 @@ from evalcli.report.discover import select as select_paths
 from evalcli.report.facts import report_language
 from evalcli.report.load import load_report
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import plain
-from evalcli.reporting import ReportResult, display_path, text_lines
+from evalcli.reporting import ReportResult, text_lines
 from evalcli.template.loader import (
     DEFAULT_TEMPLATE,
     find_template,
     load_template,
-    template_folder,
 )
-from evalcli.template.spec import Template
+from evalcli.template.spec import ROLES, Template
 from evalcli.text import count_words
+from evalcli.yamlnodes import plain
 
 __all__ = [
     "FORMATS",
     "BuildOptions",
     "ImportResult",
+    "Project",
     "ReportResult",
     "Selection",
     "Settings",
@@ -71,11 +74,6 @@ _NAME_FIELDS = ("folder", "project_code", "language", "template")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def allowed_templates(folders: Sequence[Path]) -> tuple[Path, ...]:
-    """Template folders the user allowed (``--template-dir``), checked to be template folders."""
-    return tuple(template_folder(Path(folder)) for folder in folders)
-
-
 def template_named(name: str, allowed: Sequence[Path] = ()) -> Template:
     """A bundled template, or one of the allowed folders, by name."""
     return load_template(find_template(name, tuple(allowed)))
@@ -89,12 +87,21 @@ def settings(start: Path | None = None) -> Settings:
     return load_settings(start)
 
 
+def project(start: Path | None = None, template_dirs: Sequence[Path] = ()) -> Project:
+    """The project in effect from ``start``: its settings as typed values, read once."""
+    return Project.load(start, template_dirs)
+
+
+def _project(project: Project | None) -> Project:
+    return project if project is not None else Project.load()
+
+
 def select(
     paths: Sequence[str | Path] = (),
     *,
     changed_since: str | None = None,
     shard: tuple[int, int] | None = None,
-    settings: Settings | None = None,
+    project: Project | None = None,
 ) -> Selection:
     """The reports a command works on.
 
@@ -104,8 +111,8 @@ def select(
     ref; reports deleted since are named in ``deleted``. With ``shard`` (K, N),
     a stable K-th of N shares.
     """
-    settings = settings or load_settings()
-    roots = settings.paths("content")
+    project = _project(project)
+    roots = list(project.content)
     if changed_since is not None:
         from evalcli.portfolio.changes import changed_since as git_changes
 
@@ -120,34 +127,24 @@ def select(
     else:
         chosen = select_paths(paths, roots)
     if shard is not None:
-        chosen = take_shard(chosen, shard, settings.root)
+        chosen = take_shard(chosen, shard, project.root)
     return chosen
 
 
-def _folders(paths: Sequence[str | Path] | Selection, settings: Settings) -> list[Path]:
+def _folders(paths: Sequence[str | Path] | Selection, project: Project) -> list[Path]:
     """Report folders: those of a selection as they are, or found from paths."""
     if isinstance(paths, Selection):
         return paths.reports
-    return find_reports(tuple(str(p) for p in paths), settings.paths("content"))
+    return find_reports(tuple(str(p) for p in paths), list(project.content))
 
 
-def _default_settings(settings: Settings | None) -> Settings:
-    return settings if settings is not None else load_settings()
-
-
-@dataclass
-class _Loaded:
-    path: Path
-    report: Report
-    template: Template | None
-
-
-def _load(folder: Path, allowed: tuple[Path, ...]) -> _Loaded:
+def _load(folder: Path, allowed: tuple[Path, ...]) -> CheckedReport:
+    """The report folder loaded (once), with its template; not checked yet."""
     report, template = load_report(folder, allowed=allowed)
-    return _Loaded(folder, report, template)
+    return CheckedReport(folder, report, template, None, list(report.load_findings))
 
 
-def _language_finding(item: _Loaded, languages: list[str] | None) -> list[Finding]:
+def _language_finding(item: CheckedReport, languages: Sequence[str] | None) -> list[Finding]:
     if not languages or item.template is None or not item.report.metadata_usable:
         return []
     language = report_language(item.report, item.template)
@@ -166,31 +163,34 @@ def _language_finding(item: _Loaded, languages: list[str] | None) -> list[Findin
     ]
 
 
-def _checked(item: _Loaded, settings: Settings | None = None) -> ReportResult:
-    from evalcli.check import check as check_report  # not needed by an up-to-date build
+def _check(item: CheckedReport, project: Project | None = None) -> CheckedReport:
+    """``item`` checked: its facts parsed, its findings with the rule settings applied."""
+    from evalcli.check import check_report  # not needed by an up-to-date build
 
-    if item.template is None:
-        findings = list(item.report.load_findings)
-    else:
-        findings = check_report(item.report, item.template)
-    if settings is not None:
-        findings = settings.apply(findings + _language_finding(item, settings["languages"]))
-    return ReportResult(item.path, findings)
+    if item.template is not None:
+        done = check_report(item.report, item.template)
+        item.facts, item.findings = done.facts, done.findings
+    if project is not None:
+        item.findings = project.apply(item.findings + _language_finding(item, project.languages))
+    return item
+
+
+def _checked(item: CheckedReport, project: Project | None = None) -> ReportResult:
+    return ReportResult(item.path, list(_check(item, project).findings))
 
 
 @dataclass(frozen=True)
 class _CheckJob:
     folder: Path
-    allowed: tuple[Path, ...]
-    settings: Settings
+    project: Project
     words: bool
 
 
 def _check_chunk(jobs: list[_CheckJob]) -> list[ReportResult]:
     results = []
     for job in jobs:
-        item = _load(job.folder, job.allowed)
-        result = _checked(item, job.settings)
+        item = _load(job.folder, job.project.templates)
+        result = _checked(item, job.project)
         if job.words:
             sections = item.report.sections.items()
             result.words = [(s.path, sid, count_words(s.text)) for sid, s in sections]
@@ -212,18 +212,16 @@ def _notify(progress: Progress | None, total: int) -> Callable[[int, ReportResul
 
 def check(
     paths: Sequence[str | Path] | Selection = (),
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
     *,
-    settings: Settings | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
     words: bool = True,
 ) -> list[ReportResult]:
-    """Every report's findings, rule settings applied. With no paths, the settings' content."""
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    folders = _folders(paths, settings)
-    work = [_CheckJob(folder, allowed, settings, words) for folder in folders]
+    """Every report's findings, rule settings applied. With no paths, the project's content."""
+    project = _project(project)
+    folders = _folders(paths, project)
+    work = [_CheckJob(folder, project, words) for folder in folders]
     # checking takes milliseconds: processes pay off only for many reports, and chunks
     # keep the traffic between them small
     jobs = jobs if len(work) >= CHECK_PER_PROCESS else 1
@@ -234,19 +232,24 @@ def check(
 # --- build ---------------------------------------------------------------------------
 
 
-def _name_value(report: Report, key: str) -> str:
+def _name_value(report: Report, key: str, template: Template | None) -> str:
     if key == "folder":
         return report.name
-    value = plain(report.value(key))
+    field = template.role(key) if template is not None and key in ROLES else key
+    value = plain(report.value(field or key))
     if isinstance(value, list):
         value = "_".join(str(v) for v in value if v)
     return str(value or key)
 
 
-def output_name(report: Report, pattern: str) -> str:
-    """The file name (without suffix) for a report: ``pattern`` filled in, safe characters only."""
+def output_name(report: Report, pattern: str, template: Template | None = None) -> str:
+    """The file name (without suffix) for a report: ``pattern`` filled in, safe characters only.
+
+    ``{project_code}`` is the field the template gives that role.
+    """
     try:
-        filled = pattern.format_map({key: _name_value(report, key) for key in _NAME_FIELDS})
+        fields = {key: _name_value(report, key, template) for key in _NAME_FIELDS}
+        filled = pattern.format_map(fields)
     except (KeyError, ValueError, IndexError) as exc:
         raise InputError(
             f"--name {pattern}: use the fields {', '.join('{' + k + '}' for k in _NAME_FIELDS)}"
@@ -266,21 +269,20 @@ def _claim(owners: dict[Path, Path], stem: Path, report: Path) -> None:
     owners[stem] = report
 
 
-def _page_strict(options: BuildOptions, settings: Settings, report: Report) -> BuildOptions:
+def _page_strict(options: BuildOptions, project: Project, report: Report) -> BuildOptions:
     """Options whose ``strict`` makes the page limit the severity the rule settings give it."""
     default: Severity = "error" if options.strict else "warning"
-    level = settings.level("page-limit", report.metadata_path, default)
+    level = project.level("page-limit", report.metadata_path, default)
     return replace(options, strict=level == "error")
 
 
 @dataclass(frozen=True)
 class _BuildJob:
     folder: Path
-    allowed: tuple[Path, ...]
     options: BuildOptions
     stem: Path
-    settings: Settings
-    checked: ReportResult | None = None  # when the findings are known already
+    project: Project
+    checked: CheckedReport  # loaded and checked in the parent: the worker builds it as it is
 
 
 def _build_chunk(jobs: list[_BuildJob]) -> list[ReportResult]:
@@ -288,8 +290,8 @@ def _build_chunk(jobs: list[_BuildJob]) -> list[ReportResult]:
 
 
 def _build_job(job: _BuildJob) -> ReportResult:
-    item = _load(job.folder, job.allowed)
-    result = job.checked or _checked(item, job.settings)
+    item = job.checked
+    result = ReportResult(item.path, list(item.findings))
     result.built = False
     code = exit_code(result.findings, job.options.strict)
     if item.template is None or code > 1:
@@ -303,9 +305,11 @@ def _build_job(job: _BuildJob) -> ReportResult:
             else "the report has warnings and --strict is set"
         )
         return result
-    options = _page_strict(job.options, job.settings, item.report)
+    from evalcli.outputs.build import build_report  # not needed by check
+
+    options = _page_strict(job.options, job.project, item.report)
     try:
-        built = build_report(item.report, item.template, options, job.stem)
+        built = build_report(item, options, job.stem)
     except ConversionError as exc:
         where = Location(item.report.metadata_path, 0, 0)
         result.findings.append(Finding.of("conversion-failed", str(exc), where))
@@ -313,7 +317,7 @@ def _build_job(job: _BuildJob) -> ReportResult:
         return result
     except (InputError, TemplateError) as exc:
         raise InputError(f"{display_path(item.path)}: {exc}") from exc
-    result.findings.extend(job.settings.apply(built.findings))
+    result.findings.extend(job.project.apply(built.findings))
     result.files, result.pages = built.files, built.pages
     result.page_counts = built.page_counts
     result.built = bool(built.files)
@@ -325,11 +329,9 @@ def _build_job(job: _BuildJob) -> ReportResult:
 def build(
     paths: Sequence[str | Path] | Selection = (),
     options: BuildOptions | None = None,
-    output: Path = Path("build"),
-    name: str = DEFAULT_NAME,
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
     *,
-    settings: Settings | None = None,
+    output: Path | None = None,
     jobs: int = 1,
     force: bool = False,
     progress: Progress | None = None,
@@ -342,17 +344,21 @@ def build(
     outputs intact, is not built again (``force`` builds it anyway): its
     result is read from the manifest and marked ``fresh``. Output names are
     settled for all reports before any file is written, and two reports that
-    would share a name stop the run.
+    would share a name stop the run. ``output`` is the project's output folder
+    unless given; the file names follow the project's ``name`` pattern.
     """
-    options = options or BuildOptions()
-    settings = _default_settings(settings)
+    project = _project(project)
+    options = options or project.build_options()
+    output = output if output is not None else project.output
+    name = project.name
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown or not options.formats:
         raise InputError(f"--to {','.join(options.formats)}: choose from {', '.join(FORMATS)}")
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    folders = _folders(paths, settings)
+    folders = _folders(paths, project)
     refuse_linked_folder(output)
-    cache = BuildCache(output, inputs_key(options, name, settings, allowed), force)
+    cache = BuildCache(
+        output, inputs_key(options, name, project.settings, project.templates), force
+    )
     results: dict[int, ReportResult] = {}
     owners: dict[Path, Path] = {}
     todo: list[tuple[int, _BuildJob]] = []
@@ -364,16 +370,15 @@ def build(
             _claim(owners, output / hit[0], folder)
             fresh.append((index, hit[1]))
             continue
-        item = _load(folder, allowed)
+        item = _load(folder, project.templates)
         if options.lang and item.template and options.lang not in item.template.languages:
             raise InputError(
                 f"--lang {options.lang}: the {item.template.name} template has "
                 f"{', '.join(item.template.languages)}"
             )
-        stem = output / output_name(item.report, name)
+        stem = output / output_name(item.report, name, item.template)
         _claim(owners, stem, folder)
-        checked = _checked(item, settings)
-        todo.append((index, _BuildJob(folder, allowed, options, stem, settings, checked)))
+        todo.append((index, _BuildJob(folder, options, stem, project, _check(item, project))))
     for index, result in fresh:
         results[index] = result
         notify(index, result)
@@ -422,16 +427,13 @@ def import_summary(
     template: str = DEFAULT_TEMPLATE,
     lang: str | None = None,
     force: bool = False,
-    template_dirs: Sequence[Path] = (),
-    *,
-    settings: Settings | None = None,
+    project: Project | None = None,
 ) -> ImportResult:
     """Read a summary or a full report (DOCX, PDF, Markdown, text) into a report folder."""
     from evalcli.importing.run import import_file
 
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    spec = template_named(template, allowed)
+    project = _project(project)
+    spec = template_named(template, project.templates)
     if lang is not None and lang not in spec.languages:
         raise InputError(f"--lang {lang}: choose from {', '.join(spec.languages)}")
     imported = import_file(source, folder, spec, lang, force)
@@ -441,7 +443,7 @@ def import_summary(
         imported.facts,
         len(imported.sections),
         imported.item_counts,
-        settings.apply(imported.findings),
+        project.apply(imported.findings),
         source,
         imported.edition,
         len(imported.unplaced),
@@ -455,9 +457,7 @@ def import_summaries(
     template: str = DEFAULT_TEMPLATE,
     lang: str | None = None,
     force: bool = False,
-    template_dirs: Sequence[Path] = (),
-    *,
-    settings: Settings | None = None,
+    project: Project | None = None,
 ) -> list[ImportResult]:
     """Import several files (and the files in folders) into one report folder each under
     ``output``. A file that cannot be imported is its own result, with its error."""
@@ -468,11 +468,7 @@ def import_summaries(
     results = []
     for source, folder in zip(files, folder_names(files, output), strict=True):
         try:
-            results.append(
-                import_summary(
-                    source, folder, template, lang, force, template_dirs, settings=settings
-                )
-            )
+            results.append(import_summary(source, folder, template, lang, force, project))
         except (InputError, ConversionError) as exc:
             results.append(ImportResult(folder, "", 0, 0, {}, source=source, error=str(exc)))
         except EvalcliError:
@@ -484,9 +480,8 @@ def export(
     paths: Sequence[str | Path] = (),
     fmt: str = "json",
     items: str | None = None,
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
     *,
-    settings: Settings | None = None,
     output: Path | None = None,
     empty: bool = False,
 ) -> str:
@@ -494,31 +489,24 @@ def export(
 
     With ``items="reports"``, one row per report (path, project code, title,
     language, dates, errors, warnings, and its pages in the last build into
-    ``output``, the settings' output folder by default); a report that cannot
+    ``output``, the project's output folder by default); a report that cannot
     be read is a row with its errors. ``empty`` exports no report at all (an
     empty selection), rather than every report under the content folders.
     """
     from evalcli import export as exporting
 
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    folders = [] if empty else find_reports(tuple(map(str, paths)), settings.paths("content"))
-    loaded = [_load(folder, allowed) for folder in folders]
+    project = _project(project)
+    folders = [] if empty else find_reports(tuple(map(str, paths)), list(project.content))
+    loaded = [_load(folder, project.templates) for folder in folders]
     if items == "reports":
         from evalcli.portfolio.index import index_row, index_text
 
-        where = output or settings.path("output")
+        where = output or project.output
         manifest = Manifest(where, machine_key(where))
         rows = []
         for item in loaded:
             entry = manifest.entries.get(manifest.name(item.path))
-            usable = item.report if item.report.metadata_usable else None
-            findings = _checked(item, settings).findings
-            rows.append(
-                index_row(
-                    item.path, usable, item.template, findings, entry.pages if entry else None
-                )
-            )
+            rows.append(index_row(_check(item, project), entry.pages if entry else None))
         return index_text(rows, fmt)
     for item in loaded:
         blocking = [f for f in item.report.load_findings if f.exit_code > 1]
@@ -527,38 +515,27 @@ def export(
             raise InputError(
                 f"{display_path(item.path)}: cannot be read; fix it, then export: {lines}"
             )
-    reports = [(item.report, item.template) for item in loaded if item.template]
-    return exporting.export_text(reports, fmt, items)
+    checked = [_check(item, project) for item in loaded]
+    return exporting.export_text([item for item in checked if item.template], fmt, items)
 
 
 def init(
     folder: Path,
     lang: str = "en",
     template: str = DEFAULT_TEMPLATE,
-    template_dirs: Sequence[Path] = (),
-    *,
-    settings: Settings | None = None,
+    project: Project | None = None,
 ) -> list[Path]:
     """A new report folder with every field and section, ready to fill in."""
     from evalcli.scaffold import create_report
 
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    return create_report(folder, template_named(template, allowed), lang)
+    return create_report(folder, template_named(template, _project(project).templates), lang)
 
 
-def schema(
-    template: str = DEFAULT_TEMPLATE,
-    template_dirs: Sequence[Path] = (),
-    *,
-    settings: Settings | None = None,
-) -> str:
+def schema(template: str = DEFAULT_TEMPLATE, project: Project | None = None) -> str:
     """The JSON Schema of evaluation.yaml for a template, as text."""
     from evalcli.scaffold import schema_text
 
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    return schema_text(template_named(template, allowed))
+    return schema_text(template_named(template, _project(project).templates))
 
 
 def worst_exit_code(

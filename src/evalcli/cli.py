@@ -9,12 +9,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from evalcli import __version__, console
 from evalcli.errors import EXIT_INTERRUPTED, EXIT_USAGE, EvalcliError, os_error
+
+if TYPE_CHECKING:
+    from evalcli.project import Project
 
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
@@ -49,10 +52,10 @@ class Group(click.Group):
 def _terminate(signum: int, frame: FrameType | None) -> None:
     """SIGTERM (a CI job cancelled) unwinds like Ctrl-C, so temporary files are removed.
 
-    Converters run in process groups of their own (``outputs.sandbox``), so
+    Converters run in process groups of their own (``tools.sandbox``), so
     neither signal reaches them: they are killed here, at once.
     """
-    from evalcli.outputs.sandbox import kill_all
+    from evalcli.tools.sandbox import kill_all
 
     kill_all()
     raise KeyboardInterrupt
@@ -168,11 +171,9 @@ def check(
     from evalcli import api
     from evalcli.reporting import shown_path as display_path
     from evalcli.reporting import tally
-    from evalcli.reporting.jobsummary import append_summary
 
-    settings = console.load_settings(fmt)
-    strict = settings["strict"] if strict is None else strict
-    selection, notes = console.select(reports, changed_since, shard, settings, "check")
+    project = console.load_project(fmt, template_dirs, strict=strict)
+    selection, notes = console.select(reports, changed_since, shard, project, "check")
     console.echo_notes(notes, fmt, quiet)
     if not selection.reports:
         console.nothing_to_do("check", fmt, notes)
@@ -180,9 +181,8 @@ def check(
     try:
         results = api.check(
             selection,
-            template_dirs,
-            settings=settings,
-            jobs=console.jobs_for(jobs, settings),
+            project,
+            jobs=project.processes(jobs),
             progress=progress,
             words=verbose,
         )
@@ -199,8 +199,10 @@ def check(
     else:
         console.print_findings(results, fmt)
         if fmt == "github":
+            from evalcli.reporting.jobsummary import append_summary
+
             append_summary("check", results, notes)
-    sys.exit(api.worst_exit_code(results, strict))
+    sys.exit(api.worst_exit_code(results, project.strict))
 
 
 @cli.command()
@@ -298,35 +300,30 @@ def build(
       evalcli build --lang en content/alianzas-peru   the template's words in English
     """
     from evalcli import api
-    from evalcli.reporting import tally
-    from evalcli.reporting.jobsummary import append_summary
+    from evalcli.reporting import ReportResult, tally
 
-    settings = console.load_settings(fmt)
-    settings = settings.with_option("strict", strict).with_option("lang", lang)
-    settings = settings.with_option("pdf-standard", pdf_standard)
-    settings = settings.with_option("pdf-engine", pdf_engine).with_option("name", name)
+    wanted = None
     if formats is not None:
         wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-        settings = settings.with_option("formats", wanted)
-    strict_now = bool(settings["strict"])
-    options = api.BuildOptions(
-        tuple(settings["formats"]),
-        settings["lang"],
-        draft,
-        strict_now,
-        settings["pdf-standard"],
-        settings["pdf-engine"],
-        docx_pages=docx_pages,
-        annexes=annexes,
+    project = console.load_project(
+        fmt,
+        template_dirs,
+        strict=strict,
+        lang=lang,
+        pdf_standard=pdf_standard,
+        pdf_engine=pdf_engine,
+        name=name,
+        formats=wanted,
     )
-    selection, notes = console.select(reports, changed_since, shard, settings, "build")
+    options = project.build_options(draft=draft, docx_pages=docx_pages, annexes=annexes)
+    selection, notes = console.select(reports, changed_since, shard, project, "build")
     console.echo_notes(notes, fmt, quiet)
     if not selection.reports:
         console.nothing_to_do("build", fmt, notes)
     colour = console.wants_colour(err=False)
     terminal = console.Progress("built", quiet or fmt != "text", None).line is not None
 
-    def plain(done: int, total: int, result: Any) -> None:
+    def plain(done: int, total: int, result: ReportResult) -> None:
         if fmt != "text":
             return
         console.echo_findings([result], err=True)
@@ -339,11 +336,9 @@ def build(
         results = api.build(
             selection,
             options,
-            output or settings.path("output"),
-            settings["name"],
-            template_dirs,
-            settings=settings,
-            jobs=console.jobs_for(jobs, settings),
+            project,
+            output=output,
+            jobs=project.processes(jobs),
             force=force,
             progress=progress,
         )
@@ -352,12 +347,14 @@ def build(
     if fmt != "text":
         console.print_findings(results, fmt)
         if fmt == "github":
+            from evalcli.reporting.jobsummary import append_summary
+
             append_summary("build", results, notes)
     elif not quiet:
         console.recap(results)
         if len(results) > 1 or terminal:
             click.echo(tally(results), err=True)
-    sys.exit(api.worst_exit_code(results, strict_now, draft))
+    sys.exit(api.worst_exit_code(results, project.strict, draft))
 
 
 @cli.command()
@@ -384,8 +381,8 @@ def init(folder: Path, lang: str, template_name: str, template_dirs: tuple[Path,
     from evalcli import api
     from evalcli.reporting import shown_path as display_path
 
-    settings = console.load_settings()
-    for path in api.init(folder, lang, template_name, template_dirs, settings=settings):
+    project = console.load_project(template_dirs=template_dirs)
+    for path in api.init(folder, lang, template_name, project):
         click.echo(f"created {display_path(path)}")
     click.echo(f"next: fill them in, then run: evalcli check {display_path(folder)}")
 
@@ -401,7 +398,7 @@ def schema(template_name: str, template_dirs: tuple[Path, ...]) -> None:
     """
     from evalcli import api
 
-    click.echo(api.schema(template_name, template_dirs, settings=console.load_settings()))
+    click.echo(api.schema(template_name, console.load_project(template_dirs=template_dirs)))
 
 
 @cli.command("import")
@@ -452,13 +449,11 @@ def import_(
     from evalcli.reporting import FORMATTERS, ReportResult
     from evalcli.reporting import shown_path as display_path
 
-    settings = console.load_settings(fmt)
+    project = console.load_project(fmt, template_dirs)
     if len(sources) > 1 or sources[0].is_dir():
-        _import_many(sources, output, lang, force, fmt, template_name, template_dirs)
+        _import_many(sources, output, lang, force, fmt, template_name, project)
         return
-    result = api.import_summary(
-        sources[0], output, template_name, lang, force, template_dirs, settings=settings
-    )
+    result = api.import_summary(sources[0], output, template_name, lang, force, project)
     if fmt != "text":
         click.echo(FORMATTERS[fmt]([ReportResult(output, result.findings)]))
         return
@@ -482,20 +477,18 @@ def _import_many(
     force: bool,
     fmt: str,
     template_name: str,
-    template_dirs: tuple[Path, ...],
+    project: Project,
 ) -> None:
     """Several files: one report folder each, then a table (or JSON) of what each gave."""
     import json
 
     from evalcli import api
     from evalcli.errors import EXIT_USAGE
-    from evalcli.reporting import FORMATTERS, ReportResult, display_path
+    from evalcli.reporting import FORMATTERS, ReportResult
+    from evalcli.reporting import shown_path as display_path
     from evalcli.reporting.imports import import_table
 
-    settings = console.load_settings(fmt)
-    results = api.import_summaries(
-        sources, output, template_name, lang, force, template_dirs, settings=settings
-    )
+    results = api.import_summaries(sources, output, template_name, lang, force, project)
     reports = [ReportResult(r.folder, r.findings) for r in results if r.error is None]
     rows = [
         {
@@ -581,16 +574,15 @@ def export(
     from evalcli.files import write_files
     from evalcli.reporting import shown_path as display_path
 
-    settings = console.load_settings()
-    selection, notes = console.select(reports, changed_since, shard, settings, "export")
+    project = console.load_project(template_dirs=template_dirs)
+    selection, notes = console.select(reports, changed_since, shard, project, "export")
     for note in notes:
         click.echo(note, err=True)
     text = api.export(
         selection.reports,
         fmt,
         item_kind,
-        template_dirs,
-        settings=settings,
+        project,
         output=build_dir,
         empty=not selection.reports,
     )
@@ -687,10 +679,9 @@ def preview(
     """
     from evalcli.preview import watch
 
-    settings = console.load_settings()
-    settings = settings.with_option("lang", lang)
-    folder = output or settings.path("output") / "preview"
-    if watch(report, folder, settings, template_dirs, interval, max_builds, console.preview_echo):
+    project = console.load_project(template_dirs=template_dirs, lang=lang)
+    folder = output or project.output / "preview"
+    if watch(report, folder, project, interval, max_builds, console.preview_echo):
         sys.exit(EXIT_INTERRUPTED)  # Ctrl-C: 130, as for every command
 
 

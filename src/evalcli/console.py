@@ -15,11 +15,15 @@ import click
 from evalcli.errors import EXIT_USAGE
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from evalcli.config import Settings
+    from evalcli.project import Project
     from evalcli.report.discover import Selection
+    from evalcli.reporting import ReportResult
 
 
-def print_findings(results: list[Any], fmt: str) -> None:
+def print_findings(results: list[ReportResult], fmt: str) -> None:
     from evalcli.reporting import FORMATTERS
 
     if fmt == "text":
@@ -38,7 +42,7 @@ def wants_colour(err: bool) -> bool:
     return terminal.wants_colour(sys.stderr if err else sys.stdout)
 
 
-def echo_findings(results: list[Any], err: bool) -> None:
+def echo_findings(results: list[ReportResult], err: bool) -> None:
     from evalcli.reporting import text_lines
     from evalcli.reporting.terminal import paint_finding
 
@@ -68,17 +72,24 @@ def load_settings(fmt: str = "text") -> Settings:
     return settings
 
 
-def jobs_for(jobs: int | None, settings: Settings) -> int:
-    from evalcli.portfolio.parallel import available_cores
+def load_project(
+    fmt: str = "text", template_dirs: tuple[Path, ...] = (), **overrides: Any
+) -> Project:
+    """The project of the settings (which must be free of errors) and the command's options.
 
-    return jobs or settings["jobs"] or available_cores()
+    ``overrides`` are the options that stand for a setting (``pdf_engine=...``);
+    None leaves the setting as it is.
+    """
+    from evalcli.project import Project
+
+    return Project.from_settings(load_settings(fmt), template_dirs, **overrides)
 
 
 def select(
     reports: tuple[str, ...],
     changed_since: str | None,
     shard: str | None,
-    settings: Settings,
+    project: Project,
     verb: str,
 ) -> tuple[Selection, list[str]]:
     """The reports to work on, and notes on what was passed over."""
@@ -87,7 +98,7 @@ def select(
     from evalcli.reporting import shown_path as display_path
 
     share = parse_shard(shard) if shard else None
-    selection = api.select(reports, changed_since=changed_since, shard=share, settings=settings)
+    selection = api.select(reports, changed_since=changed_since, shard=share, project=project)
     notes = [f"{display_path(p)}: not inside a report folder; skipped" for p in selection.outside]
     notes += [
         f"{display_path(p)}: deleted since {changed_since}; skipped" for p in selection.deleted
@@ -129,14 +140,16 @@ def nothing_to_do(command: str, fmt: str, notes: list[str]) -> None:
 class Progress:
     """Progress as reports finish: one rewritten line on a terminal, plain lines elsewhere."""
 
-    def __init__(self, verb: str, quiet: bool, plain: Callable[[int, int, Any], None] | None):
+    def __init__(
+        self, verb: str, quiet: bool, plain: Callable[[int, int, ReportResult], None] | None
+    ):
         from evalcli.reporting.terminal import ProgressLine, is_terminal
 
         stream = sys.stderr
         self.line = ProgressLine(stream, verb) if is_terminal(stream) and not quiet else None
         self.plain = plain
 
-    def __call__(self, done: int, total: int, result: Any) -> None:
+    def __call__(self, done: int, total: int, result: ReportResult) -> None:
         from evalcli.reporting import shown_path
 
         if self.line is not None:
@@ -151,7 +164,7 @@ class Progress:
             self.line.clear()
 
 
-def built_line(number: int, total: int, result: Any, draft: bool, colour: bool) -> None:
+def built_line(number: int, total: int, result: ReportResult, draft: bool, colour: bool) -> None:
     from evalcli.reporting import inert, shown_path
     from evalcli.reporting.terminal import green
 
@@ -169,7 +182,7 @@ def built_line(number: int, total: int, result: Any, draft: bool, colour: bool) 
         click.echo(f"{prefix}: not built{pages}: {inert(result.note)}", err=True)
 
 
-def recap(results: list[Any]) -> None:
+def recap(results: list[ReportResult]) -> None:
     """After a long run, the reports that were not built, so they never scroll away."""
     from evalcli.diagnostics import count
     from evalcli.reporting import inert, shown_path

@@ -13,13 +13,13 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from evalcli.config import Settings
 from evalcli.errors import InputError
-from evalcli.outputs.build import BuildOptions
+from evalcli.project import Project
 from evalcli.reporting import display_path, text_lines
 
 Echo = Callable[..., None]
@@ -57,18 +57,18 @@ def snapshot(folder: Path, skip: Path | None = None) -> Snapshot:
 def _build_once(
     folder: Path,
     output: Path,
-    settings: Settings,
-    template_dirs: Sequence[Path],
+    project: Project,
     echo: Echo,
     shown: list[str] | None,
 ) -> list[str]:
     from evalcli import api
 
-    options = BuildOptions(("pdf",), settings["lang"], True, False, None, settings["pdf-engine"])
-    start = time.monotonic()
-    [result] = api.build(
-        [folder], options, output, settings["name"], template_dirs, settings=settings, force=True
+    # a draft PDF, whatever the settings' formats and strictness
+    options = replace(
+        project.build_options(draft=True), formats=("pdf",), strict=False, pdf_standard=None
     )
+    start = time.monotonic()
+    [result] = api.build([folder], options, project, output=output, force=True)
     took = (time.monotonic() - start) * 1000
     lines = text_lines(result.findings)
     if lines != shown:
@@ -88,8 +88,7 @@ def _build_once(
 def watch(
     report: Path,
     output: Path,
-    settings: Settings,
-    template_dirs: Sequence[Path],
+    project: Project,
     interval: float = 0.2,
     max_builds: int | None = None,
     echo: Echo = print,
@@ -103,7 +102,7 @@ def watch(
     """
     from evalcli import api
 
-    selection = api.select([report], settings=settings)
+    selection = api.select([report], project=project)
     if len(selection.reports) != 1:
         raise InputError(f"{report}: preview one report folder (or a file inside it)")
     folder = selection.reports[0]
@@ -123,7 +122,7 @@ def watch(
                     break
                 now = snapshot(folder, output)
                 seen = now
-                shown = _build_once(folder, output, settings, template_dirs, echo, shown)
+                shown = _build_once(folder, output, project, echo, shown)
                 builds += 1
                 if max_builds is not None and builds >= max_builds:
                     return False

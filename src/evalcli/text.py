@@ -87,3 +87,13 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     """A " (did you mean 'x'?)" hint, or an empty string."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# characters no document may hold: C0 controls but tab and newline, DEL and C1
+# controls, lone surrogates, U+FFFE/U+FFFF (DOCX is XML 1.0, Typst source is text)
+BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def remove_bad_characters(text: str) -> str:
+    """The text without the characters that no document may hold (check reports them)."""
+    return BAD_CHARACTER.sub("", text)

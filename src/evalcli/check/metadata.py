@@ -6,14 +6,14 @@ import bisect
 import difflib
 import json
 
-from evalcli.check.placeholders import find_placeholders
 from evalcli.diagnostics import Finding
-from evalcli.report.facts import parse_facts
+from evalcli.report.facts import Facts, parse_facts
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import Scalar, is_empty, scalars_in
 from evalcli.template.fieldtypes import PartialDate
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import Edition, Template
 from evalcli.text import did_you_mean
+from evalcli.yamlnodes import Scalar, is_empty, scalars_in
 
 
 def _placeholder_findings(report: Report, template: Template) -> tuple[list[Finding], set[str]]:
@@ -139,17 +139,22 @@ def _split_values(
     return findings
 
 
-def check_metadata(report: Report, template: Template) -> list[Finding]:
-    """Findings for the metadata file."""
+def check_metadata(report: Report, template: Template, facts: Facts | None = None) -> list[Finding]:
+    """Findings for the metadata file; ``facts`` are its values, parsed already."""
     meta = report.metadata
     findings, placeholder_keys = _placeholder_findings(report, template)
     findings.extend(_presence(report, template))
     empty = {key for key, entry in meta.entries.items() if is_empty(entry.value)}
-    facts = parse_facts(report, template, skip=frozenset(placeholder_keys | empty))
-    for problems in facts.findings.values():
-        findings.extend(problems)
+    # a placeholder or an empty value has its finding already: its parse is not reported
+    skip = placeholder_keys | empty
+    facts = facts if facts is not None else parse_facts(report, template)
+    for key, problems in facts.findings.items():
+        if key not in skip:
+            findings.extend(problems)
     findings.extend(_split_values(report, template, facts.findings))
     for first, second in template.date_order:
+        if first in skip or second in skip:
+            continue
         start, end = facts.values.get(first), facts.values.get(second)
         if isinstance(start, PartialDate) and isinstance(end, PartialDate):
             precision = min(start.precision, end.precision)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from evalcli.check.annexes import check_annexes
-from evalcli.check.placeholders import find_placeholders
 from evalcli.diagnostics import Finding, Location, Severity
 from evalcli.report.markdown import item_number, line_and_column
 from evalcli.report.model import Heading, Item, Report, Section
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import SectionSpec, Template
 from evalcli.text import did_you_mean, fold, has_words, match_option, shorten
 

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from evalcli.check.placeholders import find_placeholders
 from evalcli.report.markdown import strip_emphasis, unescape
 from evalcli.template.fieldtypes import MoneyType, option_in_words, read_date_range
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import Field, Row, Template
 from evalcli.text import fold_keep_length, says_none
 

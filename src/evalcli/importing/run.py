@@ -15,8 +15,8 @@ from evalcli.importing.pagetext import pages_markdown
 from evalcli.importing.pdftext import pdf_pages
 from evalcli.importing.reader import Imported, read_summary
 from evalcli.limits import MAX_IMPORT_TEXT, MAX_LINE_CHARS, MIB
-from evalcli.outputs.pandoc import run_pandoc
 from evalcli.template.spec import Template
+from evalcli.tools.pandoc import run_pandoc
 
 # pandoc's Markdown writer, kept plain: pipe tables, no divs or spans, no wrapping
 _WRITER = (

@@ -14,13 +14,14 @@ from typing import Any
 
 from evalcli.check.annexes import annexes_started, check_annexes
 from evalcli.diagnostics import Finding
-from evalcli.outputs.build import BuildOptions, all_described, convert, not_ua_findings
+from evalcli.outputs.convert import all_described, convert, not_ua_findings
 from evalcli.outputs.docinfo import doc_info
 from evalcli.outputs.docx import LABEL_FILL, _element, _replace, describe_table, rule_table
 from evalcli.outputs.ooxml import put
+from evalcli.outputs.plan import BuildOptions, plan
 from evalcli.outputs.zipnorm import normalize_zip
 from evalcli.render.annexes import TYPST_TEMPLATE, render_annexes, template_annexes
-from evalcli.report.facts import report_language
+from evalcli.report.facts import Facts, report_language
 from evalcli.report.model import Report
 from evalcli.template.spec import Template
 
@@ -120,46 +121,44 @@ def build_annexes(
     stem: Path,
     names: dict[str, str],
     files_by_name: dict[str, Path],
+    facts: Facts | None = None,
 ) -> tuple[dict[Path, bytes], list[Finding]]:
     """The annex documents to write, by path: every lesson and good practice, one page each;
     and, for a report whose items carry no annex fields, warnings that its pages are empty
     (check reports them once any item carries one).
 
     ``names`` maps each usable image target to its plain name, ``files_by_name``
-    each plain name to its file, as for the summary.
+    each plain name to its file, as for the summary; ``facts`` the report's parsed facts.
     """
     from evalcli.outputs.pdf import make_pdf_libreoffice
 
     annexes = template_annexes(template)
-    rendered = render_annexes(report, template, options.lang, names)
+    rendered = render_annexes(report, template, options.lang, names, facts)
     info = doc_info(rendered.facts, template, rendered.title, options.draft, rendered.doc_lang)
     info = replace(info, kind=annexes.document[rendered.facts.language])
     target = annex_stem(stem)
     files: dict[Path, bytes] = {}
     if "md" in options.formats:
-        as_written = render_annexes(report, template, options.lang, {t: t for t in names})
+        as_written = render_annexes(report, template, options.lang, {t: t for t in names}, facts)
         files[target.with_suffix(".md")] = as_written.markdown.encode("utf-8")
-    want_docx = "docx" in options.formats or (
-        "pdf" in options.formats and options.pdf_engine == "libreoffice"
-    )
-    typst_pdf = "pdf" in options.formats and options.pdf_engine == "typst"
+    decided = plan(options).annexes
+    assert decided is not None
     not_ua: list[str] = []
     docx, pdf = convert(
         rendered.markdown,
         template,
         info,
         files_by_name,
-        want_docx,
-        typst_pdf,
-        options,
+        decided,
+        options.pdf_standard,
         TYPST_TEMPLATE,
         described=all_described(report),
         not_ua=not_ua,
     )
     docx = _polish(docx) if docx is not None else None
-    if docx is not None and "docx" in options.formats:
+    if docx is not None and decided.write_docx:
         files[target.with_suffix(".docx")] = docx
-    if "pdf" in options.formats:
+    if decided.write_pdf:
         if pdf is None:
             assert docx is not None
             pdf = make_pdf_libreoffice(

@@ -14,9 +14,9 @@ from typing import Any
 
 from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.ooxml import put
-from evalcli.outputs.pandoc import PandocRun, filter_args
 from evalcli.outputs.zipnorm import normalize_zip
 from evalcli.template.spec import Template
+from evalcli.tools.pandoc import PandocRun, filter_args
 
 LABEL_FILL = "E8EAF8"
 BORDER = "BFBFBF"

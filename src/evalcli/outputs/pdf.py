@@ -18,10 +18,10 @@ from evalcli.errors import ConversionError, InputError
 from evalcli.files import scratch_dir
 from evalcli.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_TIMEOUT, TYPST_MEMORY, TYPST_TIMEOUT
 from evalcli.outputs.docinfo import DocInfo
-from evalcli.outputs.pandoc import PandocRun, filter_args
 from evalcli.outputs.pdftags import row_headers
-from evalcli.outputs.sandbox import EXIT_TYPST_ERROR, Confined, child_command, typst_command
 from evalcli.template.spec import Template
+from evalcli.tools.pandoc import PandocRun, filter_args
+from evalcli.tools.sandbox import EXIT_TYPST_ERROR, Confined, child_command, typst_command
 
 TYPST_TEMPLATE = "summary.typ"
 # the child's whole environment: none of the caller's variables (secrets) reach it;

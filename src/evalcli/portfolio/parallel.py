@@ -17,11 +17,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from evalcli.errors import ConversionError
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -35,19 +37,21 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context(preload: str) -> multiprocessing.context.BaseContext:
     """Fork while it is safe: one thread, and no native library with threads of its own.
 
     Typst (Rust) keeps worker threads that threading does not list; a process
     forked after it ran can deadlock. Otherwise a fork server, started clean,
-    forks the workers with evalcli imported.
+    forks the workers with ``preload`` (the module of the function they run) imported.
     """
+    import multiprocessing
+
     if os.name != "posix":
         return multiprocessing.get_context("spawn")
     if threading.active_count() == 1 and "typst" not in sys.modules:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["evalcli.api"])
+    context.set_forkserver_preload([preload])
     return context
 
 
@@ -113,10 +117,14 @@ def run_chunks(
                 if done:
                     done(index, result)
         return [results[i] for i in range(len(items))]
+    # loaded only here: one process (a single report's check) never needs them
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     workers = min(jobs, len(chunks))
     pool = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_context(),
+        mp_context=_context(func.__module__),
         initializer=_die_with,
         initargs=(os.getpid(),),
     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 from evalcli.locales import resolve_locale
 from evalcli.report.facts import Facts
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import plain
 from evalcli.template.spec import Field, Row, Template
-
+from evalcli.yamlnodes import plain
 
 MISSING = {"en": "missing", "es": "falta", "fr": "manquant"}  # a template may say otherwise
 
@@ -33,11 +32,11 @@ def _verbatim(raw: object, spec: Field, template: Template, lang: str) -> str:
     return "" if raw is None else str(raw)
 
 
-def value_locale(facts: Facts) -> str:
+def value_locale(facts: Facts, template: Template) -> str:
     """The babel locale numbers, amounts and dates are written in: the report's
     ``locale``, else its language with its one country (es + PE -> es_PE)."""
-    countries = facts.values.get("countries") or ()
-    return resolve_locale(facts.language, facts.values.get("locale"), countries)
+    countries = facts.role(template, "countries") or ()
+    return resolve_locale(facts.language, facts.role(template, "locale"), countries)
 
 
 def field_text(key: str, report: Report, facts: Facts, template: Template) -> str:
@@ -48,7 +47,7 @@ def field_text(key: str, report: Report, facts: Facts, template: Template) -> st
         return _verbatim(plain(report.value(key)), spec, template, facts.language)
     if value is None or value == []:
         return ""
-    return spec.type.format(value, spec, template, facts.language, value_locale(facts))
+    return spec.type.format(value, spec, template, facts.language, value_locale(facts, template))
 
 
 def row_text(row: Row, report: Report, facts: Facts, template: Template) -> str:

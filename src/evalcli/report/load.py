@@ -18,9 +18,9 @@ from evalcli.report.annex import annex_names, annex_spec
 from evalcli.report.imagefiles import image_problem
 from evalcli.report.markdown import parse_section
 from evalcli.report.model import Image, Report, Section
-from evalcli.report.yamlnodes import Map, Scalar, parse_yaml
 from evalcli.template.loader import DEFAULT_TEMPLATE, find_template, load_template
 from evalcli.template.spec import Template
+from evalcli.yamlnodes import Map, Scalar, parse_yaml
 
 METADATA_FILE = "evaluation.yaml"
 UNPLACED_FILE = "unplaced.md"  # written by import for text it could not place

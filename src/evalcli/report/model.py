@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalcli.diagnostics import Finding, Location
-from evalcli.report.yamlnodes import Map, Node
+from evalcli.yamlnodes import Map, Node
 
 
 @dataclass

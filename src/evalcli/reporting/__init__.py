@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,6 +10,7 @@ from pathlib import Path
 
 from evalcli.diagnostics import Finding, count
 from evalcli.outputs.pagecount import PageCount
+from evalcli.paths import display_path as display_path  # where it was, for callers above
 
 JSON_VERSION = 1
 
@@ -29,27 +28,6 @@ class ReportResult:
     note: str = ""  # why a report was not built
     fresh: bool = False  # build: unchanged since the last build, not built again
     words: list[tuple[Path, str, int]] = field(default_factory=list)  # (file, section, words)
-
-
-def display_path(path: Path) -> str:
-    """A path relative to the working folder when it lies inside it."""
-    return _display(path, os.getcwd())  # noqa: PTH109 - a string, fast: called per finding
-
-
-@functools.lru_cache(maxsize=65536)
-def _display(path: Path, cwd: str) -> str:
-    text = os.fspath(path)
-    if not os.path.isabs(text):  # noqa: PTH117 - relative already (as discovery gives): fast
-        norm = os.path.normpath(text)
-        if norm != os.pardir and not norm.startswith(os.pardir + os.sep):
-            return norm
-    full = os.path.realpath(path)
-    cwd = os.path.realpath(cwd)
-    if full == cwd:
-        return "."
-    if full.startswith(cwd + os.sep):
-        return full[len(cwd) + 1 :]
-    return str(path)
 
 
 def _escaped(ch: str) -> str:

@@ -15,15 +15,15 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import yaml
 
 from evalcli import locales
 from evalcli.diagnostics import Finding, Location
-from evalcli.report.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
 from evalcli.template import valueschema as vs
 from evalcli.text import did_you_mean, fold, fold_key, match_option, split_list
+from evalcli.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
 
 if TYPE_CHECKING:
     from evalcli.template.spec import Field, Template
@@ -202,10 +202,13 @@ def flow_yaml(value: Any) -> str:
     return yaml_scalar(str(value))
 
 
+V = TypeVar("V")  # the value a field type parses to
+Item = TypeVar("Item")  # one item of a list-valued type
+
 # --- the base class ----------------------------------------------------------------
 
 
-class FieldType:
+class FieldType(Generic[V]):
     """What every field type knows. Subclasses override what differs."""
 
     name: ClassVar[str]
@@ -237,7 +240,7 @@ class FieldType:
 
     # render
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self, value: V, spec: Field, template: Template, lang: str, locale: str | None = None
     ) -> str:
         """A typed value as text: labels in ``lang``, numbers, dates and lists as ``locale``.
 
@@ -256,7 +259,7 @@ class FieldType:
         """What ``init`` writes after ``key:``."""
         return ""
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: V) -> Any:
         """A typed value as JSON data."""
         return value
 
@@ -292,12 +295,12 @@ class FieldType:
         return [item for item in kept if item.text and item.text.strip()], findings
 
 
-class EachType(FieldType):
+class EachType(FieldType[list[Item]]):
     """A type whose value is one scalar or a list, each item parsed on its own by ``item``."""
 
     code: ClassVar[str]  # the finding code of an item that does not parse
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[Item | None, str]:
         """(value, "") for one item, or (None, what is wrong and how to fix it)."""
         raise NotImplementedError
 
@@ -310,7 +313,7 @@ class EachType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[list[Item] | None, list[Finding]]:
         items, findings = self.several(node, spec)
         values = []
         for scalar in items:
@@ -325,7 +328,7 @@ class EachType(FieldType):
 # --- the types ---------------------------------------------------------------------
 
 
-class TextType(FieldType):
+class TextType(FieldType[str]):
     """Free text on one line."""
 
     name = "text"
@@ -334,7 +337,7 @@ class TextType(FieldType):
         return yaml_scalar(template.name) if spec.key == "template" else ""
 
 
-class TextListType(FieldType):
+class TextListType(FieldType[list[str]]):
     """One text or a list of texts; ``join: comma`` prints them with commas."""
 
     name = "text_list"
@@ -345,7 +348,7 @@ class TextListType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[list[str] | None, list[Finding]]:
         items, findings = self.several(node, spec)
         return [s.text.strip() for s in items if s.text], findings
 
@@ -356,7 +359,12 @@ class TextListType(FieldType):
         return text
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         if spec.join == "comma":
             return ", ".join(value)
@@ -366,7 +374,7 @@ class TextListType(FieldType):
         return "" if spec.required else "[]"
 
 
-class LanguageType(FieldType):
+class LanguageType(FieldType[str]):
     """The language the report is written in: one of the template's languages."""
 
     name = "language"
@@ -374,7 +382,7 @@ class LanguageType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[str | None, list[Finding]]:
         value, findings = super().parse(node, spec, template, lang)
         if value is None or findings or value.lower() in template.languages:
             return (value.lower() if value and not findings else None), findings
@@ -388,7 +396,7 @@ class LanguageType(FieldType):
         return yaml_scalar(lang)
 
 
-class LocaleType(FieldType):
+class LocaleType(FieldType[str]):
     """How numbers, amounts and dates are written: a language and a country, "es-PE".
 
     The language must be the report's: a Spanish report may be written for
@@ -407,7 +415,7 @@ class LocaleType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[str | None, list[Finding]]:
         value, findings = super().parse(node, spec, template, lang)
         if value is None or findings:
             return None, findings
@@ -428,7 +436,7 @@ class LocaleType(FieldType):
         return locales.bcp47(found), []
 
 
-class DateType(FieldType):
+class DateType(FieldType[PartialDate]):
     """YYYY, YYYY-MM or YYYY-MM-DD; printed as "December 2024" in the report's language."""
 
     name = "date"
@@ -445,7 +453,7 @@ class DateType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[PartialDate | None, list[Finding]]:
         scalar, findings = self.one(node, spec)
         if scalar is None or scalar.text is None:
             return None, findings
@@ -479,7 +487,12 @@ class DateType(FieldType):
         return found
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: PartialDate,
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         date: PartialDate = value
         if date.month is None:
@@ -488,11 +501,11 @@ class DateType(FieldType):
             return locales.format_month_year(date.year, date.month, locale or lang)
         return locales.format_day(date.year, date.month, date.day, locale or lang)
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: PartialDate) -> Any:
         return value.iso()
 
 
-class MoneyType(FieldType):
+class MoneyType(FieldType[Money]):
     """``{amount: 7940000, currency: USD, note: ...}``; printed "USD 7,940,000 ..."."""
 
     name = "money"
@@ -523,7 +536,7 @@ class MoneyType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[Money | None, list[Finding]]:
         if not isinstance(node, Map):
             message = f"expected an amount and a currency; {self.form}"
             return None, [self.finding("invalid-money", spec, message, node.loc)]
@@ -652,7 +665,7 @@ class MoneyType(FieldType):
         return " {" + ", ".join(parts) + "}"
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self, value: Money, spec: Field, template: Template, lang: str, locale: str | None = None
     ) -> str:
         money: Money = value
         text = locales.format_money(money.amount, money.currency, locale or lang)
@@ -661,14 +674,14 @@ class MoneyType(FieldType):
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         return "{amount: , currency: USD}"
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: Money) -> Any:
         money: dict[str, Any] = {"amount": str(value.amount), "currency": value.currency}
         if value.note:
             money["note"] = value.note
         return money
 
 
-class ChoiceType(FieldType):
+class ChoiceType(FieldType[str]):
     """One of the field's options, given by its key or its label in any language."""
 
     name = "choice"
@@ -678,7 +691,7 @@ class ChoiceType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[str | None, list[Finding]]:
         scalar, findings = self.one(node, spec)
         if scalar is None or scalar.text is None:
             return None, findings
@@ -696,7 +709,7 @@ class ChoiceType(FieldType):
         return match_option(text, spec.options) or option_in_words(text, spec, template)
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self, value: str, spec: Field, template: Template, lang: str, locale: str | None = None
     ) -> str:
         return spec.options[value][lang]
 
@@ -705,7 +718,7 @@ class ChoiceType(FieldType):
         return {"type": "string", "pattern": vs.one_of_folded(forms)}
 
 
-class CountriesType(EachType):
+class CountriesType(EachType[str]):
     """ISO 3166 codes, or names in the report's language; printed as names."""
 
     name = "countries"
@@ -720,7 +733,7 @@ class CountriesType(EachType):
         names = vs.one_of_folded(locales.territories(lang).values())
         return {"type": "string", "anyOf": [{"pattern": vs.whole(codes)}, {"pattern": names}]}
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[str | None, str]:
         code = locales.country_code(text, lang)
         if code:
             return code, ""
@@ -763,7 +776,12 @@ class CountriesType(EachType):
         return codes or None
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         names = [locales.country_name(code, lang) for code in value]
         return locales.format_list(names, locale or lang)
@@ -772,7 +790,7 @@ class CountriesType(EachType):
         return "[]"
 
 
-class SdgsType(EachType):
+class SdgsType(EachType[str]):
     """SDG targets ("8.7", "SDG 8.7", "ODS 8.7") from the official list, or whole goals."""
 
     name = "sdgs"
@@ -794,7 +812,7 @@ class SdgsType(EachType):
             ]
         }
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[str | None, str]:
         target = parse_sdg(text)
         if target:
             return target, ""
@@ -817,7 +835,12 @@ class SdgsType(EachType):
         return [t for t in targets if t] if targets and all(targets) else None
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         prefix = template.phrase("sdg_prefix", lang)
         return locales.format_list([f"{prefix} {target}" for target in value], locale or lang)
@@ -826,7 +849,7 @@ class SdgsType(EachType):
         return "[]"
 
 
-class ProjectCodesType(EachType):
+class ProjectCodesType(EachType[str]):
     """ILO project codes (PER/17/51/USA): one or a list."""
 
     name = "project_codes"
@@ -836,7 +859,7 @@ class ProjectCodesType(EachType):
     def item_schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
         return {"type": "string", "pattern": vs.whole(PROJECT_CODE.pattern)}
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, str]:
+    def item(self, text: str, lang: str) -> tuple[str | None, str]:
         if PROJECT_CODE.fullmatch(text):
             return text, ""
         if PROJECT_CODE.fullmatch(text.upper()):
@@ -855,12 +878,17 @@ class ProjectCodesType(EachType):
         return codes[0] if len(codes) == 1 else codes
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         return ", ".join(value)
 
 
-class PeopleType(FieldType):
+class PeopleType(FieldType[list[Person]]):
     """Names, or ``{name: ..., role: lead}``; roles printed in the report's language."""
 
     name = "people"
@@ -884,7 +912,7 @@ class PeopleType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[list[Person] | None, list[Finding]]:
         people: list[Person] = []
         findings: list[Finding] = []
         for entry in node.items if isinstance(node, Seq) else [node]:
@@ -945,7 +973,12 @@ class PeopleType(FieldType):
         return "\n" + "\n".join(lines) if lines else " []"
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[Person],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         people = [self._one_person(p, spec, lang) for p in value]
         return locales.format_list(people, locale or lang)
@@ -961,11 +994,11 @@ class PeopleType(FieldType):
         first_role = next(iter(spec.roles), "")
         return f"\n  - {{name: , role: {yaml_scalar(first_role)}}}" if first_role else "\n  - "
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: list[Person]) -> Any:
         return [{"name": p.name, "role": p.role} for p in value]
 
 
-FIELD_TYPES: dict[str, FieldType] = {
+FIELD_TYPES: dict[str, FieldType[Any]] = {
     kind.name: kind()
     for kind in (
         TextType,

@@ -17,9 +17,9 @@ from evalcli.diagnostics import Location
 from evalcli.errors import TemplateError, UnknownTemplateError
 from evalcli.files import read_user_text
 from evalcli.limits import MAX_YAML_BYTES
-from evalcli.report.yamlnodes import Map, Node, Scalar, Seq, parse_yaml
 from evalcli.template.fieldtypes import FIELD_TYPES
 from evalcli.template.spec import (
+    ROLES,
     Annexes,
     AnnexField,
     AnnexSpec,
@@ -35,6 +35,7 @@ from evalcli.template.spec import (
     Template,
 )
 from evalcli.text import fold_key
+from evalcli.yamlnodes import Map, Node, Scalar, Seq, parse_yaml
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 DEFAULT_TEMPLATE = "ilo_summary"
@@ -271,6 +272,39 @@ def _date_order(reader: _Reader, root: Map, fields: dict[str, Field]) -> list[tu
     return pairs
 
 
+def _roles(reader: _Reader, root: Map, fields: dict[str, Field]) -> dict[str, str]:
+    """Each role's field: as ``roles:`` names it, else the field of the same key and a type
+    the role reads. A role named there must be known and name a field of such a type."""
+    roles = {
+        role: role
+        for role, kinds in ROLES.items()
+        if role in fields and _kind(fields[role]) in kinds
+    }
+    node = root.get("roles")
+    if node is None:
+        return roles
+    for role, entry in reader.map(node, "roles", root).entries.items():
+        if role not in ROLES:
+            reader.fail(
+                entry.value, f"roles: unknown role '{role}'; the roles are {', '.join(ROLES)}"
+            )
+        key = entry.value.text if isinstance(entry.value, Scalar) else None
+        if not key or key not in fields:
+            reader.fail(entry.value, f"roles.{role} must name one of the fields")
+        if _kind(fields[key]) not in ROLES[role]:
+            reader.fail(
+                entry.value,
+                f"roles.{role}: the field '{key}' is of type {_kind(fields[key])}; "
+                f"the role needs {' or '.join(ROLES[role])}",
+            )
+        roles[role] = key
+    return roles
+
+
+def _kind(spec: Field | None) -> str | None:
+    return str(spec.type.name) if spec is not None else None
+
+
 def _annexes(
     reader: _Reader, root: Map, fields: dict[str, Field], sections: dict[str, SectionSpec]
 ) -> Annexes | None:
@@ -473,6 +507,7 @@ def _build(root: Map, path: Path) -> Template:
         country_names=country_names,
         option_words=option_words,
         contents_headings=reader.texts(reader.map(root.get("import"), "import", root), "contents"),
+        roles=_roles(reader, root, fields),
     )
 
 

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from evalcli.template.fieldtypes import FieldType
 
 Labels = dict[str, str]
+
+# the fields generic code reads (render, document properties, output names), by what
+# they are for, and the field types each may have. A template names its fields for
+# them under ``roles:``; a role it leaves out is the field of the same key, if any.
+ROLES: dict[str, tuple[str, ...]] = {
+    "title": ("text",),
+    "subtitle": ("text",),
+    "project_code": ("project_codes", "text"),
+    "countries": ("countries",),
+    "locale": ("locale",),
+    "consultants": ("people",),
+    "keywords": ("text_list",),
+}
 
 
 @dataclass(frozen=True)
@@ -17,7 +30,7 @@ class Field:
     """One metadata key of evaluation.yaml, and the type that parses, prints and exports it."""
 
     key: str
-    type: FieldType
+    type: FieldType[Any]
     required: bool
     labels: Labels
     help: str = ""
@@ -192,6 +205,12 @@ class Template:
     def edition(self, edition_id: str) -> Edition | None:
         """The edition called ``edition_id``, if the template knows it."""
         return next((e for e in self.editions if e.id == edition_id), None)
+
+    roles: dict[str, str] = field(default_factory=dict)  # role -> the key of its field
+
+    def role(self, name: str) -> str | None:
+        """The key of the field that plays ``name`` (one of ``ROLES``), if the template has one."""
+        return self.roles.get(name)
 
     def phrase(self, name: str, lang: str) -> str:
         """A fixed phrase of the document (disclaimer, "Page X of Y" ...) in a language."""

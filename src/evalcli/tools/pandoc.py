@@ -15,7 +15,7 @@ from pathlib import Path
 from evalcli.errors import ConversionError
 from evalcli.files import scratch_dir
 from evalcli.limits import PANDOC_MEMORY, PANDOC_TIMEOUT
-from evalcli.outputs.sandbox import Confined, child_command
+from evalcli.tools.sandbox import Confined, child_command
 
 # The reader: pandoc Markdown without raw output blocks (content never injects
 # Typst or OOXML code), without citations ("@name" stays text) and without

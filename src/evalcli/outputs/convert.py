@@ -1,0 +1,101 @@
+"""One document's Markdown to DOCX and Typst PDF, side by side, as its plan asks."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from evalcli.check.alttext import described
+from evalcli.diagnostics import Finding, Location
+from evalcli.errors import InputError
+from evalcli.files import open_report_file
+from evalcli.outputs.docinfo import DocInfo
+from evalcli.outputs.plan import DocumentPlan
+from evalcli.report.model import Report
+from evalcli.template.spec import Template
+
+
+def inline_images(markdown: str, names: dict[str, Path]) -> str:
+    """Image names as data URIs, so that a sandboxed pandoc embeds them without reading files."""
+    for name, file in names.items():
+        mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        with open_report_file(file) as stream:  # no link followed, one hard link
+            data = base64.b64encode(stream.read()).decode("ascii")
+        markdown = markdown.replace(f"](<{name}>)", f"](<data:{mime};base64,{data}>)")
+    return markdown
+
+
+def all_described(report: Report) -> bool:
+    """Whether every image of the report has a description (or is decorative): PDF/UA-1."""
+    return described(image for section in report.sections.values() for image in section.images)
+
+
+def not_ua_findings(report: Report, reasons: list[str]) -> list[Finding]:
+    """A ``pdf-not-ua`` finding for each reason Typst gave for refusing PDF/UA-1."""
+    return [
+        Finding.of(
+            "pdf-not-ua",
+            f"{reason}; the PDF was made without PDF/UA-1: use only characters the "
+            "template's fonts have (or a template whose fonts have them) to make it accessible",
+            Location(report.metadata_path),
+        )
+        for reason in reasons
+    ]
+
+
+def convert(
+    markdown: str,
+    template: Template,
+    info: DocInfo,
+    images: dict[str, Path],
+    plan: DocumentPlan,
+    pdf_standard: str | None,
+    typst_template: str | None = None,
+    described: bool = True,
+    not_ua: list[str] | None = None,
+) -> tuple[bytes | None, bytes | None]:
+    """(DOCX, Typst PDF), each made only when ``plan`` asks for it, side by side.
+
+    They are independent, and pandoc and typst run outside the interpreter
+    lock. The DOCX gets its images as data URIs, the PDF as files in its root.
+    A PDF that Typst cannot make PDF/UA-1 is made without it, and the reason
+    added to ``not_ua``, unless ``--pdf-standard ua-1`` asked for it.
+    """
+    from evalcli.outputs.docx import make_docx
+    from evalcli.outputs.pdf import TYPST_TEMPLATE, NotAccessibleError, make_pdf_typst
+
+    typst_template = typst_template or TYPST_TEMPLATE
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        docx_job = (
+            pool.submit(make_docx, inline_images(markdown, images), template, info)
+            if plan.docx
+            else None
+        )
+        pdf_job = (
+            pool.submit(
+                make_pdf_typst,
+                markdown,
+                template,
+                info,
+                pdf_standard,
+                images,
+                typst_template,
+                described,
+            )
+            if plan.typst
+            else None
+        )
+        docx = docx_job.result() if docx_job else None
+        try:
+            pdf = pdf_job.result() if pdf_job else None
+        except NotAccessibleError as exc:
+            if pdf_standard == "ua-1":
+                raise InputError(f"--pdf-standard ua-1: {exc}") from exc
+            pdf = make_pdf_typst(
+                markdown, template, info, pdf_standard, images, typst_template, described=False
+            )
+            if not_ua is not None:
+                not_ua.append(str(exc))
+        return docx, pdf

@@ -1,0 +1,27 @@
+"""A checked report: what ``check`` found out, handed to every stage after it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evalcli.diagnostics import Finding
+from evalcli.report.facts import Facts
+from evalcli.report.model import Report
+from evalcli.template.spec import Template
+
+
+@dataclass
+class CheckedReport:
+    """A report loaded once, its template, its metadata parsed once, and its findings.
+
+    ``template`` is None (and ``facts`` too) when the report names no usable
+    template; its findings then say why. Render, document info, build, export
+    and the worker processes take this value instead of loading and parsing again.
+    """
+
+    path: Path
+    report: Report
+    template: Template | None
+    facts: Facts | None = None
+    findings: list[Finding] = field(default_factory=list)
