@@ -195,7 +195,14 @@ def test_a_forged_manifest_never_skips_a_report_with_errors(tmp_path, monkeypatc
     attacker.mkdir(mode=0o700)
     monkeypatch.setenv("XDG_STATE_HOME", str(attacker))
     with monkeypatch.context() as patch:
-        patch.setattr(api, "_checked", lambda item, settings=None: ReportResult(item.path, []))
+        real_check = api._check
+
+        def passing(item, project=None):  # the attacker's evalcli: check always passes
+            checked = real_check(item, project)
+            checked.findings = []
+            return checked
+
+        patch.setattr(api, "_check", passing)
         assert run("build", folder, "-o", out, "--to", "md").exit_code == 0
     (out / "r.md").write_text("FORGED\n", encoding="utf-8")
     # the attacker re-signs the entry for the forged file with their own key

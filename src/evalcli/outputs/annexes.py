@@ -18,21 +18,15 @@ from evalcli.outputs.convert import all_described, convert, not_ua_findings
 from evalcli.outputs.docinfo import doc_info
 from evalcli.outputs.docx import LABEL_FILL, _element, _replace, describe_table, rule_table
 from evalcli.outputs.ooxml import put
-from evalcli.outputs.plan import BuildOptions, plan
+from evalcli.outputs.plan import BuildOptions, annex_stem, plan
 from evalcli.outputs.zipnorm import normalize_zip
 from evalcli.render.annexes import TYPST_TEMPLATE, render_annexes, template_annexes
 from evalcli.report.facts import Facts, report_language
 from evalcli.report.model import Report
 from evalcli.template.spec import Template
 
-SUFFIX = "-annexes"
 HEAD_FILL = "D3D7F2"
 LABEL_SHARE = 0.3
-
-
-def annex_stem(stem: Path) -> Path:
-    """``build/example-en`` -> ``build/example-en-annexes``."""
-    return stem.with_name(stem.name + SUFFIX)
 
 
 def _style_table(doc: Any, table: Any, text_width: int) -> None:

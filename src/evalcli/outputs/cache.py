@@ -27,7 +27,6 @@ from pathlib import Path
 from evalcli import __version__
 from evalcli.config import Settings
 from evalcli.errors import InputError
-from evalcli.outputs.annexes import annex_stem
 from evalcli.outputs.manifest import (
     Entry,
     FileState,
@@ -39,6 +38,7 @@ from evalcli.outputs.manifest import (
     folder_state,
     outputs_record,
 )
+from evalcli.outputs.plan import annex_stem
 from evalcli.reporting import ReportResult
 from evalcli.template.loader import BUNDLED_DIR
 

@@ -7,6 +7,7 @@ from here without loading the converters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 FORMATS = ("docx", "pdf", "md")
 
@@ -100,3 +101,11 @@ def plan(options: BuildOptions) -> BuildPlan:
     if "docx" in formats:
         docx_pages_from = "libreoffice" if summary.libreoffice else "typst"
     return BuildPlan(summary, annexes, pdf_from, docx_pages_from, lo_docx_pages)
+
+
+ANNEX_SUFFIX = "-annexes"
+
+
+def annex_stem(stem: Path) -> Path:
+    """Where a report's annex pages go: ``build/example-en`` -> ``build/example-en-annexes``."""
+    return stem.with_name(stem.name + ANNEX_SUFFIX)

@@ -9,8 +9,6 @@ evalcli already imported; otherwise they are spawned.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import multiprocessing
 import os
 import signal
 import sys
@@ -68,6 +66,8 @@ def _die_with(parent: int) -> None:
     server that exits with evalcli, is gone) or evalcli's process is gone.
     """
     if sys.platform.startswith("linux"):
+        import ctypes  # in the worker only: a single-process run never needs it
+
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
