@@ -52,7 +52,8 @@ def _checked_fd(handle: int, name: str) -> int:
 
 
 def _reader(handle: int) -> BinaryIO:
-    os.set_blocking(handle, True)
+    if _NONBLOCK:  # opened non-blocking only to refuse a FIFO; read as usual
+        os.set_blocking(handle, True)
     return io.BufferedReader(io.FileIO(handle, "r", closefd=True))
 
 
