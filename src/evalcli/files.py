@@ -316,6 +316,7 @@ def write_folder(target: Path, files: dict[str, str], replace: bool) -> None:
     An existing folder is refused unless ``replace``; an existing empty folder
     is always fine. The new folder is assembled beside the target and renamed.
     """
+    refuse_linked_folder(target.parent, "folder")
     exists = target.exists() or target.is_symlink()
     if exists and not target.is_dir():
         raise InputError(f"{target} exists and is not a folder; choose another path")
