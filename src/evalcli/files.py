@@ -91,6 +91,12 @@ def open_report_file(file: Path, folder: Path | None = None) -> BinaryIO:
     return _reader(_checked_fd(handle, file.name))
 
 
+def copy_report_file(file: Path, target: Path) -> None:
+    """Copy a report's file (an image) to ``target`` as ``open_report_file`` reads it."""
+    with open_report_file(file) as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy)
+
+
 def read_user_text(
     path: Path, limit: int, folder: Path | None = None
 ) -> tuple[str | None, Finding | None]:

@@ -16,7 +16,7 @@ from typing import Any, cast
 from xml.sax.saxutils import escape as escape_xml
 
 from evalcli.errors import ConversionError, InputError
-from evalcli.files import scratch_dir
+from evalcli.files import copy_report_file, scratch_dir
 from evalcli.limits import LIBREOFFICE_TIMEOUT
 from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.pandoc import PandocRun, filter_args
@@ -81,7 +81,7 @@ def make_pdf_typst(
             json.dumps(_meta(info), ensure_ascii=False), encoding="utf-8"
         )
         for name, file in (images or {}).items():
-            shutil.copyfile(file, root / name)
+            copy_report_file(file, root / name)  # no link followed, one hard link
         empty = root / "no-packages"
         empty.mkdir()
         try:
