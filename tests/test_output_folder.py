@@ -54,3 +54,17 @@ def test_export_refuses_to_write_through_a_linked_folder(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "symbolic link" in result.stderr
     assert list((tmp_path / "victim").iterdir()) == []
+
+
+def test_import_and_init_refuse_a_linked_folder_above_the_new_report(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (tmp_path / "victim").mkdir()
+    (repo / "content").symlink_to(tmp_path / "victim")
+    monkeypatch.chdir(repo)
+    source = FIXTURES / "import" / "alianzas-peru-summary-es.md"
+    imported = run("import", source, "-o", "content/peru")
+    assert imported.exit_code == 2 and "symbolic link" in imported.stderr
+    created = run("init", "content/new")
+    assert created.exit_code == 2 and "symbolic link" in created.stderr
+    assert list((tmp_path / "victim").iterdir()) == []

@@ -52,7 +52,8 @@ def _checked_fd(handle: int, name: str) -> int:
 
 
 def _reader(handle: int) -> BinaryIO:
-    os.set_blocking(handle, True)
+    if _NONBLOCK:  # opened non-blocking only to refuse a FIFO; read as usual
+        os.set_blocking(handle, True)
     return io.BufferedReader(io.FileIO(handle, "r", closefd=True))
 
 
@@ -88,6 +89,12 @@ def open_report_file(file: Path, folder: Path | None = None) -> BinaryIO:
     finally:
         os.close(current)
     return _reader(_checked_fd(handle, file.name))
+
+
+def copy_report_file(file: Path, target: Path) -> None:
+    """Copy a report's file (an image) to ``target`` as ``open_report_file`` reads it."""
+    with open_report_file(file) as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy)
 
 
 def read_user_text(
@@ -315,6 +322,7 @@ def write_folder(target: Path, files: dict[str, str], replace: bool) -> None:
     An existing folder is refused unless ``replace``; an existing empty folder
     is always fine. The new folder is assembled beside the target and renamed.
     """
+    refuse_linked_folder(target.parent, "folder")
     exists = target.exists() or target.is_symlink()
     if exists and not target.is_dir():
         raise InputError(f"{target} exists and is not a folder; choose another path")

@@ -30,8 +30,8 @@ from evalcli.files import write_files
 
 MANIFEST_FILE = ".evalcli-manifest.json"
 MANIFEST_VERSION = 2  # 2: entries signed
-# about 2 KiB per report as written: 16 MiB holds several thousand reports, and parsing
-# that much JSON costs a few hundred MB at worst (docs/security.md)
+# about 1.1 KB per report as written: 16 MiB holds over 10,000 reports, and parsing that
+# much JSON costs about 390 MB at worst (docs/security.md)
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as escape_xml
 
 from evalcli.errors import ConversionError, InputError
-from evalcli.files import scratch_dir
+from evalcli.files import copy_report_file, scratch_dir
 from evalcli.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_TIMEOUT, TYPST_MEMORY, TYPST_TIMEOUT
 from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.pdftags import row_headers
@@ -122,7 +122,7 @@ def make_pdf_typst(
             json.dumps(_meta(info), ensure_ascii=False), encoding="utf-8"
         )
         for name, file in (images or {}).items():
-            shutil.copyfile(file, root / name)
+            copy_report_file(file, root / name)  # no link followed, one hard link
         try:
             pdf = compile_typst(
                 scratch, root, [str(fonts)] if fonts.is_dir() else [], standards, info.epoch
