@@ -80,3 +80,26 @@ def test_a_placeholder_value_is_reported_once_not_also_as_unparsable():
     assert template is not None
     approval = [f for f in check(report, template) if f.field == "approval_date"]
     assert [f.code for f in approval] == ["placeholder"]
+
+
+def test_a_checked_report_sent_to_a_worker_brings_its_template_as_a_folder():
+    import pickle
+
+    report, template = load_report(CONTENT / "alianzas-peru")
+    assert template is not None
+    checked = check_report(report, template)
+    data = pickle.dumps(checked)
+    assert len(data) < len(pickle.dumps((report, template)))  # the template is not copied
+    back = pickle.loads(data)
+    assert back.template is template  # the process's own, loaded once
+    assert back.findings == checked.findings and back.facts.values == checked.facts.values
+
+
+def test_a_portfolio_builds_in_worker_processes_from_the_checked_reports(tmp_path):
+    import shutil
+
+    for name in ("a", "b", "c"):
+        shutil.copytree(CONTENT / "example-en", tmp_path / "content" / name)
+    result = run("build", tmp_path / "content", "-o", tmp_path / "out", "--to", "md", "-j", "2")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.md")) == ["a.md", "b.md", "c.md"]

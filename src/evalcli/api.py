@@ -68,7 +68,6 @@ __all__ = [
     "settings",
 ]
 
-DEFAULT_NAME = "{folder}"
 CHECK_PER_PROCESS = 40  # fewer reports than this are checked in this process
 _NAME_FIELDS = ("folder", "project_code", "language", "template")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
