@@ -129,9 +129,9 @@ def context(
     rows = []
     for row in template.rows:
         value = row_text(row, report, facts, template)
-        unfilled = any(key in facts.findings for key in row.fields) or missing(
-            template, lang
-        ) in value
+        unfilled = (
+            any(key in facts.findings for key in row.fields) or missing(template, lang) in value
+        )
         rows.append(
             {
                 "label": row.labels[lang],

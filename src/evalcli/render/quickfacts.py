@@ -8,7 +8,6 @@ from evalcli.report.model import Report
 from evalcli.report.yamlnodes import plain
 from evalcli.template.spec import Field, Row, Template
 
-
 MISSING = {"en": "missing", "es": "falta", "fr": "manquant"}  # a template may say otherwise
 
 
