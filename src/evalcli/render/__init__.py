@@ -119,7 +119,8 @@ def context(
     countries = facts.values.get("countries") or ()
     doc_lang = bcp47(resolve_locale(prose_lang, facts.values.get("locale"), countries))
     if lang:
-        facts.language = lang  # labels only: the document stays in the prose's language
+        facts.prose_language = prose_lang
+        facts.language = lang  # the template's words only: the prose and numbers stay
     lang = facts.language
     title, subtitle = (
         field_text(key, report, facts, template) if key in template.fields else ""
