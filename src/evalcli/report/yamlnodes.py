@@ -137,11 +137,19 @@ _GROUP_END = re.compile(r"(?:^|\D)\d{1,3}$")
 _GROUP_START = re.compile(r"^\d{3}(?:\D|$)")
 
 
-def _join(first: Scalar, last: Scalar, source: str) -> None:
-    """Make ``first`` the source text from its start to the end of ``last``, marked split."""
+def _join(first: Scalar, last: Scalar) -> None:
+    """Stretch ``first`` to the end of ``last`` and mark it split. Its text is cut from
+    the source once, at the end (``_split_texts``): joining piece by piece would copy
+    the text again for every comma."""
     first.span = (first.span[0], last.span[1])
-    first.text = source[first.span[0] : first.span[1]]
     first.split = True
+
+
+def _split_texts(root: Node | None, source: str) -> None:
+    """Give every joined scalar its text as typed, from the first piece to the last."""
+    for scalar in scalars_in(root):
+        if scalar.split:
+            scalar.text = source[scalar.span[0] : scalar.span[1]]
 
 
 def rejoin_key(parent: Map, key: Scalar, value: Node, source: str) -> bool:
@@ -155,10 +163,10 @@ def rejoin_key(parent: Map, key: Scalar, value: Node, source: str) -> bool:
         return False
     if ":" in source[key.span[1] : value.span[0]] or value.span[0] != key.span[1]:
         return False
-    previous = list(parent.entries.values())[-1].value
+    previous = next(reversed(parent.entries.values())).value
     if not (isinstance(previous, Scalar) and previous.plain and previous.text and key.plain):
         return False
-    _join(previous, key, source)
+    _join(previous, key)
     return True
 
 
@@ -174,7 +182,7 @@ def rejoin_item(parent: Seq, item: Node, source: str) -> bool:
         return False
     if not (_GROUP_END.search(previous.text) and _GROUP_START.match(item.text)):
         return False
-    _join(previous, item, source)
+    _join(previous, item)
     return True
 
 
@@ -308,7 +316,9 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
         except yaml.YAMLError as exc:
             return None, [_syntax_finding(exc, path)]
         findings: list[Finding] = []
-        return (_convert(root, path, findings, text) if root is not None else None), findings
+        node = _convert(root, path, findings, text) if root is not None else None
+        _split_texts(node, text)
+        return node, findings
     builder = _Builder(path, text)
     documents = 0
     try:
@@ -357,4 +367,5 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
                 builder.close()
     except yaml.YAMLError as exc:
         return None, [_syntax_finding(exc, path)]
+    _split_texts(builder.root, text)
     return builder.root, builder.findings
