@@ -10,7 +10,7 @@ from evalcli.check.placeholders import find_placeholders
 from evalcli.diagnostics import Finding
 from evalcli.report.facts import parse_facts
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import Scalar, is_empty, scalars_in
+from evalcli.report.yamlnodes import Map, Scalar, is_empty, scalars_in
 from evalcli.template.fieldtypes import PartialDate
 from evalcli.template.spec import Template
 from evalcli.text import did_you_mean
@@ -71,6 +71,16 @@ def _presence(report: Report, template: Template) -> list[Finding]:
                 f"{did_you_mean(key, known)}; it will not appear in the summary",
                 meta.entries[key].key_loc,
                 field=key,
+            )
+        )
+    extra = meta.entries.get("extra")
+    if extra is not None and not isinstance(extra.value, Map) and not is_empty(extra.value):
+        findings.append(
+            Finding.of(
+                "invalid-type",
+                "extra: expected a mapping of 'label: value' lines (as import writes them)",
+                extra.value.loc,
+                field="extra",
             )
         )
     for key, spec in template.fields.items():
