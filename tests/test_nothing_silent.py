@@ -170,7 +170,7 @@ def test_leading_zeros_dates_in_words_and_tabs_get_the_fix(tmp_path):
     edit(meta, "\nlanguage: es", "\n\tlanguage: es")
     result = run("check", folder)
     assert result.exit_code == 2
-    assert "indent with spaces: YAML does not allow a tab" in result.stdout
+    assert "indent with spaces: YAML does not allow tabs for indentation" in result.stdout
 
 
 # --- 13. README details and --help examples

@@ -233,7 +233,7 @@ class _Builder:
         self.stack.pop()
 
 
-def _syntax_finding(exc: yaml.YAMLError, path: Path) -> Finding:
+def _syntax_finding(exc: yaml.YAMLError, path: Path, source: str = "") -> Finding:
     if not isinstance(exc, yaml.MarkedYAMLError):
         return Finding.of("yaml-syntax", f"YAML error: {exc}", Location(path))
     mark = exc.problem_mark or exc.context_mark
@@ -242,13 +242,17 @@ def _syntax_finding(exc: yaml.YAMLError, path: Path) -> Finding:
     context = ""
     if exc.context and exc.context_mark and exc.context_mark is not mark:
         context = f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
-    return Finding.of("yaml-syntax", f"YAML syntax error: {problem}{context}; {_fix(problem)}", loc)
+    index = getattr(mark, "index", None) if mark is not None else None
+    at = source[index] if isinstance(index, int) and 0 <= index < len(source) else ""
+    fix = _fix(problem, at)
+    return Finding.of("yaml-syntax", f"YAML syntax error: {problem}{context}; {fix}", loc)
 
 
-def _fix(problem: str) -> str:
-    """What to do about a YAML syntax error, for the mistakes people make typing values."""
-    if "tab" in problem:
-        return "indent with spaces: YAML does not allow a tab at the start of a line"
+def _fix(problem: str, at: str) -> str:
+    """What to do about a YAML syntax error, for the mistakes people make typing values;
+    ``at`` is the character where the error was found."""
+    if "tab" in problem or at == "\t":
+        return "indent with spaces: YAML does not allow tabs for indentation or after '-'"
     if "mapping values are not allowed" in problem:
         return (
             "a value holding ': ' must be in quotes, e.g. title: \"Alianzas: en acción\"; "
@@ -314,7 +318,7 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
         try:
             root = yaml.compose(text, Loader=YAML_LOADER)
         except yaml.YAMLError as exc:
-            return None, [_syntax_finding(exc, path)]
+            return None, [_syntax_finding(exc, path, text)]
         findings: list[Finding] = []
         node = _convert(root, path, findings, text) if root is not None else None
         _split_texts(node, text)
@@ -366,6 +370,6 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
             elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
                 builder.close()
     except yaml.YAMLError as exc:
-        return None, [_syntax_finding(exc, path)]
+        return None, [_syntax_finding(exc, path, text)]
     _split_texts(builder.root, text)
     return builder.root, builder.findings
