@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -10,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
 
 from conftest import CONTENT, ROOT, run, run_json
 
@@ -170,7 +173,7 @@ def test_leading_zeros_dates_in_words_and_tabs_get_the_fix(tmp_path):
     edit(meta, "\nlanguage: es", "\n\tlanguage: es")
     result = run("check", folder)
     assert result.exit_code == 2
-    assert "indent with spaces: YAML does not allow a tab" in result.stdout
+    assert "indent with spaces: YAML does not allow tabs for indentation" in result.stdout
 
 
 # --- 13. README details and --help examples
@@ -279,3 +282,24 @@ def test_a_draft_marks_missing_required_values_and_nameless_consultants(tmp_path
     assert "[\\[falta\\] \\(líder\\)" in consultants and "lead" not in consultants
     manager = rows["| Oficial Oficina Evaluación"]
     assert manager.endswith('[\\[falta\\]]{custom-style="Placeholder"} |'), manager
+
+
+# --- 3. the JSON Schema and check agree (the property is in test_schema_check.py)
+
+
+@pytest.mark.parametrize(
+    ("sdgs", "valid"),
+    [("[8.7]", True), ('["Sdg 8.7"]', True), ('["99"]', False), ("[99]", False)],
+)
+def test_schema_and_check_agree_on_the_issues_sdgs(tmp_path, sdgs, valid):
+    folder = peru(tmp_path)
+    edit(folder / "evaluation.yaml", 'sdgs: ["5.5", "8.3", "8.7", "16.2"]', f"sdgs: {sdgs}")
+    found = [f for f in findings_of(folder) if f["field"] == "sdgs"]
+    assert (not found) is valid
+    schema = json.loads(run("schema").stdout)
+    data = yaml.safe_load((folder / "evaluation.yaml").read_text(encoding="utf-8"))
+    data = json.loads(json.dumps(data, default=str))  # dates as an editor's YAML 1.2 reads them
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+    assert [list(e.absolute_path)[:1] for e in errors if "sdgs" in e.absolute_path] == (
+        [] if valid else [["sdgs"]]
+    )

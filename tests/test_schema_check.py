@@ -146,9 +146,11 @@ def test_every_field_type_has_a_strategy():
 @st.composite
 def documents(draw):
     """The valid fixture's metadata with one field changed (or left out)."""
-    key = draw(st.sampled_from(list(TEMPLATE.fields)))
-    spec = TEMPLATE.fields[key]
-    strategy = BY_TYPE[spec.type.name]
+    key = draw(st.sampled_from([*TEMPLATE.fields, "extra"]))
+    spec = TEMPLATE.fields.get(key)
+    strategy = (
+        BY_TYPE[spec.type.name] if spec else st.one_of(SHAPES, st.dictionaries(WORDS, SHAPES))
+    )
     if strategy is None:
         strategy = st.one_of(variants(_options(key)), SHAPES)
     doc = dict(BASE)

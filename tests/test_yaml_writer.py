@@ -114,3 +114,16 @@ def test_import_keeps_a_note_with_commas_whole(tmp_path):
     }
     found = run("check", "--format", "json", tmp_path / "r").stdout
     assert "896 (Tanzania)" not in found  # no stray key
+
+
+def test_init_writes_yaml_that_every_reader_reads_alike(tmp_path):
+    for lang in TEMPLATE.languages:
+        result = run("init", tmp_path / lang, "--lang", lang)
+        assert result.exit_code == 0, result.output
+        text = (tmp_path / lang / "evaluation.yaml").read_text(encoding="utf-8")
+        root, findings = parse_yaml(text, Path("evaluation.yaml"))
+        assert findings == []
+        ours = plain(root)
+        assert list(ours) == list(TEMPLATE.fields)
+        assert ours["template"] == "ilo_summary" and ours["language"] == lang
+        assert yaml.safe_load(text) == ours

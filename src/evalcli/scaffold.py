@@ -12,7 +12,7 @@ from evalcli.report.annex import annex_spec
 from evalcli.report.load import METADATA_FILE
 from evalcli.template.fieldtypes import language_pattern, yaml_comment
 from evalcli.template.spec import AnnexSpec, Field, Template
-from evalcli.template.valueschema import SCALAR, list_of, or_empty
+from evalcli.template.valueschema import EMPTY, SCALAR, list_of, or_empty
 
 SCALARS = list_of(SCALAR)
 
@@ -98,7 +98,7 @@ def json_schema(template: Template) -> dict[str, object]:
             schema["description"] = spec.help
         properties[spec.key] = schema
     properties["extra"] = {
-        "type": "object",
+        "anyOf": [{"type": "object"}, EMPTY],
         "description": "Facts that match no field (kept by import); not printed.",
     }
     document: dict[str, object] = {

@@ -137,11 +137,19 @@ _GROUP_END = re.compile(r"(?:^|\D)\d{1,3}$")
 _GROUP_START = re.compile(r"^\d{3}(?:\D|$)")
 
 
-def _join(first: Scalar, last: Scalar, source: str) -> None:
-    """Make ``first`` the source text from its start to the end of ``last``, marked split."""
+def _join(first: Scalar, last: Scalar) -> None:
+    """Stretch ``first`` to the end of ``last`` and mark it split. Its text is cut from
+    the source once, at the end (``_split_texts``): joining piece by piece would copy
+    the text again for every comma."""
     first.span = (first.span[0], last.span[1])
-    first.text = source[first.span[0] : first.span[1]]
     first.split = True
+
+
+def _split_texts(root: Node | None, source: str) -> None:
+    """Give every joined scalar its text as typed, from the first piece to the last."""
+    for scalar in scalars_in(root):
+        if scalar.split:
+            scalar.text = source[scalar.span[0] : scalar.span[1]]
 
 
 def rejoin_key(parent: Map, key: Scalar, value: Node, source: str) -> bool:
@@ -155,10 +163,10 @@ def rejoin_key(parent: Map, key: Scalar, value: Node, source: str) -> bool:
         return False
     if ":" in source[key.span[1] : value.span[0]] or value.span[0] != key.span[1]:
         return False
-    previous = list(parent.entries.values())[-1].value
+    previous = next(reversed(parent.entries.values())).value
     if not (isinstance(previous, Scalar) and previous.plain and previous.text and key.plain):
         return False
-    _join(previous, key, source)
+    _join(previous, key)
     return True
 
 
@@ -174,7 +182,7 @@ def rejoin_item(parent: Seq, item: Node, source: str) -> bool:
         return False
     if not (_GROUP_END.search(previous.text) and _GROUP_START.match(item.text)):
         return False
-    _join(previous, item, source)
+    _join(previous, item)
     return True
 
 
@@ -225,7 +233,7 @@ class _Builder:
         self.stack.pop()
 
 
-def _syntax_finding(exc: yaml.YAMLError, path: Path) -> Finding:
+def _syntax_finding(exc: yaml.YAMLError, path: Path, source: str = "") -> Finding:
     if not isinstance(exc, yaml.MarkedYAMLError):
         return Finding.of("yaml-syntax", f"YAML error: {exc}", Location(path))
     mark = exc.problem_mark or exc.context_mark
@@ -234,13 +242,17 @@ def _syntax_finding(exc: yaml.YAMLError, path: Path) -> Finding:
     context = ""
     if exc.context and exc.context_mark and exc.context_mark is not mark:
         context = f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
-    return Finding.of("yaml-syntax", f"YAML syntax error: {problem}{context}; {_fix(problem)}", loc)
+    index = getattr(mark, "index", None) if mark is not None else None
+    at = source[index] if isinstance(index, int) and 0 <= index < len(source) else ""
+    fix = _fix(problem, at)
+    return Finding.of("yaml-syntax", f"YAML syntax error: {problem}{context}; {fix}", loc)
 
 
-def _fix(problem: str) -> str:
-    """What to do about a YAML syntax error, for the mistakes people make typing values."""
-    if "tab" in problem:
-        return "indent with spaces: YAML does not allow a tab at the start of a line"
+def _fix(problem: str, at: str) -> str:
+    """What to do about a YAML syntax error, for the mistakes people make typing values;
+    ``at`` is the character where the error was found."""
+    if "tab" in problem or at == "\t":
+        return "indent with spaces: YAML does not allow tabs for indentation or after '-'"
     if "mapping values are not allowed" in problem:
         return (
             "a value holding ': ' must be in quotes, e.g. title: \"Alianzas: en acción\"; "
@@ -306,9 +318,11 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
         try:
             root = yaml.compose(text, Loader=YAML_LOADER)
         except yaml.YAMLError as exc:
-            return None, [_syntax_finding(exc, path)]
+            return None, [_syntax_finding(exc, path, text)]
         findings: list[Finding] = []
-        return (_convert(root, path, findings, text) if root is not None else None), findings
+        node = _convert(root, path, findings, text) if root is not None else None
+        _split_texts(node, text)
+        return node, findings
     builder = _Builder(path, text)
     documents = 0
     try:
@@ -356,5 +370,6 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
             elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
                 builder.close()
     except yaml.YAMLError as exc:
-        return None, [_syntax_finding(exc, path)]
+        return None, [_syntax_finding(exc, path, text)]
+    _split_texts(builder.root, text)
     return builder.root, builder.findings

@@ -13,7 +13,7 @@ from evalcli.template.fieldtypes import PartialDate
 from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import Edition, Template
 from evalcli.text import did_you_mean
-from evalcli.yamlnodes import Scalar, is_empty, scalars_in
+from evalcli.yamlnodes import Map, Scalar, is_empty, scalars_in
 
 
 def _placeholder_findings(report: Report, template: Template) -> tuple[list[Finding], set[str]]:
@@ -78,6 +78,16 @@ def _presence(report: Report, template: Template) -> list[Finding]:
                 f"{did_you_mean(key, known)}; it will not appear in the summary",
                 meta.entries[key].key_loc,
                 field=key,
+            )
+        )
+    extra = meta.entries.get("extra")
+    if extra is not None and not isinstance(extra.value, Map) and not is_empty(extra.value):
+        findings.append(
+            Finding.of(
+                "invalid-type",
+                "extra: expected a mapping of 'label: value' lines (as import writes them)",
+                extra.value.loc,
+                field="extra",
             )
         )
     edition = _edition(report, template)

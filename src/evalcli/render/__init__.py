@@ -123,7 +123,8 @@ def context(
     countries = facts.role(template, "countries") or ()
     doc_lang = bcp47(resolve_locale(prose_lang, facts.role(template, "locale"), countries))
     if lang:
-        facts.language = lang  # labels only: the document stays in the prose's language
+        facts.prose_language = prose_lang
+        facts.language = lang  # the template's words only: the prose and numbers stay
     lang = facts.language
     title, subtitle = (
         field_text(key, report, facts, template) if key else ""

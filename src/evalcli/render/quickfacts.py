@@ -34,9 +34,19 @@ def _verbatim(raw: object, spec: Field, template: Template, lang: str) -> str:
 
 def value_locale(facts: Facts, template: Template) -> str:
     """The babel locale numbers, amounts and dates are written in: the report's
-    ``locale``, else its language with its one country (es + PE -> es_PE)."""
+    ``locale``, else its language with its one country (es + PE -> es_PE).
+    ``--lang`` does not change it: it translates the template's words only."""
     countries = facts.role(template, "countries") or ()
-    return resolve_locale(facts.language, facts.role(template, "locale"), countries)
+    language = facts.prose_language or facts.language
+    return resolve_locale(language, facts.role(template, "locale"), countries)
+
+
+def _locale_for(spec: Field, facts: Facts, template: Template) -> str | None:
+    """A value in the template's words (a month, a country, an option) under ``--lang``
+    is written as that language writes it; every other value in the report's locale."""
+    if spec.type.worded and facts.prose_language and facts.prose_language != facts.language:
+        return None
+    return value_locale(facts, template)
 
 
 def field_text(key: str, report: Report, facts: Facts, template: Template) -> str:
@@ -47,7 +57,9 @@ def field_text(key: str, report: Report, facts: Facts, template: Template) -> st
         return _verbatim(plain(report.value(key)), spec, template, facts.language)
     if value is None or value == []:
         return ""
-    return spec.type.format(value, spec, template, facts.language, value_locale(facts, template))
+    return spec.type.format(
+        value, spec, template, facts.language, _locale_for(spec, facts, template)
+    )
 
 
 def row_text(row: Row, report: Report, facts: Facts, template: Template) -> str:

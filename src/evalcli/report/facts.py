@@ -18,6 +18,9 @@ class Facts:
     """The report's metadata as typed values, with the findings of what could not be parsed."""
 
     language: str
+    # the prose's language when ``--lang`` prints the template's words in another one:
+    # numbers and amounts stay in the report's locale
+    prose_language: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     findings: dict[str, list[Finding]] = field(default_factory=dict)
 
