@@ -20,7 +20,13 @@ import pytest
 from docx import Document
 
 from conftest import FIXTURES, outputs, run
-from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_DEPTH
+from evalcli.limits import (
+    MAX_FOOTNOTES,
+    MAX_LINE_CHARS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_SECTION_BYTES,
+    MAX_YAML_DEPTH,
+)
 from evalcli.template.loader import BUNDLED_DIR
 
 
@@ -433,3 +439,44 @@ def test_a_report_cannot_choose_a_typst_function(tmp_path):
 
     text = PdfReader(str(tmp_path / "out" / "r.pdf")).pages[0].extract_text()
     assert "Divided text." in text and "Spanned text" in text
+
+
+def test_an_image_shown_many_times_reaches_pandoc_once(tmp_path):
+    from evalcli.outputs.build import _inline_images
+
+    folder = _valid(tmp_path)
+    (folder / "chart.png").write_bytes(_png_of(60, 40) + os.urandom(100_000))
+    (folder / "findings.md").write_text(
+        "## Relevance\n\n" + "\n\n".join(f"Figure {i}: ![Chart](chart.png)" for i in range(40)),
+        encoding="utf-8",
+    )
+    result = run("build", folder, "-o", tmp_path / "out", "--to", "docx")
+    assert result.exit_code == 0, result.output
+    assert len(_media(tmp_path / "out" / "r.docx")) == 1
+    markdown = "".join("![C](<a.png>) ![D](<b.png>)\n" for _ in range(300))
+    inlined = _inline_images(
+        markdown, {"a.png": folder / "chart.png", "b.png": FIXTURES / "chart.png"}
+    )
+    assert inlined.count(";base64,") == 2  # one copy of each image, however often it is shown
+    assert inlined.count("![C][evalcli-image-1]") == 300
+
+
+def test_a_huge_paragraph_is_refused_before_pandoc(tmp_path):
+    folder = _valid(tmp_path)
+    lines = ["word " * 9_000] * 22  # 1 MB in one paragraph, every line within its limit
+    (folder / "findings.md").write_text("## Relevance\n\n" + "\n".join(lines) + "\n")
+    result = run("check", folder)
+    assert result.exit_code == 1
+    assert (
+        "findings.md:3:1: error[too-large] the paragraph at line 3 of findings.md is longer "
+        f"than {MAX_PARAGRAPH_CHARS:,} characters"
+    ) in result.stdout
+
+
+def test_ten_thousand_footnotes_are_refused_before_pandoc(tmp_path):
+    folder = _valid(tmp_path)
+    notes = ["".join(f"Text^[Note {i}.] " for i in range(40))] * 250
+    (folder / "findings.md").write_text("## Relevance\n\n" + "\n\n".join(notes) + "\n")
+    result = run("check", folder)
+    assert result.exit_code == 1
+    assert f"findings.md has more than {MAX_FOOTNOTES:,} footnotes" in result.stdout

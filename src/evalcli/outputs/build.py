@@ -72,12 +72,22 @@ def _images(report: Report) -> dict[str, Path]:
 
 
 def _inline_images(markdown: str, names: dict[str, Path]) -> str:
-    """Image names as data URIs, so that a sandboxed pandoc embeds them without reading files."""
-    for name, file in names.items():
+    """Image names as data URIs, so that a sandboxed pandoc embeds them without reading files.
+
+    Each image is encoded once, as a reference definition at the end, however
+    often the text shows it (300 inline copies of one 2 MB image were 2.6 GB).
+    """
+    definitions = []
+    for number, (name, file) in enumerate(names.items(), 1):
+        link = f"](<{name}>)"
+        if link not in markdown:
+            continue
+        label = f"evalcli-image-{number}"
+        markdown = markdown.replace(link, f"][{label}]")
         mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         data = base64.b64encode(file.read_bytes()).decode("ascii")
-        markdown = markdown.replace(f"](<{name}>)", f"](<data:{mime};base64,{data}>)")
-    return markdown
+        definitions.append(f"[{label}]: <data:{mime};base64,{data}>")
+    return markdown + "\n\n" + "\n".join(definitions) + "\n" if definitions else markdown
 
 
 def _page_limit(
