@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from evalcli.check.characters import character_findings
+from evalcli.check.languages import language_findings
 from evalcli.check.metadata import check_metadata
 from evalcli.check.sections import check_sections
 from evalcli.diagnostics import Finding
@@ -18,5 +19,6 @@ def check(report: Report, template: Template) -> list[Finding]:
     if report.metadata_usable:
         findings.extend(check_metadata(report, template))
     findings.extend(check_sections(report, template, report_language(report, template)))
+    findings.extend(language_findings(report))
     findings.sort(key=lambda f: (str(f.loc.file), f.loc.line, f.loc.column))
     return findings
