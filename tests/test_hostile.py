@@ -20,7 +20,13 @@ import pytest
 from docx import Document
 
 from conftest import FIXTURES, outputs, run
-from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_DEPTH
+from evalcli.limits import (
+    MAX_FOOTNOTES,
+    MAX_LINE_CHARS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_SECTION_BYTES,
+    MAX_YAML_DEPTH,
+)
 from evalcli.template.loader import BUNDLED_DIR
 
 
@@ -433,3 +439,122 @@ def test_a_report_cannot_choose_a_typst_function(tmp_path):
 
     text = PdfReader(str(tmp_path / "out" / "r.pdf")).pages[0].extract_text()
     assert "Divided text." in text and "Spanned text" in text
+
+
+def test_an_image_shown_many_times_reaches_pandoc_once(tmp_path):
+    from evalcli.outputs.build import _inline_images
+
+    folder = _valid(tmp_path)
+    (folder / "chart.png").write_bytes(_png_of(60, 40) + os.urandom(100_000))
+    (folder / "findings.md").write_text(
+        "## Relevance\n\n" + "\n\n".join(f"Figure {i}: ![Chart](chart.png)" for i in range(40)),
+        encoding="utf-8",
+    )
+    result = run("build", folder, "-o", tmp_path / "out", "--to", "docx")
+    assert result.exit_code == 0, result.output
+    assert len(_media(tmp_path / "out" / "r.docx")) == 1
+    markdown = "".join("![C](<a.png>) ![D](<b.png>)\n" for _ in range(300))
+    inlined = _inline_images(
+        markdown, {"a.png": folder / "chart.png", "b.png": FIXTURES / "chart.png"}
+    )
+    assert inlined.count(";base64,") == 2  # one copy of each image, however often it is shown
+    assert inlined.count("![C][evalcli-image-1]") == 300
+
+
+def test_a_huge_paragraph_is_refused_before_pandoc(tmp_path):
+    folder = _valid(tmp_path)
+    lines = ["word " * 9_000] * 22  # 1 MB in one paragraph, every line within its limit
+    (folder / "findings.md").write_text("## Relevance\n\n" + "\n".join(lines) + "\n")
+    result = run("check", folder)
+    assert result.exit_code == 1
+    assert (
+        "findings.md:3:1: error[too-large] the paragraph at line 3 of findings.md is longer "
+        f"than {MAX_PARAGRAPH_CHARS:,} characters"
+    ) in result.stdout
+
+
+def test_ten_thousand_footnotes_are_refused_before_pandoc(tmp_path):
+    folder = _valid(tmp_path)
+    notes = ["".join(f"Text^[Note {i}.] " for i in range(40))] * 250
+    (folder / "findings.md").write_text("## Relevance\n\n" + "\n\n".join(notes) + "\n")
+    result = run("check", folder)
+    assert result.exit_code == 1
+    assert f"findings.md has more than {MAX_FOOTNOTES:,} footnotes" in result.stdout
+
+
+# --- check and build agree: what build refuses, check reports first --------------------
+
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="90" height="90">{}</svg>'
+
+
+def _gif_with_a_huge_second_frame() -> bytes:
+    screen = b"GIF89a" + struct.pack("<HHBBB", 100, 100, 0, 0, 0)
+    frame = b"\x2c" + struct.pack("<HHHHB", 0, 0, 100, 100, 0) + b"\x02\x02\x44\x01\x00"
+    comment = b"\x21\xfe" + (b"\xff" + bytes(255)) * 280 + b"\x00"  # past the first 64 KiB
+    huge = b"\x2c" + struct.pack("<HHHHB", 0, 0, 11_000, 11_000, 0) + b"\x02\x02\x44\x01\x00"
+    return screen + frame + comment + huge + b"\x3b"
+
+
+def _png_with_an_inflating_profile() -> bytes:
+    packer = zlib.compressobj(9)
+    profile = b"".join(packer.compress(bytes(1 << 20)) for _ in range(64)) + packer.flush()
+    body = b"icc\x00\x00" + profile
+    chunk = (
+        struct.pack(">I", len(body))
+        + b"iCCP"
+        + body
+        + struct.pack(">I", zlib.crc32(b"iCCP" + body))
+    )
+    image = _png_of(10, 10)
+    return image[:33] + chunk + image[33:]
+
+
+HOSTILE_CORPUS = {
+    "brackets in a description": ({}, "![a [b] c](/etc/hostname)", "missing-image"),
+    "an image inside a description": (
+        {"ok.png": b"chart"},
+        "![x ![y](/etc/hostname) z](ok.png)",
+        "missing-image",
+    ),
+    "a region of seven letters": ({}, '[Text]{lang="en-ABCDEFG"}', "invalid-attribute"),
+    "an SVG filter": (
+        {"f.svg": _SVG.format('<filter id="f"><feTurbulence numOctaves="99"/></filter>')},
+        "![F](f.svg)",
+        "too-large",
+    ),
+    "an SVG reading another file": (
+        {"x.svg": _SVG.format('<image href="../../secret.png" width="9" height="9"/>')},
+        "![X](x.svg)",
+        "too-large",
+    ),
+    "an SVG entity": (
+        {"e.svg": '<!DOCTYPE svg [<!ENTITY a "b">]>' + _SVG.format("<text>&a;</text>")},
+        "![E](e.svg)",
+        "too-large",
+    ),
+    "a GIF frame past 64 KiB": ({"g.gif": b"gif"}, "![G](g.gif)", "too-large"),
+    "a PNG profile that inflates": ({"p.png": b"png"}, "![P](p.png)", "too-large"),
+}
+_MADE = {"g.gif": _gif_with_a_huge_second_frame, "p.png": _png_with_an_inflating_profile}
+
+
+@pytest.mark.parametrize("case", HOSTILE_CORPUS)
+def test_check_reports_first_what_build_would_refuse(tmp_path, case):
+    files, prose, code = HOSTILE_CORPUS[case]
+    folder = _valid(tmp_path)
+    for name, data in files.items():
+        made = _MADE[name]() if name in _MADE else None
+        if name == "ok.png":
+            shutil.copy(FIXTURES / "chart.png", folder / name)
+        else:
+            (folder / name).write_bytes(made if made is not None else data.encode())
+    (folder / "findings.md").write_text(f"## Relevance\n\n{prose}\n", encoding="utf-8")
+    checked = run("check", "--format", "json", folder)
+    assert checked.exit_code == 1
+    assert code in _codes(checked)
+    built = run("build", folder, "-o", tmp_path / "out")
+    assert built.exit_code == 1, built.output  # refused for the same finding, not exit 3
+    assert f"error[{code}]" in built.stderr
+    draft = run("build", "--draft", folder, "-o", tmp_path / "draft")
+    assert draft.exit_code == 0, draft.output  # the refused part is left out, the rest builds
+    assert "evalcli-" not in draft.output  # no internal temporary path

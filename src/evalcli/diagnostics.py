@@ -57,7 +57,7 @@ CODES: dict[str, Code] = _codes(
     Code("unreadable", _E, "a file or folder cannot be read", EXIT_USAGE),
     Code("name-not-utf8", _W, "a file or folder name in the report is not UTF-8"),
     Code("not-a-file", _E, "a report file is a link, a folder or lies outside the report"),
-    Code("too-large", _E, "a file, a line or an image is larger than the limit"),
+    Code("too-large", _E, "a file, line, paragraph or image past a limit (size, notes, SVG)"),
     Code("bad-character", _E, "a control character or a character XML does not allow"),
     Code("unknown-template", _E, "the template a report names does not exist", EXIT_USAGE),
     Code("template-error", _E, "the template folder is malformed", EXIT_USAGE),

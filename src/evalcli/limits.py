@@ -17,6 +17,12 @@ MAX_YAML_BYTES = 256 * KIB  # evaluation.yaml
 MAX_YAML_DEPTH = 16  # nested lists and mappings in evaluation.yaml
 MAX_SECTION_BYTES = 1 * MIB  # each section file
 MAX_LINE_CHARS = 50_000  # each line of a section file (a paragraph is one line)
+# each paragraph (lines up to a blank line): pandoc's Typst writer and Typst's line
+# breaking slow down with it; a 1 MiB paragraph took 13 s on a quiet machine
+MAX_PARAGRAPH_CHARS = 50_000
+# footnotes in a section file, counted as its "^[" and "[^" marks (a reference and its
+# note count two): 10,000 notes took pandoc and Typst 13 s; a real summary has none to 30
+MAX_FOOTNOTES = 1_000
 MAX_IMAGE_BYTES = 20 * MIB  # each image file
 # Typst decodes every raster image in full (JPEG too). Measured with typst 0.15.2:
 # 40 MP takes 150-600 MiB and 0.3-4 s; 64 MP about 1 GB and 6 s.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evalcli.check.alttext import alt_text_findings
 from evalcli.check.characters import character_findings
+from evalcli.check.languages import language_findings
 from evalcli.check.metadata import check_metadata
 from evalcli.check.sections import check_sections
 from evalcli.diagnostics import Finding
@@ -23,6 +24,7 @@ def check_report(report: Report, template: Template) -> CheckedReport:
         findings.extend(check_metadata(report, template, facts))
     findings.extend(check_sections(report, template, report_language(report, template)))
     findings.extend(alt_text_findings(report))
+    findings.extend(language_findings(report))
     findings.sort(key=lambda f: (str(f.loc.file), f.loc.line, f.loc.column))
     return CheckedReport(report.path, report, template, facts, findings)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,6 +22,12 @@ from evalcli.text import fold, fold_key, match_option, matches_any
 # linear: the value is greedy and its trailing space and backslash are cut in code
 _FOLLOW_UP_LINE = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*(?P<value>.*)$")
 _SENTENCE_ENDS = frozenset(".!?:;)»”\"'’*_")
+
+
+@functools.lru_cache(maxsize=256)
+def _fold_phrase(phrase: str) -> str:
+    """A template phrase folded once, not again for every block of the file."""
+    return fold(phrase).replace("’", "'")
 
 
 def _ends_sentence(text: str) -> bool:
@@ -103,6 +110,7 @@ class _Reader:
 
     # --- recognisers -------------------------------------------------------------
     @staticmethod
+    @functools.lru_cache(maxsize=4096)  # the template's labels are keyed again for every block
     def _heading_key(text: str) -> str:
         """A heading folded for matching, without its numbering ("1.", "II.", "A)")."""
         text = re.sub(r"^\s*(?:\d+|[IVX]+|[A-H])[.)]\s+", "", strip_emphasis(text))
@@ -146,7 +154,7 @@ class _Reader:
         key = fold(strip_emphasis(text))
         for name in ("kind", "disclaimer"):
             for lang, phrase in self.template.document.get(name, {}).items():
-                folded = fold(phrase).replace("’", "'")
+                folded = _fold_phrase(phrase)
                 if key.replace("’", "'") == folded or (
                     name == "disclaimer" and key.replace("’", "'").startswith(folded[:60])
                 ):

@@ -18,13 +18,23 @@ from evalcli.template.spec import Template
 
 
 def inline_images(markdown: str, names: dict[str, Path]) -> str:
-    """Image names as data URIs, so that a sandboxed pandoc embeds them without reading files."""
-    for name, file in names.items():
+    """Image names as data URIs, so that a sandboxed pandoc embeds them without reading files.
+
+    Each image is encoded once, as a reference definition at the end, however
+    often the text shows it (300 inline copies of one 2 MB image were 2.6 GB).
+    """
+    definitions = []
+    for number, (name, file) in enumerate(names.items(), 1):
+        link = f"](<{name}>)"
+        if link not in markdown:
+            continue
+        label = f"evalcli-image-{number}"
+        markdown = markdown.replace(link, f"][{label}]")
         mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         with open_report_file(file) as stream:  # no link followed, one hard link
             data = base64.b64encode(stream.read()).decode("ascii")
-        markdown = markdown.replace(f"](<{name}>)", f"](<data:{mime};base64,{data}>)")
-    return markdown
+        definitions.append(f"[{label}]: <data:{mime};base64,{data}>")
+    return markdown + "\n\n" + "\n".join(definitions) + "\n" if definitions else markdown
 
 
 def all_described(report: Report) -> bool:

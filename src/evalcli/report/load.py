@@ -13,7 +13,13 @@ from pathlib import Path
 from evalcli.diagnostics import Finding, Location
 from evalcli.errors import TemplateError, UnknownTemplateError
 from evalcli.files import non_utf8_names, read_user_text
-from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_BYTES
+from evalcli.limits import (
+    MAX_FOOTNOTES,
+    MAX_LINE_CHARS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_SECTION_BYTES,
+    MAX_YAML_BYTES,
+)
 from evalcli.report.annex import annex_names, annex_spec
 from evalcli.report.imagefiles import image_problem
 from evalcli.report.markdown import parse_section
@@ -82,15 +88,41 @@ def _metadata(folder: Path) -> tuple[Map | None, list[Finding]]:
 
 
 def _long_line(text: str, path: Path) -> Finding | None:
-    if len(text) <= MAX_LINE_CHARS or max(map(len, text.split("\n"))) <= MAX_LINE_CHARS:
+    """A finding for the first line or paragraph longer than the limit, or too many
+    footnotes, else None."""
+    notes = text.count("^[") + text.count("[^")  # inline notes, and references with their notes
+    if notes > 2 * MAX_FOOTNOTES:
+        return Finding.of(
+            "too-large",
+            f"{path.name} has more than {MAX_FOOTNOTES:,} footnotes, the limit for a section "
+            "(each costs the PDF about 2 ms); a summary needs a few: move the rest to the report",
+            Location(path),
+        )
+    if len(text) <= MAX_PARAGRAPH_CHARS:
         return None
-    number = next(i for i, line in enumerate(text.split("\n"), 1) if len(line) > MAX_LINE_CHARS)
-    return Finding.of(
-        "too-large",
-        f"line {number} of {path.name} is longer than {MAX_LINE_CHARS:,} characters; "
-        "break it into paragraphs",
-        Location(path, number, 1),
-    )
+    start, paragraph = 1, 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > MAX_LINE_CHARS:
+            return Finding.of(
+                "too-large",
+                f"line {number} of {path.name} is longer than {MAX_LINE_CHARS:,} characters; "
+                "break it into paragraphs",
+                Location(path, number, 1),
+            )
+        if not line.strip():
+            start, paragraph = number + 1, 0
+            continue
+        paragraph += len(line) + 1
+        if paragraph > MAX_PARAGRAPH_CHARS:
+            # Typst's line breaking, and pandoc's Typst writer, slow down with a
+            # paragraph's length (1 MiB in one paragraph: 13 s and more)
+            return Finding.of(
+                "too-large",
+                f"the paragraph at line {start} of {path.name} is longer than "
+                f"{MAX_PARAGRAPH_CHARS:,} characters; break it into paragraphs",
+                Location(path, start, 1),
+            )
+    return None
 
 
 def _section(

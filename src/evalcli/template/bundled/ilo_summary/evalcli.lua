@@ -86,8 +86,8 @@ end
 -- --lang) say so: DOCX runs carry it natively, Typst needs #text(lang: ...).
 local function typst_lang(lang)
   local language, region = lang:match("^(%a%a%a?)[-_]?(%a*)$")
-  if language == nil then
-    return nil
+  if language == nil or (region ~= "" and #region ~= 2) then
+    return nil -- Typst takes two-letter regions only; check reports any other (a draft drops it)
   end
   if region ~= "" then
     return string.format('lang: "%s", region: "%s"', language:lower(), region:upper())
