@@ -90,7 +90,9 @@ def test_an_image_description_reaches_the_pdf_the_docx_and_the_markdown(tmp_path
     assert result.exit_code == 0, result.output
     figures = _elements(tmp_path / "out" / "example-en.pdf", "Figure")
     assert [figure["alt"] for figure in figures] == [DESCRIPTION]
-    assert f'descr="{DESCRIPTION}"' in _docx_xml(tmp_path / "out" / "example-en.docx")
+    xml = _docx_xml(tmp_path / "out" / "example-en.docx")
+    assert f'<wp:docPr descr="{DESCRIPTION}"' in xml
+    assert f'<pic:cNvPr descr="{DESCRIPTION}"' in xml  # not the image's data URI
     markdown = (tmp_path / "out" / "example-en.md").read_text(encoding="utf-8")
     assert f"![{DESCRIPTION}](<chart.png>)" in markdown
     # the checkers saw what this test built
@@ -186,12 +188,15 @@ def test_text_the_fonts_cannot_show_builds_without_the_pdf_ua_claim_and_says_why
 def test_a_decorative_image_needs_no_description_and_is_not_read_out(tmp_path):
     folder = _example(tmp_path, "![](chart.png){.decorative}")
     assert "missing-alt-text" not in run("check", folder).output
-    result = run("build", folder, "-o", tmp_path / "out", "--to", "pdf")
+    result = run("build", folder, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
     pdf = tmp_path / "out" / "example-en.pdf"
     assert _claims(pdf)["pdfuaid:part"] == "1"
     assert not _elements(pdf, "Figure")
     assert re.search(rb"/Subtype\s*/Image", pdf.read_bytes())
+    xml = _docx_xml(tmp_path / "out" / "example-en.docx")
+    assert re.search(r'<wp:docPr descr="" title="" [^>]*><a:extLst><a:ext uri="[^"]+">'
+                     r'<adec:decorative [^>]*val="1"/>', xml)  # fmt: skip
 
 
 def test_pandoc_typst_writer_still_drops_alt_text():

@@ -150,6 +150,35 @@ def _describe_facts_table(doc: Any, info: DocInfo) -> None:
         describe_table(doc.tables[0], info.facts_caption, info.facts_description, False)
 
 
+DECORATIVE_TITLE = "evalcli-decorative"  # set by evalcli.lua on images marked {.decorative}
+_DECORATIVE = (
+    '<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+    '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative"'
+    ' val="1"/></a:ext></a:extLst>'
+)
+
+
+def _alt_text(doc: Any) -> None:
+    """Each image's description in both places Word keeps one, and Word's "Mark as
+    decorative" on images marked {.decorative}, which screen readers skip.
+
+    pandoc puts the image's source in the picture's own description, which
+    here is a data URI: the description replaces it.
+    """
+    from docx.oxml import parse_xml
+
+    for props in doc.element.body.iter("{*}docPr"):
+        if props.get("title") == DECORATIVE_TITLE:
+            props.set("title", "")
+            props.set("descr", "")
+            for old in props.findall("{*}extLst"):
+                props.remove(old)
+            props.append(parse_xml(_DECORATIVE))
+        for picture in props.getparent().iter("{*}cNvPr"):
+            picture.set("descr", props.get("descr", ""))
+
+
 def _keep_follow_up(doc: Any) -> None:
     """A recommendation's last paragraph and its follow-up facts stay on one page.
 
@@ -268,6 +297,7 @@ def make_docx(markdown: str, template: Template, info: DocInfo) -> bytes:
     _style_facts_table(doc, text_width)
     _cell_margins(doc)
     _describe_facts_table(doc, info)
+    _alt_text(doc)
     _keep_follow_up(doc)
     _hyphenation(doc)
     _header_footer(doc, info, text_width)

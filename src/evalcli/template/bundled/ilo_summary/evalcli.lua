@@ -218,6 +218,18 @@ local ALT_TEXT = {
   end,
 }
 
+-- In the DOCX, a decorative image carries a title python-docx looks for, to
+-- give it Word's own "Mark as decorative" flag (pandoc cannot write it).
+local DOCX_DECORATIVE = {
+  Image = function(image)
+    if image.classes:includes("decorative") then
+      image.caption = {}
+      image.title = "evalcli-decorative"
+      return image
+    end
+  end,
+}
+
 function Pandoc(doc)
   local lang = doc.meta.lang and pandoc.utils.stringify(doc.meta.lang) or "en"
   quotes = QUOTES[lang:sub(1, 2)] or QUOTES.en
@@ -226,6 +238,8 @@ function Pandoc(doc)
   doc = doc:walk({ Str = Str, Blocks = Blocks }):walk({ Span = Span, Div = Div })
   if FORMAT == "typst" then
     doc = doc:walk(ALT_TEXT)
+  elseif FORMAT == "docx" then
+    doc = doc:walk(DOCX_DECORATIVE)
   end
   return doc
 end
