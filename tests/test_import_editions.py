@@ -268,3 +268,15 @@ def test_a_new_report_has_no_edition_and_is_checked_in_full(tmp_path):
     codes = [f["code"] for f in json.loads(result.stdout)["reports"][0]["findings"]]
     assert "not-in-edition" not in codes and "missing-field" not in codes
     assert "empty-field" in codes
+
+
+def test_a_summary_loses_no_chapter_to_the_full_report_rules(tmp_path):
+    text = (
+        "# Executive Summary\n\nProject code: ZMB/17/02/USA\n\nTiming of evaluation: Final\n\n"
+        "# Background and context\n\nThe project ran.\n\n# Conclusions\n\nKept text.\n"
+    )
+    out = tmp_path / "r"
+    result = run("import", write(tmp_path, "s.md", text), "-o", out)
+    assert result.exit_code == 0
+    written = " ".join(p.read_text(encoding="utf-8") for p in out.glob("*.md"))
+    assert "Kept text." in written and "skipped" not in result.stdout
