@@ -280,3 +280,18 @@ def test_a_summary_loses_no_chapter_to_the_full_report_rules(tmp_path):
     assert result.exit_code == 0
     written = " ".join(p.read_text(encoding="utf-8") for p in out.glob("*.md"))
     assert "Kept text." in written and "skipped" not in result.stdout
+
+
+def test_a_justified_line_is_prose_not_a_table_row(tmp_path):
+    text = (
+        "Project code: ZMB/17/02/USA\n\nBackground and context\n\n"
+        "The  evaluation   found   that  the   project   was   relevant   to  its\n"
+        "partners.\n"
+    )
+    out = tmp_path / "r"
+    assert run("import", write(tmp_path, "j.txt", text), "-o", out).exit_code == 0
+    background = (out / "background.md").read_text(encoding="utf-8")
+    assert "The evaluation found that the project was relevant to its partners." in " ".join(
+        background.split()
+    )
+    assert "|" not in background
