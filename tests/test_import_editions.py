@@ -247,3 +247,51 @@ def test_a_huge_quick_fact_is_kept_as_written_not_read(tmp_path):
     result = run("import", source, "-o", tmp_path / "r")
     assert result.exit_code == 0
     assert "characters kept as written" in result.stderr
+
+
+def test_a_value_wrapped_onto_a_paragraph_of_its_own_goes_back_to_its_fact(tmp_path):
+    text = (
+        "Evaluation Title: Promoting decent work in the garment sector\n\n"
+        "(CO-Bangkok)\n\nILO DC/SYMBOL: ZMB/18/02/RBS\n"
+    )
+    out = tmp_path / "r"
+    assert run("import", write(tmp_path, "w.md", text), "-o", out).exit_code == 0
+    data = imported_yaml(out)
+    assert data["title"] == "Promoting decent work in the garment sector (CO-Bangkok)"
+    assert data["project_code"] == "ZMB/18/02/RBS"
+    assert not (out / "unplaced.md").exists()
+
+
+def test_a_new_report_has_no_edition_and_is_checked_in_full(tmp_path):
+    assert run("init", tmp_path / "n", "--lang", "en").exit_code == 0
+    result = run("check", "--format", "json", tmp_path / "n")
+    codes = [f["code"] for f in json.loads(result.stdout)["reports"][0]["findings"]]
+    assert "not-in-edition" not in codes and "missing-field" not in codes
+    assert "empty-field" in codes
+
+
+def test_a_summary_loses_no_chapter_to_the_full_report_rules(tmp_path):
+    text = (
+        "# Executive Summary\n\nProject code: ZMB/17/02/USA\n\nTiming of evaluation: Final\n\n"
+        "# Background and context\n\nThe project ran.\n\n# Conclusions\n\nKept text.\n"
+    )
+    out = tmp_path / "r"
+    result = run("import", write(tmp_path, "s.md", text), "-o", out)
+    assert result.exit_code == 0
+    written = " ".join(p.read_text(encoding="utf-8") for p in out.glob("*.md"))
+    assert "Kept text." in written and "skipped" not in result.stdout
+
+
+def test_a_justified_line_is_prose_not_a_table_row(tmp_path):
+    text = (
+        "Project code: ZMB/17/02/USA\n\nBackground and context\n\n"
+        "The  evaluation   found   that  the   project   was   relevant   to  its\n"
+        "partners.\n"
+    )
+    out = tmp_path / "r"
+    assert run("import", write(tmp_path, "j.txt", text), "-o", out).exit_code == 0
+    background = (out / "background.md").read_text(encoding="utf-8")
+    assert "The evaluation found that the project was relevant to its partners." in " ".join(
+        background.split()
+    )
+    assert "|" not in background

@@ -7,7 +7,8 @@ lesson-learned and good-practice templates. The gate lets the cover, the
 executive summary and the annex pages through and counts what it holds back:
 the contents lines and every block of the chapters after the summary. A
 chapter is known by the table of contents (its entries) or, in a DOCX, by a
-heading as high as the executive summary's own.
+heading as high as the executive summary's own, when the cover's edition is a
+full report's. A summary (no table of contents, today's labels) loses nothing.
 """
 
 from __future__ import annotations
@@ -36,10 +37,16 @@ def _key(text: str) -> str:
 class ChapterGate:
     """Holds back a full report's contents and chapters; counts what it held back."""
 
-    def __init__(self, template: Template, is_division: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        template: Template,
+        is_division: Callable[[str], bool],
+        is_report: Callable[[], bool],
+    ) -> None:
         self.kind = {fold_key(text) for text in template.document.get("kind", {}).values()}
         self.contents = {fold_key(text) for text in template.contents_headings}
         self.is_division = is_division  # a section or part heading of the summary
+        self.is_report = is_report  # the cover was a full report's (by its edition)
         self.entries: set[str] = set()  # the chapters the table of contents lists
         self.summary_level: int | None = None  # the executive summary's heading, once seen
         self.skipping = False
@@ -82,5 +89,7 @@ class ChapterGate:
             return False
         if _key(text) in self.entries:
             return True
+        if not self.is_report():
+            return False  # a summary's own headings are never skipped
         level = self.summary_level or 0
         return block.kind == "heading" and 0 < block.level <= level and bool(fold(text))

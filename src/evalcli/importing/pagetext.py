@@ -20,6 +20,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a PDF's text may hold any
+_SPACES = re.compile(r" {2,}")
 _GAP = re.compile(r"\S( {3,})\S")
 _BULLET = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸➢➤✓✔\uf0b7\uf0a7\uf0d8\uf076·]|o(?=\s)|[-–*](?=\s))\s*")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
@@ -73,8 +74,8 @@ def _row(line: str) -> tuple[str, str, int] | None:
     if len(line) - len(line.lstrip()) > 2:
         return None
     gap = _GAP.search(line)
-    if gap is None:
-        return None
+    if gap is None or len(_SPACES.findall(line.strip())) != 1:
+        return None  # no gap, or several: a justified line of prose, not "label   value"
     label, value = line[: gap.start(1)].strip(), line[gap.end(1) :].strip()
     if not label or len(label) > 60 or not value:
         return None
@@ -164,7 +165,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
                 index += 1
             blocks.append(f"| {_cell(label)} | {_cell(value)} |")
             continue
-        text = line.strip()
+        text = " ".join(line.split())  # a justified line's wide spaces as one
         bullet = _BULLET.match(text)
         if bullet and len(text) > bullet.end():
             flush()

@@ -100,7 +100,7 @@ class _Reader:
         self.annexes = AnnexReader(template, self.votes)  # annex pages, if the file has any
         self.edition_votes: dict[str, float] = {}
         self.skipped: Counter[str] = Counter()
-        self.gate = ChapterGate(template, self.is_division)  # a full report's other chapters
+        self.gate = ChapterGate(template, self.is_division, self.is_report)
         self.title_guessed = False  # the title came from the first line, not a label
         self.last_fact: tuple[str, str, Block, list[str], int] | None = None
 
@@ -125,6 +125,11 @@ class _Reader:
         if langs:
             return langs
         return set() if key in {self._heading_key(a) for a in aliases} else None
+
+    def is_report(self) -> bool:
+        """The quick facts so far are a full report's cover (by the edition they print)."""
+        edition = self.template.edition(self.edition())
+        return edition is not None and edition.report
 
     def is_division(self, text: str) -> bool:
         """``text`` names a part or a section of the summary (no language vote)."""

@@ -454,6 +454,7 @@ def _editions(
                 tuple(labels),
                 reader.texts(spec, "marks"),
                 lacks,
+                reader.flag(spec, "report", False),
             )
         )
     countries = {}

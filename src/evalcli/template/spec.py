@@ -65,7 +65,8 @@ class EditionLabel:
 class Edition:
     """One edition of the template as the archive holds it, for import and check.
 
-    ``lacks``: fields its documents never had; ``marks``: headings only it prints.
+    ``lacks``: fields its documents never had; ``marks``: headings only it prints;
+    ``report``: it is a full report's cover, whose summary is the executive summary chapter.
     """
 
     id: str
@@ -73,6 +74,7 @@ class Edition:
     labels: tuple[EditionLabel, ...] = ()
     marks: tuple[str, ...] = ()
     lacks: tuple[str, ...] = ()
+    report: bool = False
 
 
 @dataclass(frozen=True)
