@@ -1,10 +1,15 @@
 """Time `evalcli check` against its floors. Run by hand; not part of the tests.
 
-    python benchmarks/bench_check.py [--copies 300] [--runs 10]
+    python benchmarks/bench_check.py [--copies 1000] [--runs 10] [--baseline OTHER/src]
 
 1. One report: `evalcli check content/alianzas-peru` against `python -c "import yaml"`.
 2. Many reports: check on N copies of the sample against a script that only
    reads and parses the same files (YAML and Markdown text).
+
+With ``--baseline``, the same commands also run from another source tree (an
+older checkout's ``src``), their runs taken in turn with this tree's, so that
+before and after are measured side by side under the same load. Unset
+PYTHONDONTWRITEBYTECODE first: without cached bytecode every run compiles.
 """
 
 from __future__ import annotations
@@ -16,11 +21,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import timed
+from timing import baseline_command, interleaved
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "alianzas-peru"
-EVALCLI = Path(sys.executable).parent / "evalcli"
 
 PARSE_ONLY = """
 import sys, yaml
@@ -33,33 +37,50 @@ for folder in sorted(Path(sys.argv[1]).iterdir()):
 """
 
 
-def line(
-    label: str, ours: tuple[float, float], base: tuple[float, float], name: str, aim: float
-) -> str:
-    return (
-        f"{label}: evalcli check best {ours[0]:7.1f} ms (median {ours[1]:7.1f}) | "
-        f"{name} best {base[0]:6.1f} ms (median {base[1]:6.1f}) | "
-        f"ratio of bests {ours[0] / base[0]:.2f} (aim <= {aim})"
-    )
+def report(title: str, figures: dict[str, tuple[float, float, float]], floor: str) -> None:
+    base = figures[floor][0]
+    print(title)
+    for name, (best, median, worst) in figures.items():
+        print(
+            f"  {name:<22} best {best:7.1f} ms  median {median:7.1f}  worst {worst:7.1f}"
+            f"  | best / {floor}: {best / base:.2f}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--copies", type=int, default=300)
+    parser.add_argument("--copies", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--baseline", help="another tree's src folder, run in turn with this one")
     args = parser.parse_args()
 
-    floor = timed([sys.executable, "-c", "import yaml"], args.runs)
-    one = timed([str(EVALCLI), "check", str(SAMPLE)], args.runs)
-    print(line("one report", one, floor, "import yaml", 3))
+    ours = [sys.executable, "-m", "evalcli"]
+    one = {
+        "import yaml": [sys.executable, "-c", "import yaml"],
+        "evalcli check": [*ours, "check", str(SAMPLE)],
+    }
+    before = baseline_command(args.baseline, ["check", str(SAMPLE)])
+    if before:
+        one["baseline check"] = before
+    report(
+        "one report (aim: evalcli check <= 2.5x import yaml)",
+        interleaved(one, args.runs),
+        "import yaml",
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for index in range(args.copies):
             shutil.copytree(SAMPLE, root / f"report-{index:04d}")
-        parse = timed([sys.executable, "-c", PARSE_ONLY, str(root)], args.runs)
-        many = timed([str(EVALCLI), "check", "--format", "json", str(root)], args.runs)
-    print(line(f"{args.copies} reports", many, parse, "parse only", 4))
+        many = {
+            "parse only": [sys.executable, "-c", PARSE_ONLY, str(root)],
+            "evalcli check": [*ours, "check", "--format", "json", str(root)],
+        }
+        before = baseline_command(args.baseline, ["check", "--format", "json", str(root)])
+        if before:
+            many["baseline check"] = before
+        figures = interleaved(many, max(3, args.runs // 3))
+    report(f"{args.copies} reports (aim: evalcli check < 2 s)", figures, "parse only")
 
 
 if __name__ == "__main__":

@@ -19,3 +19,32 @@ def timed(command: list[str], runs: int, check: bool = False) -> tuple[float, fl
         subprocess.run(command, capture_output=True, check=check)
         samples.append((time.perf_counter() - start) * 1000)
     return min(samples), statistics.median(samples)
+
+
+def interleaved(commands: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float, float]]:
+    """(best, median, worst) wall time in ms of each command, their runs taken in turn.
+
+    On a shared machine, load comes and goes: running the commands one after
+    the other, round after round, lets each see the same load, so their ratio
+    holds even when the absolute figures do not.
+    """
+    for command in commands.values():
+        subprocess.run(command, capture_output=True, check=False)
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=False)
+            samples[name].append((time.perf_counter() - start) * 1000)
+    return {
+        name: (min(times), statistics.median(times), max(times)) for name, times in samples.items()
+    }
+
+
+def baseline_command(source: str | None, args: list[str]) -> list[str] | None:
+    """``python -m evalcli ARGS`` run from another source tree (``--baseline SRC``), or None."""
+    if source is None:
+        return None
+    import sys
+
+    return ["env", f"PYTHONPATH={source}", sys.executable, "-m", "evalcli", *args]

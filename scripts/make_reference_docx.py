@@ -142,6 +142,34 @@ def builtin_style(doc, name: str):
     return style
 
 
+# Word's built-in "Normal Table", which pandoc's "Table" style is based on but
+# its reference document does not define (a validator rejects the dangling basedOn)
+NORMAL_TABLE = (
+    '<w:style xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    ' w:type="table" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+    '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr>'
+    '<w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+    '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+    '<w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+)
+
+
+def based_on_defined(doc) -> None:
+    """Every style's basedOn names a style that styles.xml defines."""
+    from docx.oxml import parse_xml
+
+    root = doc.styles.element
+    ids = {el.get(qn("w:styleId")) for el in root.findall(qn("w:style"))}
+    if "TableNormal" not in ids:
+        root.append(parse_xml(NORMAL_TABLE))
+        ids.add("TableNormal")
+    for based in root.iter(qn("w:basedOn")):
+        if based.get(qn("w:val")) not in ids:
+            raise SystemExit(
+                f"a style is based on {based.get(qn('w:val'))!r}, which is not defined"
+            )
+
+
 def main() -> None:
     doc = Document(io.BytesIO(default_reference()))
     styles = doc.styles
@@ -238,6 +266,7 @@ def main() -> None:
     section.top_margin, section.bottom_margin = Cm(2.3), Cm(2.0)
     section.header_distance = section.footer_distance = Cm(1.0)
 
+    based_on_defined(doc)
     doc.core_properties.title = ""
     doc.core_properties.author = ""
     buffer = io.BytesIO()

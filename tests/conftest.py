@@ -14,7 +14,9 @@ from evalcli.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CONTENT = ROOT / "content"
-SAMPLE = ROOT.parent / "shared" / "samples" / "alianzas-peru-summary-es.md"
+pytest_plugins = ("validators",)  # openxml-audit and pdfua on every document built
+
+SAMPLE = FIXTURES / "import" / "alianzas-peru-summary-es.md"
 
 
 def outputs(folder: Path) -> list[Path]:
@@ -55,3 +57,11 @@ def english_locale(monkeypatch):
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+@pytest.fixture(autouse=True)
+def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """The build cache's secret goes to a folder of the test run, never the user's own."""
+    state = tmp_path_factory.getbasetemp() / "state"
+    state.mkdir(mode=0o700, exist_ok=True)
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))

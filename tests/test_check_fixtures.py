@@ -69,9 +69,8 @@ def test_valid_fixture_has_no_findings():
             "missing-field",
             [
                 ("missing-field", "evaluation.yaml", 1, 1),
-                ("missing-field", "evaluation.yaml", 1, 1),
                 ("empty-field", "evaluation.yaml", 14, 8),
-                ("unknown-field", "evaluation.yaml", 21, 1),
+                ("missing-field", "evaluation.yaml", 21, 1),
             ],
             1,
         ),
@@ -92,7 +91,7 @@ def test_text_output_names_file_line_column_and_fix():
 
 def test_unknown_key_suggests_the_field_meant():
     result = run("check", FIXTURES / "missing-field")
-    assert "'tittle' is not a field of the ilo_summary template (did you mean 'title'?)" in (
+    assert "title (Title) is required and missing; 'tittle' here is not a field: rename it " in (
         result.stdout
     )
 

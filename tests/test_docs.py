@@ -37,6 +37,7 @@ def test_readme_quick_start_commands():
     assert test.endswith(".venv/bin/pytest")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test in ci, ".ci/run must run the README's test command verbatim"
+    assert build in ci, ".ci/run must run the README's build command verbatim"
 
 
 def test_readme_quick_start_build_works(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from evalcli.limits import MAX_PNG_CHUNK_INFLATED
 from evalcli.report import imagefiles as imagesize
 from evalcli.report.imagefiles import (
     HEAD_BYTES,
@@ -341,4 +342,102 @@ def test_image_problem_unreadable_or_unknown(tmp_path: Path) -> None:
 def test_image_size_reads_a_bounded_prefix() -> None:
     reader = CountingReader(png(10, 10) + bytes(10 * HEAD_BYTES))
     assert imagesize._size(reader) == ("png", 10, 10)
-    assert reader.count == HEAD_BYTES
+    assert reader.count <= HEAD_BYTES + 1024  # the prefix, then chunk headers up to IEND
+
+
+# ---------------------------------------------------------------- beyond the header
+
+
+def _iccp(inflated: int) -> bytes:
+    """An iCCP chunk whose profile inflates to ``inflated`` bytes of zeros."""
+    packer = zlib.compressobj(9)
+    block = bytes(1 << 20)
+    body = b"".join(packer.compress(block) for _ in range(inflated >> 20)) + packer.flush()
+    return _chunk(b"iCCP", b"icc\x00\x00" + body)
+
+
+def _with_chunk(image: bytes, chunk: bytes) -> bytes:
+    """The PNG with ``chunk`` right after its IHDR."""
+    return image[:33] + chunk + image[33:]
+
+
+def test_png_colour_profile_that_inflates_is_refused_without_inflating_it(tmp_path: Path) -> None:
+    small = write(tmp_path, "ok.png", _with_chunk(png(10, 10), _iccp(1 << 20)))
+    assert image_problem(small) is None
+    bomb = write(tmp_path, "bomb.png", _with_chunk(png(10, 10), _iccp(64 << 20)))
+    assert bomb.stat().st_size < 100_000
+    assert image_problem(bomb) == (
+        "has a colour profile (iCCP) that inflates to more than "
+        f"{MAX_PNG_CHUNK_INFLATED >> 20} MiB; save the image again without it"
+    )
+
+
+@pytest.mark.parametrize("kind", [b"zTXt", b"iTXt"])
+def test_png_compressed_text_that_inflates_is_refused(tmp_path: Path, kind: bytes) -> None:
+    text = zlib.compress(bytes(MAX_PNG_CHUNK_INFLATED + 1), 9)
+    body = b"k\x00\x00" + text if kind == b"zTXt" else b"k\x00\x01\x00en\x00\x00" + text
+    path = write(tmp_path, "t.png", _with_chunk(png(10, 10), _chunk(kind, body)))
+    reason = image_problem(path)
+    assert reason is not None and f"text chunk ({kind.decode()}) that inflates" in reason
+
+
+def test_png_chunk_past_any_real_length_is_refused(tmp_path: Path) -> None:
+    lying = struct.pack(">I", 2**31 + 5) + b"tEXt"
+    path = write(tmp_path, "l.png", _with_chunk(png(10, 10), lying))
+    assert "a damaged PNG: a b'tEXt' chunk of" in (image_problem(path) or "")
+
+
+def test_apng_frames_are_held_to_the_pixel_limit(tmp_path: Path) -> None:
+    frame = struct.pack(">IIIIIHHBB", 0, 11_000, 11_000, 0, 0, 1, 1, 0, 0)
+    path = write(tmp_path, "a.png", _with_chunk(png(10, 10), _chunk(b"fcTL", frame)))
+    assert "has an animation frame of 11000×11000 pixels" in (image_problem(path) or "")
+
+
+def test_gif_frame_beyond_the_first_64_kib_is_sized(tmp_path: Path) -> None:
+    """121 megapixels in a second frame after a 70 KB comment: the first 64 KiB look fine."""
+    first = gif(100, 100)[:-1]  # without the trailer
+    comment = b"\x21\xfe" + (b"\xff" + bytes(255)) * 280 + b"\x00"
+    second = b"\x2c" + struct.pack("<HHHHB", 0, 0, 11_000, 11_000, 0) + b"\x02\x02\x44\x01\x00"
+    path = write(tmp_path, "g.gif", first + comment + second + b"\x3b")
+    assert path.stat().st_size > HEAD_BYTES
+    assert image_size(path) == ("gif", 11_000, 11_000)
+    assert "declares 11000×11000 pixels" in (image_problem(path) or "")
+
+
+def test_svg_declared_size_is_held_to_the_pixel_limit(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "s.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="11000" height="11000"/>'
+    )
+    assert "declares 11000×11000 pixels" in (image_problem(path) or "")
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ('<filter id="f"><feTurbulence baseFrequency="0.9" numOctaves="99"/></filter>',
+         "an SVG with a filter (<filter>)"),
+        ('<feGaussianBlur stdDeviation="9"/>', "an SVG with a filter (<feGaussianBlur>)"),
+        ('<image href="other.png" width="9" height="9"/>',
+         "an SVG that refers to another file or address ('other.png')"),
+        ('<image xlink:href="file:///etc/passwd"/>', "refers to another file or address"),
+        ('<style>@import "https://example.org/a.css";</style>', "refers to another file"),
+        ('<rect style="fill:url(http://example.org/p)"/>', "refers to another file"),
+    ],
+)  # fmt: skip
+def test_svg_costly_or_outside_features_are_refused(tmp_path: Path, body: str, reason: str) -> None:
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="90" height="90">{body}</svg>'
+    assert reason in (image_problem(write(tmp_path, "s.svg", svg)) or "")
+
+
+def test_svg_entity_declarations_are_refused(tmp_path: Path) -> None:
+    svg = '<!DOCTYPE svg [<!ENTITY a "x">]><svg xmlns="http://www.w3.org/2000/svg" width="9"/>'
+    assert "declares XML entities" in (image_problem(write(tmp_path, "e.svg", svg)) or "")
+
+
+def test_svg_inner_links_and_gradients_pass(tmp_path: Path) -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="90" height="90"><defs><linearGradient id="g"/></defs>'
+        '<rect fill="url(#g)" width="9" height="9"/><use xlink:href="#g"/></svg>'
+    )
+    assert image_problem(write(tmp_path, "ok.svg", svg)) is None

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, FIXTURES, run, run_json
-from evalcli.outputs.pandoc import pandoc_path
 from evalcli.report.load import load_report
-from evalcli.report.yamlnodes import plain
+from evalcli.tools.pandoc import pandoc_path
+from evalcli.yamlnodes import plain
 
 SAMPLE = FIXTURES / "import" / "alianzas-peru-summary-es.md"
 SECTIONS = ("background", "findings", "lessons", "good_practices", "recommendations")
@@ -140,9 +140,9 @@ def test_round_trip_of_the_spanish_sample(tmp_path, report_copy):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("summary.pdf", b"%PDF-1.7\n...", "a PDF; import reads DOCX or Markdown"),
+        ("summary.pdf", b"%PDF-1.7\n...", "a damaged PDF"),
         ("summary.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "an old Word .doc file"),
-        ("summary.png", b"\x89PNG\r\n\x1a\n\x00\x00", "a binary file, not DOCX or Markdown"),
+        ("summary.png", b"\x89PNG\r\n\x1a\n\x00\x00", "a binary file, not DOCX, PDF or text"),
         ("summary.md", "Resumen en Per\xfa".encode("latin-1"), "text that is not UTF-8"),
         ("notes.md", b"Shopping list\n\nMilk, eggs.\n", "does not look like an ILO evaluation"),
     ],

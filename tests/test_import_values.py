@@ -117,8 +117,64 @@ def test_donor_and_budget():
 )
 def test_labels_in_any_language(label, row):
     found = label_index(builtin_template()).match(label.rstrip(":*").lstrip("*"))
-    assert found is not None and found[0].id == row
+    assert found is not None and found.row.id == row
 
 
 def test_unknown_label():
     assert label_index(builtin_template()).match("Favourite colour") is None
+
+
+def read_as(key: str, text: str, lang: str = "en"):
+    """What import makes of ``text`` under the field ``key`` (its type's ``read``)."""
+    template = builtin_template()
+    spec = template.fields[key]
+    return spec.type.read(text, spec, template, lang)
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "expected"),
+    [
+        ("countries", "Lao PDR", ["LA"]),
+        ("countries", "United Republic of Tanzania and Zambia", ["TZ", "ZM"]),
+        ("countries", "Bosnia and Herzegovina", ["BA"]),
+        ("countries", "Ghana, Togo, and Benin.", ["GH", "TG", "BJ"]),
+        ("countries", "Bolivia, Ecuador y Perú", ["BO", "EC", "PE"]),
+        ("completion_date", "August–September 2020", "2020-09"),
+        ("completion_date", "16 au 27 juillet 2014", "2014-07-27"),
+        ("completion_date", "15 Nov 2013 – 31 Jan 2019", "2019-01-31"),
+        ("budget", "USD $7,950,000", {"amount": "7950000", "currency": "USD"}),
+        ("budget", "US$ 20,000", {"amount": "20000", "currency": "USD"}),
+        ("budget", "US $ 20,000", {"amount": "20000", "currency": "USD"}),
+        ("budget", "US$ 7.95 million", {"amount": "7950000", "currency": "USD"}),
+        (
+            "project_code",
+            "GLO/13/22/USA, RAF/12/01/USA, and INT/14/05/SWE",
+            ["GLO/13/22/USA", "RAF/12/01/USA", "INT/14/05/SWE"],
+        ),
+        ("project_code", "GLO/13/22/USA & RAF/12/01/USA", ["GLO/13/22/USA", "RAF/12/01/USA"]),
+        ("project_code", "ZMB 18/02/RBS and TZA/18/01/RBS", ["ZMB/18/02/RBS", "TZA/18/01/RBS"]),
+        ("keywords", "child labour, forced labour.", ["child labour", "forced labour"]),
+        (
+            "consultants",
+            "Jane Banda (National consultant; Zambia)",
+            [{"name": "Jane Banda", "role": "National consultant; Zambia"}],
+        ),
+        ("consultants", "Hassan, Nahla & Wael Zakkar", ["Nahla Hassan", "Wael Zakkar"]),
+        (
+            "consultants",
+            "John Mwale (Team leader), Ana Pérez y Luis Gómez",
+            [{"name": "John Mwale", "role": "lead"}, "Ana Pérez", "Luis Gómez"],
+        ),
+        ("timing", "Independent final evaluation", "final"),
+        ("timing", "Mid-Term", "midterm"),
+    ],
+)
+def test_the_archives_values(key, text, expected):
+    assert read_as(key, text) == expected
+
+
+def test_a_label_is_matched_whole_with_its_colon():
+    index = label_index(builtin_template())
+    found = index.prefix("Donor: country and budget US$: Sweden, US$ 20,000")
+    assert found == ("Donor: country and budget US$", "Sweden, US$ 20,000")
+    assert index.match(found[0]).row.id == "donor_budget"

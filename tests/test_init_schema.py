@@ -9,7 +9,7 @@ import pytest
 
 from conftest import CONTENT, FIXTURES, run, run_json
 from evalcli.files import read_user_text
-from evalcli.report.yamlnodes import parse_yaml, plain
+from evalcli.yamlnodes import parse_yaml, plain
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "fr"])

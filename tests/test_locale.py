@@ -115,11 +115,25 @@ def test_a_report_locale_overrides_the_country(tmp_path, report_copy):
     assert "USD 7.940.000" in cells and "USD 49.123,00" in cells
 
 
-def test_french_digit_groups_keep_their_no_break_spaces(tmp_path):
-    run("build", CONTENT / "alianzas-peru", "-o", tmp_path, "--draft", "--lang", "fr")
-    cells = _cells(tmp_path / "alianzas-peru.docx")
+def test_french_digit_groups_keep_their_no_break_spaces(tmp_path, report_copy):
+    folder = _with_locale(report_copy, "locale: fr-FR\n")
+    meta = folder / "evaluation.yaml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("language: es", "language: fr"), encoding="utf-8"
+    )
+    run("build", folder, "-o", tmp_path, "--draft", "--to", "docx")
+    cells = _cells(tmp_path / "peru.docx")
     assert "USD 7\u202f940\u202f000" in cells
     assert "USD 49\u202f123,00" in cells
+
+
+def test_lang_translates_the_template_words_and_leaves_the_numbers(tmp_path):
+    run("build", CONTENT / "alianzas-peru", "-o", tmp_path, "--draft", "--lang", "fr")
+    cells = _cells(tmp_path / "alianzas-peru.docx")
+    assert "U.S.A – USD 7,940,000 tras cuatro ampliaciones" in cells  # the report's locale
+    assert "USD 49,123.00" in cells
+    assert "Donateur et budget" in cells
+    assert "décembre 2024" in cells  # a month is the template's word
 
 
 def _docx_languages(path) -> tuple[str, set[str], str]:

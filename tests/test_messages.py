@@ -174,6 +174,27 @@ def test_the_sample_in_spanish_and_french_has_the_same_codes_and_places(monkeypa
         assert words not in spanish.stdout and words not in french.stdout
 
 
+def test_an_imported_edition_and_its_import_table_speak_the_chosen_language(
+    tmp_path, monkeypatch
+):
+    """The findings and lines main's import of old editions added are messages too."""
+    archive = ROOT / "tests" / "fixtures" / "archive"
+    monkeypatch.setenv("LANG", "es_PE.UTF-8")
+    out = tmp_path / "r"
+    assert run("import", archive / "en-quickfacts-bullets.docx", "-o", out).exit_code == 0
+    checked = run("check", out)
+    assert "info[not-in-edition] sdgs: no figura en el resumen de datos básicos" in checked.stdout
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "a.docx").write_bytes((archive / "en-quickfacts-bullets.docx").read_bytes())
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    table = run("import", folder, "-o", tmp_path / "many")
+    assert table.stdout.splitlines()[0].split()[:2] == ["fichier", "édition"]
+    assert table.stdout.splitlines()[-1] == "fichiers importés : 1 sur 2"
+    assert "erreur : " in table.stderr and "fichier zip endommagé" in table.stderr
+
+
 def test_the_option_beats_the_setting_which_beats_the_locale(tmp_path, monkeypatch, report_copy):
     report = report_copy(CONTENT / "alianzas-peru")
     monkeypatch.chdir(tmp_path)

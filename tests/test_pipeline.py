@@ -229,3 +229,37 @@ def test_a_language_the_template_lacks_is_a_usage_error(tmp_path, lang):
     result = run("init", tmp_path / "r", "--lang", lang)
     assert result.exit_code == 2
     assert "choose from en, es, fr" in result.stderr
+
+
+def test_a_role_given_to_a_field_of_the_wrong_type_is_refused_with_its_line(tmp_path):
+    custom = _custom_template(tmp_path, "  countries: countries\n", "  countries: title\n")
+    result = run("schema", "--template", "custom", "--template-dir", custom)
+    assert result.exit_code == 2
+    line = next(
+        n
+        for n, text in enumerate((custom / "template.yaml").read_text().splitlines(), 1)
+        if text == "  countries: title"
+    )
+    assert (
+        f"template.yaml:{line}:14: roles.countries: the field 'title' is of type text; "
+        "the role needs countries"
+    ) in result.stderr
+
+
+def test_an_unknown_role_is_refused(tmp_path):
+    custom = _custom_template(tmp_path, "  keywords: keywords\n", "  themes: keywords\n")
+    result = run("schema", "--template", "custom", "--template-dir", custom)
+    assert result.exit_code == 2
+    assert "roles: unknown role 'themes'; the roles are title, subtitle" in result.stderr
+
+
+def test_the_template_says_which_field_is_the_title(tmp_path, report_copy):
+    # generic code (the document title) reads the field the template gives the role
+    custom = _custom_template(tmp_path, "  title: title\n", "  title: administrative_office\n")
+    folder = report_copy("valid")
+    meta = folder / "evaluation.yaml"
+    meta.write_text(f"template: custom\n{meta.read_text(encoding='utf-8')}", encoding="utf-8")
+    result = run("build", folder, "-o", tmp_path / "out", "--to", "md", "--template-dir", custom)
+    assert result.exit_code == 0, result.output
+    head = (tmp_path / "out" / "valid.md").read_text(encoding="utf-8").splitlines()[:3]
+    assert head[1] == 'title: "ILO Office"'

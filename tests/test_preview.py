@@ -1,4 +1,7 @@
-"""evalcli preview: the PDF rebuilt within a second of a save, findings printed as they change."""
+"""evalcli preview: the PDF rebuilt after a save, findings printed as they change.
+
+How soon it rebuilds is a benchmark (benchmarks/), not a test.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ def test_preview_builds_once_as_a_draft(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["r.pdf"]
 
 
-def test_preview_rebuilds_within_a_second_of_a_save(tmp_path):
+def test_preview_rebuilds_after_a_save(tmp_path):
     folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
     out = tmp_path / "out"
     process = subprocess.Popen(
@@ -53,15 +56,13 @@ def test_preview_rebuilds_within_a_second_of_a_save(tmp_path):
 
     try:
         wait_for(" built ", 60)  # the first build, after starting Python
+        first = (out / "r.pdf").stat().st_mtime_ns
         lessons = folder / "recommendations.md"
-        saved = time.monotonic()
         lessons.write_text("## Act now\n\nBecause.\n", encoding="utf-8")
-        finding = wait_for("warning[missing-follow-up]", 10)
-        wait_for(" built ", 10)
-        took = time.monotonic() - saved
+        finding = wait_for("warning[missing-follow-up]", 60)
+        wait_for(" built ", 60)
         assert "recommendations.md:1:1" in finding
-        assert took < 3, f"rebuilt {took:.2f} s after the save"  # about 0.3 s here
-        assert (out / "r.pdf").stat().st_mtime > time.time() - 10
+        assert (out / "r.pdf").stat().st_mtime_ns > first  # a new PDF, not the first one
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -13,32 +13,23 @@ or fails to convert gets findings of its own, and the others go on.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
 import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from evalcli import __version__
 from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, FindingCode, Location, Severity, exit_code
 from evalcli.errors import ConversionError, InputError, TemplateError
+from evalcli.files import refuse_linked_folder
 from evalcli.i18n import msg
-from evalcli.outputs.build import FORMATS, BuildOptions, build_report
-from evalcli.outputs.manifest import (
-    Entry,
-    FileState,
-    Manifest,
-    finding_from_record,
-    finding_record,
-    folder_digest,
-    folder_state,
-    outputs_record,
-)
+from evalcli.outputs.cache import BuildCache, inputs_key, machine_key
+from evalcli.outputs.manifest import Manifest
+from evalcli.outputs.plan import FORMATS, BuildOptions
+from evalcli.paths import display_path
 from evalcli.portfolio.parallel import run_chunks
+from evalcli.project import Project
+from evalcli.report.checked import CheckedReport
 from evalcli.report.discover import (
     Selection,
     find_reports,
@@ -49,28 +40,28 @@ from evalcli.report.discover import select as select_paths
 from evalcli.report.facts import report_language
 from evalcli.report.load import load_report
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import plain
-from evalcli.reporting import ReportResult, display_path, text_lines
+from evalcli.reporting import ReportResult, text_lines
 from evalcli.template.loader import (
-    BUNDLED_DIR,
     DEFAULT_TEMPLATE,
     find_template,
     load_template,
-    template_folder,
 )
-from evalcli.template.spec import Template
+from evalcli.template.spec import ROLES, Template
 from evalcli.text import count_words
+from evalcli.yamlnodes import plain
 
 __all__ = [
     "FORMATS",
     "BuildOptions",
     "ImportResult",
+    "Project",
     "ReportResult",
     "Selection",
     "Settings",
     "build",
     "check",
     "export",
+    "import_summaries",
     "import_summary",
     "init",
     "schema",
@@ -78,15 +69,9 @@ __all__ = [
     "settings",
 ]
 
-DEFAULT_NAME = "{folder}"
 CHECK_PER_PROCESS = 40  # fewer reports than this are checked in this process
 _NAME_FIELDS = ("folder", "project_code", "language", "template")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def allowed_templates(folders: Sequence[Path]) -> tuple[Path, ...]:
-    """Template folders the user allowed (``--template-dir``), checked to be template folders."""
-    return tuple(template_folder(Path(folder)) for folder in folders)
 
 
 def template_named(name: str, allowed: Sequence[Path] = ()) -> Template:
@@ -102,12 +87,21 @@ def settings(start: Path | None = None) -> Settings:
     return load_settings(start)
 
 
+def project(start: Path | None = None, template_dirs: Sequence[Path] = ()) -> Project:
+    """The project in effect from ``start``: its settings as typed values, read once."""
+    return Project.load(start, template_dirs)
+
+
+def _project(project: Project | None) -> Project:
+    return project if project is not None else Project.load()
+
+
 def select(
     paths: Sequence[str | Path] = (),
     *,
     changed_since: str | None = None,
     shard: tuple[int, int] | None = None,
-    settings: Settings | None = None,
+    project: Project | None = None,
 ) -> Selection:
     """The reports a command works on.
 
@@ -117,8 +111,8 @@ def select(
     ref; reports deleted since are named in ``deleted``. With ``shard`` (K, N),
     a stable K-th of N shares.
     """
-    settings = settings or load_settings()
-    roots = settings.paths("content")
+    project = _project(project)
+    roots = list(project.content)
     if changed_since is not None:
         from evalcli.portfolio.changes import changed_since as git_changes
 
@@ -133,34 +127,24 @@ def select(
     else:
         chosen = select_paths(paths, roots)
     if shard is not None:
-        chosen = take_shard(chosen, shard, settings.root)
+        chosen = take_shard(chosen, shard, project.root)
     return chosen
 
 
-def _folders(paths: Sequence[str | Path] | Selection, settings: Settings) -> list[Path]:
+def _folders(paths: Sequence[str | Path] | Selection, project: Project) -> list[Path]:
     """Report folders: those of a selection as they are, or found from paths."""
     if isinstance(paths, Selection):
         return paths.reports
-    return find_reports(tuple(str(p) for p in paths), settings.paths("content"))
+    return find_reports(tuple(str(p) for p in paths), list(project.content))
 
 
-def _default_settings(settings: Settings | None) -> Settings:
-    return settings if settings is not None else load_settings()
-
-
-@dataclass
-class _Loaded:
-    path: Path
-    report: Report
-    template: Template | None
-
-
-def _load(folder: Path, allowed: tuple[Path, ...]) -> _Loaded:
+def _load(folder: Path, allowed: tuple[Path, ...]) -> CheckedReport:
+    """The report folder loaded (once), with its template; not checked yet."""
     report, template = load_report(folder, allowed=allowed)
-    return _Loaded(folder, report, template)
+    return CheckedReport(folder, report, template, None, list(report.load_findings))
 
 
-def _language_finding(item: _Loaded, languages: list[str] | None) -> list[Finding]:
+def _language_finding(item: CheckedReport, languages: Sequence[str] | None) -> list[Finding]:
     if not languages or item.template is None or not item.report.metadata_usable:
         return []
     language = report_language(item.report, item.template)
@@ -183,34 +167,42 @@ def _language_finding(item: _Loaded, languages: list[str] | None) -> list[Findin
     ]
 
 
-def _checked(item: _Loaded, settings: Settings | None = None) -> ReportResult:
-    from evalcli.check import check as check_report  # not needed by an up-to-date build
+def _check(item: CheckedReport, project: Project | None = None) -> CheckedReport:
+    """``item`` checked: its facts parsed, its findings with the rule settings applied."""
+    from evalcli.check import check_report  # not needed by an up-to-date build
 
-    if item.template is None:
-        findings = list(item.report.load_findings)
-    else:
-        findings = check_report(item.report, item.template)
-    if settings is not None:
-        findings = settings.apply(findings + _language_finding(item, settings["languages"]))
-    result = ReportResult(item.path, findings)
+    if item.template is not None:
+        done = check_report(item.report, item.template)
+        item.facts, item.findings = done.facts, done.findings
+    if project is not None:
+        item.findings = project.apply(item.findings + _language_finding(item, project.languages))
+    return item
+
+
+def _result(item: CheckedReport) -> ReportResult:
+    """A report's result so far: its findings, and its language for ``--messages report``."""
+    result = ReportResult(item.path, list(item.findings))
     if item.template is not None and item.report.metadata_usable:
         result.language = report_language(item.report, item.template)
     return result
 
 
+def _checked(item: CheckedReport, project: Project | None = None) -> ReportResult:
+    return _result(_check(item, project))
+
+
 @dataclass(frozen=True)
 class _CheckJob:
     folder: Path
-    allowed: tuple[Path, ...]
-    settings: Settings
+    project: Project
     words: bool
 
 
 def _check_chunk(jobs: list[_CheckJob]) -> list[ReportResult]:
     results = []
     for job in jobs:
-        item = _load(job.folder, job.allowed)
-        result = _checked(item, job.settings)
+        item = _load(job.folder, job.project.templates)
+        result = _checked(item, job.project)
         if job.words:
             sections = item.report.sections.items()
             result.words = [(s.path, sid, count_words(s.text)) for sid, s in sections]
@@ -232,18 +224,16 @@ def _notify(progress: Progress | None, total: int) -> Callable[[int, ReportResul
 
 def check(
     paths: Sequence[str | Path] | Selection = (),
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
     *,
-    settings: Settings | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
     words: bool = True,
 ) -> list[ReportResult]:
-    """Every report's findings, rule settings applied. With no paths, the settings' content."""
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    folders = _folders(paths, settings)
-    work = [_CheckJob(folder, allowed, settings, words) for folder in folders]
+    """Every report's findings, rule settings applied. With no paths, the project's content."""
+    project = _project(project)
+    folders = _folders(paths, project)
+    work = [_CheckJob(folder, project, words) for folder in folders]
     # checking takes milliseconds: processes pay off only for many reports, and chunks
     # keep the traffic between them small
     jobs = jobs if len(work) >= CHECK_PER_PROCESS else 1
@@ -254,23 +244,28 @@ def check(
 # --- build ---------------------------------------------------------------------------
 
 
-def _name_value(report: Report, key: str) -> str:
+def _name_value(report: Report, key: str, template: Template | None) -> str:
     if key == "folder":
         return report.name
-    value = plain(report.value(key))
+    field = template.role(key) if template is not None and key in ROLES else key
+    value = plain(report.value(field or key))
     if isinstance(value, list):
         value = "_".join(str(v) for v in value if v)
     return str(value or key)
 
 
-def output_name(report: Report, pattern: str) -> str:
-    """The file name (without suffix) for a report: ``pattern`` filled in, safe characters only."""
+def output_name(report: Report, pattern: str, template: Template | None = None) -> str:
+    """The file name (without suffix) for a report: ``pattern`` filled in, safe characters only.
+
+    ``{project_code}`` is the field the template gives that role.
+    """
     try:
-        filled = pattern.format_map({key: _name_value(report, key) for key in _NAME_FIELDS})
+        fields = {key: _name_value(report, key, template) for key in _NAME_FIELDS}
+        filled = pattern.format_map(fields)
     except (KeyError, ValueError, IndexError) as exc:
-        fields = ", ".join("{" + k + "}" for k in _NAME_FIELDS)
+        names = ", ".join("{" + k + "}" for k in _NAME_FIELDS)
         raise InputError(
-            msg("--name {pattern}: use the fields {fields}", pattern=pattern, fields=fields)
+            msg("--name {pattern}: use the fields {fields}", pattern=pattern, fields=names)
         ) from exc
     safe = _UNSAFE.sub("-", filled).strip(".-")
     return safe or "report"
@@ -292,21 +287,20 @@ def _claim(owners: dict[Path, Path], stem: Path, report: Path) -> None:
     owners[stem] = report
 
 
-def _page_strict(options: BuildOptions, settings: Settings, report: Report) -> BuildOptions:
+def _page_strict(options: BuildOptions, project: Project, report: Report) -> BuildOptions:
     """Options whose ``strict`` makes the page limit the severity the rule settings give it."""
     default: Severity = "error" if options.strict else "warning"
-    level = settings.level("page-limit", report.metadata_path, default)
+    level = project.level("page-limit", report.metadata_path, default)
     return replace(options, strict=level == "error")
 
 
 @dataclass(frozen=True)
 class _BuildJob:
     folder: Path
-    allowed: tuple[Path, ...]
     options: BuildOptions
     stem: Path
-    settings: Settings
-    checked: ReportResult | None = None  # when the findings are known already
+    project: Project
+    checked: CheckedReport  # loaded and checked in the parent: the worker builds it as it is
 
 
 def _build_chunk(jobs: list[_BuildJob]) -> list[ReportResult]:
@@ -314,8 +308,8 @@ def _build_chunk(jobs: list[_BuildJob]) -> list[ReportResult]:
 
 
 def _build_job(job: _BuildJob) -> ReportResult:
-    item = _load(job.folder, job.allowed)
-    result = job.checked or _checked(item, job.settings)
+    item = job.checked
+    result = _result(item)
     result.built = False
     code = exit_code(result.findings, job.options.strict)
     if item.template is None or code > 1:
@@ -329,9 +323,11 @@ def _build_job(job: _BuildJob) -> ReportResult:
             else msg("the report has warnings and --strict is set")
         )
         return result
-    options = _page_strict(job.options, job.settings, item.report)
+    from evalcli.outputs.build import build_report  # not needed by check
+
+    options = _page_strict(job.options, job.project, item.report)
     try:
-        built = build_report(item.report, item.template, options, job.stem)
+        built = build_report(item, options, job.stem)
     except ConversionError as exc:
         where = Location(item.report.metadata_path, 0, 0)
         result.findings.append(Finding.of(FindingCode.CONVERSION_FAILED, exc.message(), where))
@@ -341,7 +337,7 @@ def _build_job(job: _BuildJob) -> ReportResult:
         raise InputError(
             msg("{path}: {problem}", path=display_path(item.path), problem=exc.message())
         ) from exc
-    result.findings.extend(job.settings.apply(built.findings))
+    result.findings.extend(job.project.apply(built.findings))
     result.files, result.pages = built.files, built.pages
     result.page_counts = built.page_counts
     result.built = bool(built.files)
@@ -350,48 +346,12 @@ def _build_job(job: _BuildJob) -> ReportResult:
     return result
 
 
-def _templates_digest(allowed: Sequence[Path]) -> str:
-    digest = hashlib.sha256(folder_digest(BUNDLED_DIR).encode())
-    for folder in allowed:
-        digest.update(folder_digest(folder).encode())
-    return digest.hexdigest()
-
-
-def _inputs_key(
-    options: BuildOptions, name: str, settings: Settings, allowed: Sequence[Path]
-) -> str:
-    """What every report's outputs depend on besides its own files."""
-    parts = [
-        __version__,
-        _templates_digest(allowed),
-        repr(sorted(options.__dict__.items())),
-        name,
-        settings.rules_digest(),
-        repr(settings["languages"]),
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
-    ]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-
-def _replayed(folder: Path, entry: Entry, output: Path) -> ReportResult:
-    files: dict[str, Path] = {}
-    findings = [finding_from_record(f, folder, files) for f in entry.findings]
-    result = ReportResult(folder, findings)
-    result.built, result.note, result.pages = entry.built, entry.note, entry.pages
-    result.language = entry.language
-    result.files = {output / name: size for name, (size, _mtime, _sha) in entry.files.items()}
-    result.fresh = True
-    return result
-
-
 def build(
     paths: Sequence[str | Path] | Selection = (),
     options: BuildOptions | None = None,
-    output: Path = Path("build"),
-    name: str = DEFAULT_NAME,
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
     *,
-    settings: Settings | None = None,
+    output: Path | None = None,
     jobs: int = 1,
     force: bool = False,
     progress: Progress | None = None,
@@ -404,10 +364,13 @@ def build(
     outputs intact, is not built again (``force`` builds it anyway): its
     result is read from the manifest and marked ``fresh``. Output names are
     settled for all reports before any file is written, and two reports that
-    would share a name stop the run.
+    would share a name stop the run. ``output`` is the project's output folder
+    unless given; the file names follow the project's ``name`` pattern.
     """
-    options = options or BuildOptions()
-    settings = _default_settings(settings)
+    project = _project(project)
+    options = options or project.build_options()
+    output = output if output is not None else project.output
+    name = project.name
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown or not options.formats:
         raise InputError(
@@ -417,27 +380,23 @@ def build(
                 choices=", ".join(FORMATS),
             )
         )
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    folders = _folders(paths, settings)
-    manifest = Manifest(output)
-    common = _inputs_key(options, name, settings, allowed)
-    keys: dict[Path, str] = {}
-    inputs: dict[Path, dict[str, FileState]] = {}
-    for folder in folders:
-        digest, inputs[folder] = folder_state(folder, *manifest.known(folder))
-        keys[folder] = hashlib.sha256((common + digest).encode()).hexdigest()
+    folders = _folders(paths, project)
+    refuse_linked_folder(output)
+    cache = BuildCache(
+        output, inputs_key(options, name, project.settings, project.templates), force
+    )
     results: dict[int, ReportResult] = {}
     owners: dict[Path, Path] = {}
     todo: list[tuple[int, _BuildJob]] = []
     notify = _notify(progress, len(folders))
     fresh: list[tuple[int, ReportResult]] = []
     for index, folder in enumerate(folders):
-        entry = None if force else manifest.fresh(folder, keys[folder])
-        if entry is not None:
-            _claim(owners, output / entry.stem, folder)
-            fresh.append((index, _replayed(folder, entry, output)))
+        hit = cache.lookup(folder)
+        if hit is not None:
+            _claim(owners, output / hit[0], folder)
+            fresh.append((index, hit[1]))
             continue
-        item = _load(folder, allowed)
+        item = _load(folder, project.templates)
         if options.lang and item.template and options.lang not in item.template.languages:
             raise InputError(
                 msg(
@@ -447,10 +406,9 @@ def build(
                     languages=", ".join(item.template.languages),
                 )
             )
-        stem = output / output_name(item.report, name)
+        stem = output / output_name(item.report, name, item.template)
         _claim(owners, stem, folder)
-        checked = _checked(item, settings)
-        todo.append((index, _BuildJob(folder, allowed, options, stem, settings, checked)))
+        todo.append((index, _BuildJob(folder, options, stem, project, _check(item, project))))
     for index, result in fresh:
         results[index] = result
         notify(index, result)
@@ -467,46 +425,10 @@ def build(
         )
         for (index, job), result in zip(todo, built, strict=True):
             results[index] = result
-            _remember(manifest, job, result, keys[job.folder], inputs[job.folder])
+            cache.remember(job.folder, job.stem, result)
     finally:
-        with contextlib.suppress(InputError, OSError):  # a cache: losing it costs time only
-            manifest.save()
+        cache.save()
     return [results[index] for index in range(len(folders))]
-
-
-def _remember(
-    manifest: Manifest,
-    job: _BuildJob,
-    result: ReportResult,
-    key: str,
-    inputs: dict[str, FileState],
-) -> None:
-    """Keep a build's outcome in the manifest. Only documents written are kept: a report
-    that was not built is checked again next time (checking is cheap), and an older
-    entry stays, for the day its content is back to what was built.
-    """
-    if not result.built:
-        return
-    try:
-        files = outputs_record(result.files)
-    except OSError:
-        manifest.forget(job.folder)
-        return
-    manifest.record(
-        job.folder,
-        Entry(
-            key,
-            job.stem.name,
-            bool(result.built),
-            str(result.note),
-            result.pages,
-            files,
-            [finding_record(f, job.folder) for f in result.findings],
-            inputs,
-            time.time_ns(),
-            result.language,
-        ),
-    )
 
 
 # --- import, export, init, schema -----------------------------------------------------
@@ -522,6 +444,11 @@ class ImportResult:
     sections: int
     items: dict[str, int]
     findings: list[Finding] = field(default_factory=list)
+    source: Path | None = None
+    edition: str = "summary"  # the template edition whose labels the document printed
+    unplaced: int = 0  # paragraphs in unplaced.md
+    skipped: dict[str, int] = field(default_factory=dict)  # what import left out on purpose
+    error: str | None = None  # the file could not be imported (nothing was written)
 
 
 def import_summary(
@@ -530,16 +457,13 @@ def import_summary(
     template: str = DEFAULT_TEMPLATE,
     lang: str | None = None,
     force: bool = False,
-    template_dirs: Sequence[Path] = (),
-    *,
-    settings: Settings | None = None,
+    project: Project | None = None,
 ) -> ImportResult:
-    """Read a DOCX or Markdown summary and write it as a report folder."""
+    """Read a summary or a full report (DOCX, PDF, Markdown, text) into a report folder."""
     from evalcli.importing.run import import_file
 
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    spec = template_named(template, allowed)
+    project = _project(project)
+    spec = template_named(template, project.templates)
     if lang is not None and lang not in spec.languages:
         raise InputError(
             msg(
@@ -553,17 +477,45 @@ def import_summary(
         imported.facts,
         len(imported.sections),
         imported.item_counts,
-        settings.apply(imported.findings),
+        project.apply(imported.findings),
+        source,
+        imported.edition,
+        len(imported.unplaced),
+        imported.skipped,
     )
+
+
+def import_summaries(
+    sources: Sequence[Path],
+    output: Path,
+    template: str = DEFAULT_TEMPLATE,
+    lang: str | None = None,
+    force: bool = False,
+    project: Project | None = None,
+) -> list[ImportResult]:
+    """Import several files (and the files in folders) into one report folder each under
+    ``output``. A file that cannot be imported is its own result, with its error."""
+    from evalcli.errors import EvalcliError
+    from evalcli.importing.run import folder_names, import_sources
+
+    files = import_sources(list(sources))
+    results = []
+    for source, folder in zip(files, folder_names(files, output), strict=True):
+        try:
+            results.append(import_summary(source, folder, template, lang, force, project))
+        except (InputError, ConversionError) as exc:
+            results.append(ImportResult(folder, "", 0, 0, {}, source=source, error=str(exc)))
+        except EvalcliError:
+            raise  # a template or setting problem stops the run: every file would fail
+    return results
 
 
 def export(
     paths: Sequence[str | Path] = (),
     fmt: str = "json",
     items: str | None = None,
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
     *,
-    settings: Settings | None = None,
     output: Path | None = None,
     empty: bool = False,
 ) -> str:
@@ -571,63 +523,57 @@ def export(
 
     With ``items="reports"``, one row per report (path, project code, title,
     language, dates, errors, warnings, and its pages in the last build into
-    ``output``, the settings' output folder by default); a report that cannot
+    ``output``, the project's output folder by default); a report that cannot
     be read is a row with its errors. ``empty`` exports no report at all (an
     empty selection), rather than every report under the content folders.
     """
     from evalcli import export as exporting
 
-    settings = _default_settings(settings)
-    allowed = allowed_templates([*settings.paths("template-dirs"), *template_dirs])
-    folders = [] if empty else find_reports(tuple(map(str, paths)), settings.paths("content"))
-    loaded = [_load(folder, allowed) for folder in folders]
+    project = _project(project)
+    folders = [] if empty else find_reports(tuple(map(str, paths)), list(project.content))
+    loaded = [_load(folder, project.templates) for folder in folders]
     if items == "reports":
         from evalcli.portfolio.index import index_row, index_text
 
-        manifest = Manifest(output or settings.path("output"))
+        where = output or project.output
+        manifest = Manifest(where, machine_key(where))
         rows = []
         for item in loaded:
             entry = manifest.entries.get(manifest.name(item.path))
-            usable = item.report if item.report.metadata_usable else None
-            findings = _checked(item, settings).findings
-            rows.append(
-                index_row(
-                    item.path, usable, item.template, findings, entry.pages if entry else None
-                )
-            )
+            rows.append(index_row(_check(item, project), entry.pages if entry else None))
         return index_text(rows, fmt)
     for item in loaded:
         blocking = [f for f in item.report.load_findings if f.exit_code > 1]
         if blocking or item.template is None:
-            lines = "\n".join(text_lines(blocking))
+            lines = "; ".join(text_lines(blocking))  # one line: the error line is one line
             raise InputError(
                 msg(
-                    "{path}: cannot be read; fix it, then export\n{findings}",
+                    "{path}: cannot be read; fix it, then export: {findings}",
                     path=display_path(item.path),
                     findings=lines,
                 )
             )
-    reports = [(item.report, item.template) for item in loaded if item.template]
-    return exporting.export_text(reports, fmt, items)
+    checked = [_check(item, project) for item in loaded]
+    return exporting.export_text([item for item in checked if item.template], fmt, items)
 
 
 def init(
     folder: Path,
     lang: str = "en",
     template: str = DEFAULT_TEMPLATE,
-    template_dirs: Sequence[Path] = (),
+    project: Project | None = None,
 ) -> list[Path]:
     """A new report folder with every field and section, ready to fill in."""
     from evalcli.scaffold import create_report
 
-    return create_report(folder, template_named(template, allowed_templates(template_dirs)), lang)
+    return create_report(folder, template_named(template, _project(project).templates), lang)
 
 
-def schema(template: str = DEFAULT_TEMPLATE, template_dirs: Sequence[Path] = ()) -> str:
+def schema(template: str = DEFAULT_TEMPLATE, project: Project | None = None) -> str:
     """The JSON Schema of evaluation.yaml for a template, as text."""
     from evalcli.scaffold import schema_text
 
-    return schema_text(template_named(template, allowed_templates(template_dirs)))
+    return schema_text(template_named(template, _project(project).templates))
 
 
 def worst_exit_code(

@@ -9,13 +9,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from evalcli import __version__, console, i18n
 from evalcli.errors import EXIT_INTERRUPTED, EXIT_USAGE, EvalcliError, os_error
-from evalcli.i18n import msg, nmsg
+from evalcli.i18n import Message, join, msg, nmsg, verbatim
+
+if TYPE_CHECKING:
+    from evalcli.project import Project
 
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
@@ -28,7 +31,10 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except EvalcliError as exc:
-            click.echo(str(msg("evalcli: error: {problem}", problem=exc.message())), err=True)
+            from evalcli.reporting import inert
+
+            problem = inert(str(exc))
+            click.echo(str(msg("evalcli: error: {problem}", problem=problem)), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # the reader went away (evalcli export | head): stop quietly, as other tools do
@@ -36,8 +42,10 @@ class Group(click.Group):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(EXIT_BROKEN_PIPE)
         except OSError as exc:
-            error = os_error(exc, msg("use"))
-            click.echo(str(msg("evalcli: error: {problem}", problem=error.message())), err=True)
+            from evalcli.reporting import inert
+
+            problem = inert(str(os_error(exc, msg("use"))))
+            click.echo(str(msg("evalcli: error: {problem}", problem=problem)), err=True)
             ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
             stopped = msg("interrupted; nothing half-written was left behind")
@@ -46,7 +54,14 @@ class Group(click.Group):
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM (a CI job cancelled) unwinds like Ctrl-C, so temporary files are removed."""
+    """SIGTERM (a CI job cancelled) unwinds like Ctrl-C, so temporary files are removed.
+
+    Converters run in process groups of their own (``tools.sandbox``), so
+    neither signal reaches them: they are killed here, at once.
+    """
+    from evalcli.tools.sandbox import kill_all
+
+    kill_all()
     raise KeyboardInterrupt
 
 
@@ -176,14 +191,19 @@ def check(
 
     REPORT is a report folder, a file inside one (a section, evaluation.yaml,
     an image), or a folder searched for report folders.
+
+    \b
+    Examples:
+      evalcli check content/alianzas-peru     one report
+      evalcli check .                         inside a report folder
+      evalcli check --strict --format github  every report; warnings fail too
     """
     from evalcli import api
-    from evalcli.reporting import display_path, tally
-    from evalcli.reporting.jobsummary import append_summary
+    from evalcli.reporting import shown_path as display_path
+    from evalcli.reporting import tally
 
-    settings = console.load_settings(fmt)
-    strict = settings["strict"] if strict is None else strict
-    selection, notes = console.select(reports, changed_since, shard, settings, "check")
+    project = console.load_project(fmt, template_dirs, strict=strict)
+    selection, notes = console.select(reports, changed_since, shard, project, "check")
     console.echo_notes(notes, fmt, quiet)
     if not selection.reports:
         console.nothing_to_do("check", fmt, notes)
@@ -191,9 +211,8 @@ def check(
     try:
         results = api.check(
             selection,
-            template_dirs,
-            settings=settings,
-            jobs=console.jobs_for(jobs, settings),
+            project,
+            jobs=project.processes(jobs),
             progress=progress,
             words=verbose,
         )
@@ -211,8 +230,10 @@ def check(
     else:
         console.print_findings(results, fmt)
         if fmt == "github":
+            from evalcli.reporting.jobsummary import append_summary
+
             append_summary("check", results, notes)
-    sys.exit(api.worst_exit_code(results, strict))
+    sys.exit(api.worst_exit_code(results, project.strict))
 
 
 @cli.command()
@@ -302,37 +323,38 @@ def build(
     --draft. Files are written only when every output succeeded. A report
     unchanged since the last build into the same folder, with its documents
     intact, is not built again (--force builds it anyway).
+
+    \b
+    Examples:
+      evalcli build content/alianzas-peru          build/alianzas-peru.docx and .pdf
+      evalcli build --draft --to pdf my-report     a draft PDF of a half-filled report
+      evalcli build --lang en content/alianzas-peru   the template's words in English
     """
     from evalcli import api
-    from evalcli.reporting import tally
-    from evalcli.reporting.jobsummary import append_summary
+    from evalcli.reporting import ReportResult, tally
 
-    settings = console.load_settings(fmt)
-    settings = settings.with_option("strict", strict).with_option("lang", lang)
-    settings = settings.with_option("pdf-standard", pdf_standard)
-    settings = settings.with_option("pdf-engine", pdf_engine).with_option("name", name)
+    wanted = None
     if formats is not None:
         wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-        settings = settings.with_option("formats", wanted)
-    strict_now = bool(settings["strict"])
-    options = api.BuildOptions(
-        tuple(settings["formats"]),
-        settings["lang"],
-        draft,
-        strict_now,
-        settings["pdf-standard"],
-        settings["pdf-engine"],
-        docx_pages=docx_pages,
-        annexes=annexes,
+    project = console.load_project(
+        fmt,
+        template_dirs,
+        strict=strict,
+        lang=lang,
+        pdf_standard=pdf_standard,
+        pdf_engine=pdf_engine,
+        name=name,
+        formats=wanted,
     )
-    selection, notes = console.select(reports, changed_since, shard, settings, "build")
+    options = project.build_options(draft=draft, docx_pages=docx_pages, annexes=annexes)
+    selection, notes = console.select(reports, changed_since, shard, project, "build")
     console.echo_notes(notes, fmt, quiet)
     if not selection.reports:
         console.nothing_to_do("build", fmt, notes)
     colour = console.wants_colour(err=False)
     terminal = console.Progress("built", quiet or fmt != "text", None).line is not None
 
-    def plain(done: int, total: int, result: Any) -> None:
+    def plain(done: int, total: int, result: ReportResult) -> None:
         if fmt != "text":
             return
         console.echo_findings([result], err=True)
@@ -345,11 +367,9 @@ def build(
         results = api.build(
             selection,
             options,
-            output or settings.path("output"),
-            settings["name"],
-            template_dirs,
-            settings=settings,
-            jobs=console.jobs_for(jobs, settings),
+            project,
+            output=output,
+            jobs=project.processes(jobs),
             force=force,
             progress=progress,
         )
@@ -358,12 +378,14 @@ def build(
     if fmt != "text":
         console.print_findings(results, fmt)
         if fmt == "github":
+            from evalcli.reporting.jobsummary import append_summary
+
             append_summary("build", results, notes)
     elif not quiet:
         console.recap(results)
         if len(results) > 1 or terminal:
             click.echo(tally(results), err=True)
-    sys.exit(api.worst_exit_code(results, strict_now, draft))
+    sys.exit(api.worst_exit_code(results, project.strict, draft))
 
 
 @cli.command()
@@ -381,11 +403,17 @@ def init(folder: Path, lang: str, template_name: str, template_dirs: tuple[Path,
 
     Every value starts empty or as "[insert ...]" text, so 'evalcli check'
     lists exactly what is left to write.
+
+    \b
+    Examples:
+      evalcli init content/my-report --lang es
+      evalcli init my-report --template agency_template --template-dir templates/agency_template
     """
     from evalcli import api
-    from evalcli.reporting import display_path
+    from evalcli.reporting import shown_path as display_path
 
-    for path in api.init(folder, lang, template_name, template_dirs):
+    project = console.load_project(template_dirs=template_dirs)
+    for path in api.init(folder, lang, template_name, project):
         click.echo(str(msg("created {path}", path=display_path(path))))
     click.echo(
         str(
@@ -408,17 +436,18 @@ def schema(template_name: str, template_dirs: tuple[Path, ...]) -> None:
     """
     from evalcli import api
 
-    click.echo(api.schema(template_name, template_dirs))
+    click.echo(api.schema(template_name, console.load_project(template_dirs=template_dirs)))
 
 
 @cli.command("import")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
     required=True,
-    help="The report folder to create.",
+    help="The report folder to create; with several files or a folder, the folder "
+    "to create one report folder in per file.",
 )
 @click.option(
     "--lang", help="The summary's language, if evalcli should not decide from its labels."
@@ -428,7 +457,7 @@ def schema(template_name: str, template_dirs: tuple[Path, ...]) -> None:
 @template_option
 @template_dir_option
 def import_(
-    source: Path,
+    sources: tuple[Path, ...],
     output: Path,
     lang: str | None,
     force: bool,
@@ -436,20 +465,33 @@ def import_(
     template_name: str,
     template_dirs: tuple[Path, ...],
 ) -> None:
-    """Turn an existing summary (DOCX or Markdown) into a report folder.
+    """Turn existing summaries and full reports (DOCX, PDF, Markdown, text) into report folders.
 
-    Quick facts are read from "Label: value" lines or a two-column table, in
-    English, Spanish or French. Values that cannot be read are kept as
-    written, so that 'evalcli check' can flag them; text that fits no section
-    goes to unplaced.md. Nothing is invented and nothing is dropped.
+    Quick facts are read from "Label: value" lines or a two-column table, with
+    the labels of every edition of the template (today's summary, the older
+    Quick Facts summaries, the full-report and joint-evaluation covers), in
+    English, Spanish or French. From a full report, the executive summary
+    chapter and the annex pages are read; its other chapters are skipped and
+    counted. Values that cannot be read are kept as written, so that 'evalcli
+    check' can flag them; text that fits no section goes to unplaced.md.
+    Several files, or a folder, give one report folder each under -o and a
+    table of what each gave.
+
+    \b
+    Examples:
+      evalcli import summary.docx -o content/my-report
+      evalcli import old-summary.md -o content/old --lang es --force
+      evalcli import archive/ -o content/archive --format json
     """
     from evalcli import api
-    from evalcli.reporting import FORMATTERS, ReportResult, display_path
+    from evalcli.reporting import FORMATTERS, ReportResult
+    from evalcli.reporting import shown_path as display_path
 
-    settings = console.load_settings(fmt)
-    result = api.import_summary(
-        source, output, template_name, lang, force, template_dirs, settings=settings
-    )
+    project = console.load_project(fmt, template_dirs)
+    if len(sources) > 1 or sources[0].is_dir():
+        _import_many(sources, output, lang, force, fmt, template_name, project)
+        return
+    result = api.import_summary(sources[0], output, template_name, lang, force, project)
     report = ReportResult(output, result.findings, language=result.language)
     if fmt != "text":
         click.echo(FORMATTERS[fmt]([report]))
@@ -467,13 +509,89 @@ def import_(
     summary = ", ".join([str(facts), str(sections), *counts])
     line = msg(
         "imported {source} into {folder}: {summary}",
-        source=display_path(source),
+        source=display_path(sources[0]),
         folder=display_path(result.folder),
         summary=summary,
     )
     click.echo(str(line))
+    if result.edition != "summary" or result.skipped:
+        click.echo(str(_edition_line(result.edition, result.skipped)))
     next_step = msg("next: {command}", command="evalcli check " + display_path(result.folder))
     click.echo(str(next_step))
+
+
+def _skipped(what: str, n: int) -> Message:
+    """What import left out, counted: the kinds ``importing.fullreport`` names."""
+    if what == "table-of-contents lines":
+        return nmsg("{n} table-of-contents line", "{n} table-of-contents lines", n, n=n)
+    if what == "paragraphs of the full report outside its executive summary":
+        return nmsg(
+            "{n} paragraph of the full report outside its executive summary",
+            "{n} paragraphs of the full report outside its executive summary",
+            n,
+            n=n,
+        )
+    return verbatim(f"{n} {what}")
+
+
+def _edition_line(edition: str, skipped: dict[str, int]) -> Message:
+    if not skipped:
+        return msg("edition: {edition}", edition=edition)
+    return msg(
+        "edition: {edition}; skipped {skipped}",
+        edition=edition,
+        skipped=join([_skipped(what, n) for what, n in skipped.items()]),
+    )
+
+
+def _import_many(
+    sources: tuple[Path, ...],
+    output: Path,
+    lang: str | None,
+    force: bool,
+    fmt: str,
+    template_name: str,
+    project: Project,
+) -> None:
+    """Several files: one report folder each, then a table (or JSON) of what each gave."""
+    import json
+
+    from evalcli import api
+    from evalcli.errors import EXIT_USAGE
+    from evalcli.reporting import FORMATTERS, ReportResult, inert
+    from evalcli.reporting import shown_path as display_path
+    from evalcli.reporting.imports import import_table
+
+    results = api.import_summaries(sources, output, template_name, lang, force, project)
+    reports = [ReportResult(r.folder, r.findings) for r in results if r.error is None]
+    rows = [
+        {
+            "file": display_path(r.source) if r.source else "",
+            "folder": display_path(r.folder),
+            "edition": r.edition,
+            "language": r.language,
+            "facts": r.facts,
+            "items": r.items,
+            "unplaced": r.unplaced,
+            "skipped": r.skipped,
+            "error": r.error,
+        }
+        for r in results
+    ]
+    if fmt == "json":
+        data = json.loads(FORMATTERS["json"](reports))
+        data["imports"] = rows
+        click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    elif fmt == "github":
+        click.echo(FORMATTERS["github"](reports))
+    else:
+        console.echo_findings(reports, err=True)
+        for row in rows:
+            if row["error"]:
+                click.echo(str(msg("error: {problem}", problem=inert(str(row["error"])))), err=True)
+        click.echo(import_table(rows))
+    if any(r.error for r in results):
+        raise SystemExit(EXIT_USAGE)
 
 
 @cli.command()
@@ -528,18 +646,17 @@ def export(
     """
     from evalcli import api
     from evalcli.files import write_files
-    from evalcli.reporting import display_path
+    from evalcli.reporting import shown_path as display_path
 
-    settings = console.load_settings()
-    selection, notes = console.select(reports, changed_since, shard, settings, "export")
+    project = console.load_project(template_dirs=template_dirs)
+    selection, notes = console.select(reports, changed_since, shard, project, "export")
     for note in notes:
         click.echo(note, err=True)
     text = api.export(
         selection.reports,
         fmt,
         item_kind,
-        template_dirs,
-        settings=settings,
+        project,
         output=build_dir,
         empty=not selection.reports,
     )
@@ -631,13 +748,18 @@ def preview(
     For the consultant writing a summary: open the PDF in a viewer that
     reloads, and keep writing. The PDF is built as a draft whatever the
     findings, which are printed whenever they change.
+
+    \b
+    Examples:
+      evalcli preview content/my-report            build/preview/my-report.pdf
+      evalcli preview . -o ../preview              inside the report folder
     """
     from evalcli.preview import watch
 
-    settings = console.load_settings()
-    settings = settings.with_option("lang", lang)
-    folder = output or settings.path("output") / "preview"
-    watch(report, folder, settings, template_dirs, interval, max_builds, console.preview_echo)
+    project = console.load_project(template_dirs=template_dirs, lang=lang)
+    folder = output or project.output / "preview"
+    if watch(report, folder, project, interval, max_builds, console.preview_echo):
+        sys.exit(EXIT_INTERRUPTED)  # Ctrl-C: 130, as for every command
 
 
 for _command in cli.commands.values():  # --messages after the command name, too
@@ -647,4 +769,5 @@ for _command in cli.commands.values():  # --messages after the command name, too
 def main() -> None:
     """Entry point of the ``evalcli`` command."""
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     cli(prog_name="evalcli")

@@ -17,11 +17,15 @@ from evalcli.errors import EXIT_USAGE
 from evalcli.i18n import msg, nmsg
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from evalcli.config import Settings
+    from evalcli.project import Project
     from evalcli.report.discover import Selection
+    from evalcli.reporting import ReportResult
 
 
-def print_findings(results: list[Any], fmt: str) -> None:
+def print_findings(results: list[ReportResult], fmt: str) -> None:
     from evalcli.reporting import FORMATTERS
 
     if fmt == "text":
@@ -40,7 +44,7 @@ def wants_colour(err: bool) -> bool:
     return terminal.wants_colour(sys.stderr if err else sys.stdout)
 
 
-def echo_findings(results: list[Any], err: bool) -> None:
+def echo_findings(results: list[ReportResult], err: bool) -> None:
     from evalcli.reporting import result_lines
     from evalcli.reporting.terminal import paint_finding
 
@@ -54,7 +58,7 @@ def echo_findings(results: list[Any], err: bool) -> None:
 def load_settings(fmt: str = "text") -> Settings:
     """The project settings; a settings file with errors stops every command (exit 2)."""
     from evalcli import api
-    from evalcli.reporting import ReportResult
+    from evalcli.reporting import ReportResult, inert
 
     settings = api.settings()
     if not settings.findings and settings["messages"]:
@@ -64,7 +68,7 @@ def load_settings(fmt: str = "text") -> Settings:
         results = [ReportResult(settings.file, settings.findings)]
         if fmt == "text":
             echo_findings(results, err=True)
-            line = msg("fix the settings in {file} first", file=settings.file.name)
+            line = msg("fix the settings in {file} first", file=inert(settings.file.name))
             click.echo(str(msg("evalcli: error: {problem}", problem=line)), err=True)
         else:
             print_findings(results, fmt)
@@ -72,10 +76,17 @@ def load_settings(fmt: str = "text") -> Settings:
     return settings
 
 
-def jobs_for(jobs: int | None, settings: Settings) -> int:
-    from evalcli.portfolio.parallel import available_cores
+def load_project(
+    fmt: str = "text", template_dirs: tuple[Path, ...] = (), **overrides: Any
+) -> Project:
+    """The project of the settings (which must be free of errors) and the command's options.
 
-    return jobs or settings["jobs"] or available_cores()
+    ``overrides`` are the options that stand for a setting (``pdf_engine=...``);
+    None leaves the setting as it is.
+    """
+    from evalcli.project import Project
+
+    return Project.from_settings(load_settings(fmt), template_dirs, **overrides)
 
 
 _VERBS = {"check": msg("check"), "build": msg("build"), "export": msg("export")}
@@ -86,17 +97,17 @@ def select(
     reports: tuple[str, ...],
     changed_since: str | None,
     shard: str | None,
-    settings: Settings,
+    project: Project,
     verb: str,
 ) -> tuple[Selection, list[str]]:
     """The reports to work on, and notes on what was passed over."""
     from evalcli import api
     from evalcli.report.discover import parse_shard
-    from evalcli.reporting import display_path
+    from evalcli.reporting import shown_path as display_path
 
     verb = _VERBS[verb].render() if verb in _VERBS else verb
     share = parse_shard(shard) if shard else None
-    selection = api.select(reports, changed_since=changed_since, shard=share, settings=settings)
+    selection = api.select(reports, changed_since=changed_since, shard=share, project=project)
     notes = [
         str(msg("{path}: not inside a report folder; skipped", path=display_path(p)))
         for p in selection.outside
@@ -142,14 +153,14 @@ def select(
 
 def echo_notes(notes: list[str], fmt: str, quiet: bool) -> None:
     """What the selection passed over: lines for people, notices in GitHub Actions."""
-    from evalcli.reporting import github_notice
+    from evalcli.reporting import github_notice, inert
 
     if fmt == "github":
         for note in notes:
             click.echo(github_notice(note))
     elif fmt == "text" and not quiet:
         for note in notes:
-            click.echo(note, err=True)
+            click.echo(inert(note), err=True)
 
 
 def nothing_to_do(command: str, fmt: str, notes: list[str]) -> None:
@@ -166,7 +177,9 @@ def nothing_to_do(command: str, fmt: str, notes: list[str]) -> None:
 class Progress:
     """Progress as reports finish: one rewritten line on a terminal, plain lines elsewhere."""
 
-    def __init__(self, verb: str, quiet: bool, plain: Callable[[int, int, Any], None] | None):
+    def __init__(
+        self, verb: str, quiet: bool, plain: Callable[[int, int, ReportResult], None] | None
+    ):
         from evalcli.reporting.terminal import ProgressLine, is_terminal
 
         stream = sys.stderr
@@ -174,39 +187,39 @@ class Progress:
         self.line = ProgressLine(stream, shown) if is_terminal(stream) and not quiet else None
         self.plain = plain
 
-    def __call__(self, done: int, total: int, result: Any) -> None:
-        from evalcli.reporting import display_path
+    def __call__(self, done: int, total: int, result: ReportResult) -> None:
+        from evalcli.reporting import shown_path
 
         if self.line is not None:
             self.line.clear()
         if self.plain is not None:
             self.plain(done, total, result)
         if self.line is not None and done < total:
-            self.line.update(done, total, display_path(result.path))
+            self.line.update(done, total, shown_path(result.path))
 
     def close(self) -> None:
         if self.line is not None:
             self.line.clear()
 
 
-def built_line(number: int, total: int, result: Any, draft: bool, colour: bool) -> None:
+def built_line(number: int, total: int, result: ReportResult, draft: bool, colour: bool) -> None:
     """One report's build line, in its own language under ``--messages report``."""
     with i18n.speaking(i18n.report_language(result.language)):
         _built_line(number, total, result, draft, colour)
 
 
-def _built_line(number: int, total: int, result: Any, draft: bool, colour: bool) -> None:
-    from evalcli.reporting import display_path
+def _built_line(number: int, total: int, result: ReportResult, draft: bool, colour: bool) -> None:
+    from evalcli.reporting import inert, shown_path
     from evalcli.reporting.terminal import green
 
-    prefix = f"[{number}/{total}] {display_path(result.path)}"
+    prefix = f"[{number}/{total}] {shown_path(result.path)}"
     pages = ""
     if result.pages is not None:
         pages = ", " + nmsg("{n} page", "{n} pages", result.pages, n=result.pages).render()
     if result.page_counts:
         pages = ", " + ", ".join(count.describe().render() for count in result.page_counts)
     if result.built:
-        written = ", ".join(display_path(p) for p in result.files)
+        written = ", ".join(shown_path(p) for p in result.files)
         verb = str(msg("up to date")) if result.fresh else str(msg("wrote"))
         verb = green(verb) if colour else verb
         draft_mark = " (" + msg("draft").render() + ")" if draft else ""
@@ -214,13 +227,13 @@ def _built_line(number: int, total: int, result: Any, draft: bool, colour: bool)
         click.echo(line, color=colour)
     else:
         not_built = msg("not built")
-        click.echo(f"{prefix}: {not_built}{pages}: {result.note}", err=True)
+        click.echo(f"{prefix}: {not_built}{pages}: {inert(str(result.note))}", err=True)
 
 
-def recap(results: list[Any]) -> None:
+def recap(results: list[ReportResult]) -> None:
     """After a long run, the reports that were not built, so they never scroll away."""
     from evalcli.diagnostics import count
-    from evalcli.reporting import display_path
+    from evalcli.reporting import inert, shown_path
 
     failed = [r for r in results if r.built is False]
     if len(results) < 2 or not failed:
@@ -242,11 +255,14 @@ def recap(results: list[Any]) -> None:
             errors=nmsg("{n} error", "{n} errors", errors, n=errors),
             warnings=nmsg("{n} warning", "{n} warnings", warnings, n=warnings),
         )
-        click.echo(f"  {display_path(result.path)} ({counts}): {result.note}", err=True)
+        note = inert(str(result.note))
+        click.echo(f"  {shown_path(result.path)} ({counts}): {note}", err=True)
 
 
 def preview_echo(line: str, severity: str | None = None) -> None:
+    from evalcli.reporting import inert_lines
     from evalcli.reporting.terminal import paint_finding
 
     colour = bool(severity) and wants_colour(err=False)
+    line = inert_lines(line)
     click.echo(paint_finding(line, severity) if colour and severity else line, color=colour)

@@ -59,14 +59,16 @@ CODES: dict[str, Code] = _codes(
     Code("empty-file", _E, "evaluation.yaml is empty"),
     Code("not-utf8", _E, "a file is not UTF-8 text", EXIT_USAGE),
     Code("unreadable", _E, "a file or folder cannot be read", EXIT_USAGE),
+    Code("name-not-utf8", _W, "a file or folder name in the report is not UTF-8"),
     Code("not-a-file", _E, "a report file is a link, a folder or lies outside the report"),
-    Code("too-large", _E, "a file, a line or an image is larger than the limit"),
+    Code("too-large", _E, "a file, line, paragraph or image past a limit (size, notes, SVG)"),
     Code("bad-character", _E, "a control character or a character XML does not allow"),
     Code("unknown-template", _E, "the template a report names does not exist", EXIT_USAGE),
     Code("template-error", _E, "the template folder is malformed", EXIT_USAGE),
     Code("unplaced-text", _W, "unplaced.md holds text that import could not place"),
     # evaluation.yaml
     Code("missing-field", _E, "a required field is missing"),
+    Code("not-in-edition", _I, "a field the document's edition of the template never had"),
     Code("empty-field", _E, "a required field is empty"),
     Code("unknown-field", _W, "a key the template does not know (a typo?)"),
     Code("duplicate-key", _E, "a key is given twice"),
@@ -74,6 +76,9 @@ CODES: dict[str, Code] = _codes(
     Code("invalid-type", _E, "a value of the wrong shape (a list where text is expected ...)"),
     Code("invalid-date", _E, "a date that is not YYYY, YYYY-MM or YYYY-MM-DD, or does not exist"),
     Code("date-order", _E, "an end date before its start date"),
+    Code(
+        "split-value", _W, "a value with commas inside {...} or [...], which YAML reads as several"
+    ),
     Code("invalid-money", _E, "an amount that is missing or not a number"),
     Code("invalid-currency", _E, "a currency that is not an ISO 4217 code"),
     Code("invalid-choice", _E, "a value that is not one of the field's options"),
@@ -92,7 +97,10 @@ CODES: dict[str, Code] = _codes(
     Code("invalid-attribute", _E, "an item attribute that cannot be read or has a wrong value"),
     Code("unknown-attribute", _W, "an item attribute the template does not know"),
     Code("heading-level", _W, "a level-1 heading in a section file"),
+    Code("item-heading", _E, "a level-1 heading among items, which would shift their numbers"),
     Code("missing-image", _E, "an image that is not a file inside the report folder"),
+    Code("missing-alt-text", _W, "an image with no description for screen readers"),
+    Code("pdf-not-ua", _I, "a PDF that does not claim PDF/UA-1, and why"),
     Code(
         "missing-annex-field", _W, "a lesson or good practice lacks a field of its ILO annex page"
     ),
@@ -126,6 +134,7 @@ class FindingCode(StrEnum):
     EMPTY_FILE = "empty-file"
     NOT_UTF8 = "not-utf8"
     UNREADABLE = "unreadable"
+    NAME_NOT_UTF8 = "name-not-utf8"
     NOT_A_FILE = "not-a-file"
     TOO_LARGE = "too-large"
     BAD_CHARACTER = "bad-character"
@@ -133,6 +142,7 @@ class FindingCode(StrEnum):
     TEMPLATE_ERROR = "template-error"
     UNPLACED_TEXT = "unplaced-text"
     MISSING_FIELD = "missing-field"
+    NOT_IN_EDITION = "not-in-edition"
     EMPTY_FIELD = "empty-field"
     UNKNOWN_FIELD = "unknown-field"
     DUPLICATE_KEY = "duplicate-key"
@@ -140,6 +150,7 @@ class FindingCode(StrEnum):
     INVALID_TYPE = "invalid-type"
     INVALID_DATE = "invalid-date"
     DATE_ORDER = "date-order"
+    SPLIT_VALUE = "split-value"
     INVALID_MONEY = "invalid-money"
     INVALID_CURRENCY = "invalid-currency"
     INVALID_CHOICE = "invalid-choice"
@@ -157,7 +168,10 @@ class FindingCode(StrEnum):
     INVALID_ATTRIBUTE = "invalid-attribute"
     UNKNOWN_ATTRIBUTE = "unknown-attribute"
     HEADING_LEVEL = "heading-level"
+    ITEM_HEADING = "item-heading"
     MISSING_IMAGE = "missing-image"
+    MISSING_ALT_TEXT = "missing-alt-text"
+    PDF_NOT_UA = "pdf-not-ua"
     MISSING_ANNEX_FIELD = "missing-annex-field"
     ANNEX_HEADING = "annex-heading"
     PAGE_LIMIT = "page-limit"

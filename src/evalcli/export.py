@@ -4,28 +4,32 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from typing import Any
 
-from evalcli.check.placeholders import find_placeholders
 from evalcli.errors import InputError
 from evalcli.i18n import msg
+from evalcli.paths import display_path
 from evalcli.report.annex import annex_spec, field_text
-from evalcli.report.facts import parse_facts, report_language
+from evalcli.report.checked import CheckedReport
+from evalcli.report.facts import Facts, parse_facts, report_language
 from evalcli.report.model import Item, Report
-from evalcli.report.yamlnodes import plain
-from evalcli.reporting import display_path
+from evalcli.reporting import json_text
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import AnnexSpec, Template
 from evalcli.text import count_words
+from evalcli.yamlnodes import plain
 
 EXPORT_VERSION = 1
 _UNWRAP = re.compile(r"(?<!\n)\n(?!\n)")
 
 
-def metadata(report: Report, template: Template) -> dict[str, Any]:
-    """Every field: its typed value, or the text as written where it does not parse."""
-    facts = parse_facts(report, template)
+def metadata(report: Report, template: Template, facts: Facts | None = None) -> dict[str, Any]:
+    """Every field: its typed value, or the text as written where it does not parse.
+
+    ``facts`` are the report's parsed metadata (check's), parsed here when not given.
+    """
+    facts = facts if facts is not None else parse_facts(report, template)
     data: dict[str, Any] = {}
     for key, spec in template.fields.items():
         if report.value(key) is None:
@@ -45,7 +49,9 @@ def _annex(item: Item, annex: AnnexSpec, themes: list[str]) -> dict[str, Any]:
     return record
 
 
-def items(report: Report, template: Template, section_id: str) -> list[dict[str, Any]]:
+def items(
+    report: Report, template: Template, section_id: str, facts: Facts | None = None
+) -> list[dict[str, Any]]:
     """The items of one section, numbered as the summary numbers them; lessons and good
     practices with their annex page as a record (``annex``)."""
     spec = template.sections[section_id]
@@ -54,7 +60,7 @@ def items(report: Report, template: Template, section_id: str) -> list[dict[str,
         return []
     prefix = spec.prefix.get(report_language(report, template), "")
     annex = annex_spec(template, section_id)
-    themes = _themes(report, template) if annex else []
+    themes = _themes(report, template, facts) if annex else []
     found = []
     for number, item in enumerate(section.items, start=1):
         entry: dict[str, Any] = {
@@ -70,15 +76,15 @@ def items(report: Report, template: Template, section_id: str) -> list[dict[str,
     return found
 
 
-def _themes(report: Report, template: Template) -> list[str]:
+def _themes(report: Report, template: Template, facts: Facts | None) -> list[str]:
     """The report's keywords: i-eval Discovery's themes (the template's "use themes as ..."
     placeholder is no theme)."""
-    keywords = metadata(report, template).get("keywords", [])
+    keywords = metadata(report, template, facts).get("keywords", [])
     listed = keywords if isinstance(keywords, list) else [keywords]
     return [str(k) for k in listed if k and not find_placeholders(str(k), template)]
 
 
-def report_data(report: Report, template: Template) -> dict[str, Any]:
+def report_data(report: Report, template: Template, facts: Facts | None = None) -> dict[str, Any]:
     """One report as JSON data: path, metadata, and each section's words and items."""
     sections: dict[str, Any] = {}
     for sid, spec in template.sections.items():
@@ -87,24 +93,43 @@ def report_data(report: Report, template: Template) -> dict[str, Any]:
             continue
         entry: dict[str, Any] = {"file": spec.file, "words": count_words(section.text)}
         if spec.items:
-            entry["items"] = items(report, template, sid)
+            entry["items"] = items(report, template, sid, facts)
         sections[sid] = entry
     return {
         "path": display_path(report.path),
-        "metadata": metadata(report, template),
+        "metadata": metadata(report, template, facts),
         "sections": sections,
     }
 
 
-def _csv(reports: list[tuple[Report, Template]], section_id: str) -> str:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell no spreadsheet runs: a cell that starts with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading ``'``, as OWASP advises
+    against formula injection; a byte of a file name that is not UTF-8 is ``\\xff``.
+    """
+    text = "" if value is None else str(value)
+    text = _CSV_SURROGATES.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_row(row: dict[str, object]) -> dict[str, str]:
+    """Every cell of a row made safe with ``csv_cell``."""
+    return {key: csv_cell(value) for key, value in row.items()}
+
+
+def _csv(reports: list[tuple[Report, Template, Facts | None]], section_id: str) -> str:
     """One row per item: the report, its project code, the item and its attributes."""
     attributes: list[str] = []
-    for _report, template in reports:
+    for _report, template, _facts in reports:
         for key in template.sections[section_id].attributes:
             if key not in attributes:
                 attributes.append(key)
     annex_keys: list[str] = []
-    for _report, template in reports:
+    for _report, template, _facts in reports:
         annex = annex_spec(template, section_id)
         for key in [f.key for f in annex.fields] + ["themes"] if annex else []:
             if key not in annex_keys:
@@ -113,19 +138,21 @@ def _csv(reports: list[tuple[Report, Template]], section_id: str) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    for report, template in reports:
-        code = metadata(report, template).get("project_code", "")
-        for item in items(report, template, section_id):
+    for report, template, facts in reports:
+        code = metadata(report, template, facts).get("project_code", "")
+        for item in items(report, template, section_id, facts):
             writer.writerow(
-                {
-                    "report": display_path(report.path),
-                    "project_code": ", ".join(code) if isinstance(code, list) else code,
-                    "number": item["number"],
-                    "title": item["title"],
-                    **{key: item["attributes"].get(key, "") for key in attributes},
-                    "text": item["text"],
-                    **_annex_cells(item.get("annex", {}), annex_keys),
-                }
+                csv_row(
+                    {
+                        "report": display_path(report.path),
+                        "project_code": ", ".join(code) if isinstance(code, list) else code,
+                        "number": item["number"],
+                        "title": item["title"],
+                        **{key: item["attributes"].get(key, "") for key in attributes},
+                        "text": item["text"],
+                        **_annex_cells(item.get("annex", {}), annex_keys),
+                    }
+                )
             )
     return out.getvalue()
 
@@ -138,12 +165,16 @@ def _annex_cells(record: dict[str, Any], keys: list[str]) -> dict[str, str]:
     return cells
 
 
-def export_text(reports: list[tuple[Report, Template]], fmt: str, item_kind: str | None) -> str:
-    """The export as text: JSON of every report, or CSV of one item section."""
+def export_text(checked: list[CheckedReport], fmt: str, item_kind: str | None) -> str:
+    """The export as text: JSON of every checked report, or CSV of one item section."""
+    reports = [(c.report, c.template, c.facts) for c in checked if c.template is not None]
     if fmt == "json":
-        data = {"version": EXPORT_VERSION, "reports": [report_data(r, t) for r, t in reports]}
-        return json.dumps(data, ensure_ascii=False, indent=2)
-    kinds = list(dict.fromkeys(sid for _r, template in reports for sid in template.item_sections))
-    if item_kind not in kinds or any(item_kind not in t.sections for _r, t in reports):
+        data = {
+            "version": EXPORT_VERSION,
+            "reports": [report_data(r, t, facts) for r, t, facts in reports],
+        }
+        return json_text(data, indent=2)
+    kinds = list(dict.fromkeys(sid for _r, t, _f in reports for sid in t.item_sections))
+    if item_kind not in kinds or any(item_kind not in t.sections for _r, t, _f in reports):
         raise InputError(msg("--format csv needs --items, one of: {kinds}", kinds=", ".join(kinds)))
     return _csv(reports, item_kind)

@@ -9,31 +9,126 @@ those whose process is gone (a run killed with SIGKILL cannot clean up).
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import InputError, os_error
-from evalcli.i18n import msg
+from evalcli.i18n import Message, msg
 from evalcli.text import normalize_newlines
 
 _TEMP = ".evalcli-"
 _STALE = re.compile(r"^\.evalcli-(\d+)-")
 
 
-def read_user_text(path: Path, limit: int) -> tuple[str | None, Finding | None]:
-    """A user's file as UTF-8 text with ``\\n`` line ends, or a finding that says why not."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO put in a report must not hang the open
+
+
+class NotOwnFileError(OSError):
+    """A report's file that is not a regular file of its own: a link, a FIFO, a hard link."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message.render()
+
+
+def _checked_fd(handle: int, name: str) -> int:
+    info = os.fstat(handle)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise NotOwnFileError(msg("{file} is not a regular file", file=name))
+    if info.st_nlink > 1:
+        os.close(handle)
+        raise NotOwnFileError(
+            msg(
+                "{file} has {count} hard links; a report's files must be its own: "
+                "copy the file instead of linking it",
+                file=name,
+                count=info.st_nlink,
+            )
+        )
+    return handle
+
+
+def _reader(handle: int) -> BinaryIO:
+    if _NONBLOCK:  # opened non-blocking only to refuse a FIFO; read as usual
+        os.set_blocking(handle, True)
+    return io.BufferedReader(io.FileIO(handle, "r", closefd=True))
+
+
+def open_report_file(file: Path, folder: Path | None = None) -> BinaryIO:
+    """Open a report's file for reading, so that what was checked is what is read.
+
+    No symbolic link is followed: with ``folder`` (the report folder), on every
+    step from the folder down to the file (each opened from the one above, as
+    ``openat`` does); without it, at the file itself (``O_NOFOLLOW``). The file
+    must be a regular file with one hard link (a second link could be a file
+    from outside the folder). Raises OSError (``NotOwnFileError``) otherwise.
+    """
+    flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    parts: tuple[str, ...] = ()
+    if folder is not None and os.open in os.supports_dir_fd:
+        if file.parent == folder:  # the usual case, a section: no need to resolve anything
+            parts = (file.name,)
+        else:
+            for base in (folder, folder.resolve()):
+                if file.is_relative_to(base):
+                    parts = file.relative_to(base).parts
+                    break
+    if not parts:
+        return _reader(_checked_fd(os.open(file, flags), file.name))
+    assert folder is not None
+    current = os.open(folder, os.O_RDONLY | _DIRECTORY)
     try:
-        with path.open("rb") as stream:
+        for part in parts[:-1]:
+            below = os.open(part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=current)
+            os.close(current)
+            current = below
+        handle = os.open(parts[-1], flags, dir_fd=current)
+    finally:
+        os.close(current)
+    return _reader(_checked_fd(handle, file.name))
+
+
+def copy_report_file(file: Path, target: Path) -> None:
+    """Copy a report's file (an image) to ``target`` as ``open_report_file`` reads it."""
+    with open_report_file(file) as source, target.open("wb") as copy:
+        shutil.copyfileobj(source, copy)
+
+
+def read_user_text(
+    path: Path, limit: int, folder: Path | None = None
+) -> tuple[str | None, Finding | None]:
+    """A user's file as UTF-8 text with ``\\n`` line ends, or a finding that says why not.
+
+    With ``folder`` (a report's), the file is opened as ``open_report_file`` does.
+    """
+    try:
+        opened = open_report_file(path, folder) if folder is not None else path.open("rb")
+        with opened as stream:
             # read(n) would allocate n bytes at once: ask for what the file holds
             size = os.fstat(stream.fileno()).st_size
             data = stream.read(min(size, limit) + 1)
+    except NotOwnFileError as exc:
+        return None, Finding.of(FindingCode.NOT_A_FILE, exc.message, Location(path))
     except OSError as exc:
         reason = exc.strerror or str(exc)
+        if exc.errno == errno.ELOOP:
+            message = msg("{file}: it became a symbolic link while being read", file=path.name)
+            return None, Finding.of(FindingCode.NOT_A_FILE, message, Location(path))
         message = msg("cannot read {file}: {reason}", file=path.name, reason=reason)
         return None, Finding.of(FindingCode.UNREADABLE, message, Location(path))
     if len(data) > limit:
@@ -66,6 +161,84 @@ def read_user_text(path: Path, limit: int) -> tuple[str | None, Finding | None]:
     return normalize_newlines(text), None
 
 
+MAX_NAMES_LISTED = 20  # a folder of thousands of odd names is one finding per name up to this
+
+
+def non_utf8_names(folder: Path) -> list[Finding]:
+    """A warning for each name under ``folder`` that is not UTF-8 (kept as surrogates).
+
+    Such a file cannot be named from Markdown, and tools that expect UTF-8 choke
+    on it; evalcli itself shows it escaped (``\\xff``) and goes on.
+    """
+    findings: list[Finding] = []
+    top = os.fspath(folder)
+    for current, subfolders, files in os.walk(top):
+        for name in [*subfolders, *files]:
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                path = Path(current) / name
+                shown = "".join(
+                    f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch
+                    for ch in name
+                )
+                findings.append(
+                    Finding.of(
+                        FindingCode.NAME_NOT_UTF8,
+                        msg(
+                            "the name {name} is not UTF-8: rename it (a report can refer "
+                            "only to UTF-8 names)",
+                            name=shown,
+                        ),
+                        Location(path, 0, 0),
+                    )
+                )
+                if len(findings) >= MAX_NAMES_LISTED:
+                    return findings
+    return findings
+
+
+def workspace(start: Path | None = None) -> Path:
+    """The git work tree of the working folder (what a pull request fills), else that folder."""
+    here = Path(os.path.normpath(Path(start or Path.cwd()).absolute()))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def refuse_linked_folder(folder: Path, what: Message | None = None) -> None:
+    """Stop (exit 2) if ``folder``, or a folder above it inside the workspace, is a symbolic link.
+
+    A link committed in a repository (``build -> ../victim``) would send every
+    write elsewhere; evalcli writes only where the path as written leads.
+    Folders above the workspace (a system's ``/tmp`` link) are the user's own.
+    """
+    full = Path(os.path.normpath(folder.absolute()))
+    top = workspace()
+    for part in (full, *full.parents):
+        if part != full and (part == top or not part.is_relative_to(top)):
+            return
+        if part.is_symlink():
+            try:
+                target = str(part.readlink())
+            except OSError:
+                target = "?"
+            raise InputError(
+                msg(
+                    "the {what} {folder} goes through the symbolic link {link} (to {target}); "
+                    "evalcli writes only into real folders: remove the link, or give the real "
+                    "folder with -o",
+                    what=what or msg("output folder"),
+                    folder=str(folder),
+                    link=str(part),
+                    target=target,
+                )
+            )
+        if part == top:
+            return
+
+
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -95,12 +268,31 @@ def temp_name(target: Path) -> str:
     return f"{_TEMP}{os.getpid()}-{target.name}."
 
 
+def _scratch_root() -> Path | None:
+    """``<tmp>/evalcli-<uid>`` if it is this user's private folder; None (use the plain temporary
+    folder) if another local user made it first, or made it a link, or can write to it:
+    files there could be read, replaced or planted by them.
+    """
+    if not hasattr(os, "getuid"):
+        return None
+    root = Path(tempfile.gettempdir()) / f"evalcli-{os.getuid()}"
+    with contextlib.suppress(FileExistsError, OSError):
+        root.mkdir(mode=0o700)
+    try:
+        info = root.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return root
+
+
 @contextlib.contextmanager
 def scratch_dir(purpose: str) -> Iterator[Path]:
     """A private temporary folder, removed on leaving; stale ones of killed runs are removed."""
-    root = Path(tempfile.gettempdir()) / f"evalcli-{os.getuid() if hasattr(os, 'getuid') else 0}"
-    root.mkdir(mode=0o700, exist_ok=True)
-    remove_stale(root)
+    root = _scratch_root()
+    if root is not None:
+        remove_stale(root)
     folder = Path(tempfile.mkdtemp(prefix=f"{_TEMP}{os.getpid()}-{purpose}-", dir=root))
     try:
         yield folder
@@ -129,6 +321,8 @@ def write_files(files: dict[Path, bytes]) -> None:
     If anything fails before the renames, the previous outputs are untouched
     and no temporary file is left behind. Errors are one-line InputErrors.
     """
+    for parent in {target.parent for target in files}:
+        refuse_linked_folder(parent, msg("folder"))
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in files.items():
@@ -165,6 +359,7 @@ def write_folder(target: Path, files: dict[str, str], replace: bool) -> None:
     An existing folder is refused unless ``replace``; an existing empty folder
     is always fine. The new folder is assembled beside the target and renamed.
     """
+    refuse_linked_folder(target.parent, msg("folder"))
     exists = target.exists() or target.is_symlink()
     if exists and not target.is_dir():
         raise InputError(

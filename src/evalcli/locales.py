@@ -52,11 +52,26 @@ def known_locale(tag: str) -> str | None:
         for part in (language.lower(), script and script.title(), territory and territory.upper())
         if part
     )
+    if name not in locale_names(language.lower()):  # not babel's guess: es_ZZ is not es_ES
+        return None
     try:
         Locale.parse(name)
     except (UnknownLocaleError, ValueError):
         return None
     return name
+
+
+@functools.cache
+def locale_names(lang: str) -> frozenset[str]:
+    """Every locale of a language that CLDR has data for, as babel names: "es", "es_PE"."""
+    from babel.localedata import locale_identifiers
+
+    names = {lang}
+    for name in locale_identifiers():
+        parts = name.split("_")
+        if parts[0] == lang and len(parts) <= 3 and all(p.isalnum() for p in parts):
+            names.add(name)
+    return frozenset(names)
 
 
 def bcp47(locale: str) -> str:

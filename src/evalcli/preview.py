@@ -10,15 +10,17 @@ system and on network drives, where change notifications often do not.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from evalcli.config import Settings
 from evalcli.errors import InputError
 from evalcli.i18n import msg, nmsg
-from evalcli.outputs.build import BuildOptions
+from evalcli.project import Project
 from evalcli.reporting import display_path, text_lines
 
 Echo = Callable[..., None]
@@ -30,11 +32,17 @@ def _ignored(name: str) -> bool:
     return name.startswith((".", "~")) or name.endswith(("~", ".swp", ".tmp"))
 
 
-def snapshot(folder: Path) -> Snapshot:
-    """(name, size, modification time) of every file in the report folder."""
+def snapshot(folder: Path, skip: Path | None = None) -> Snapshot:
+    """(name, size, modification time) of every file in the report folder; ``skip`` is a
+    folder left out (the preview's own output, when it lies inside the report)."""
     found = []
+    skipped = os.path.abspath(skip) if skip is not None else None  # noqa: PTH100
     for current, subfolders, files in os.walk(folder):
-        subfolders[:] = sorted(d for d in subfolders if not _ignored(d))
+        subfolders[:] = sorted(
+            d
+            for d in subfolders
+            if not _ignored(d) and os.path.abspath(os.path.join(current, d)) != skipped  # noqa: PTH100, PTH118
+        )
         for name in sorted(files):
             if _ignored(name):
                 continue
@@ -50,18 +58,18 @@ def snapshot(folder: Path) -> Snapshot:
 def _build_once(
     folder: Path,
     output: Path,
-    settings: Settings,
-    template_dirs: Sequence[Path],
+    project: Project,
     echo: Echo,
     shown: list[str] | None,
 ) -> list[str]:
     from evalcli import api
 
-    options = BuildOptions(("pdf",), settings["lang"], True, False, None, settings["pdf-engine"])
-    start = time.monotonic()
-    [result] = api.build(
-        [folder], options, output, settings["name"], template_dirs, settings=settings, force=True
+    # a draft PDF, whatever the settings' formats and strictness
+    options = replace(
+        project.build_options(draft=True), formats=("pdf",), strict=False, pdf_standard=None
     )
+    start = time.monotonic()
+    [result] = api.build([folder], options, project, output=output, force=True)
     took = (time.monotonic() - start) * 1000
     lines = text_lines(result.findings)
     if lines != shown:
@@ -91,16 +99,21 @@ def _build_once(
 def watch(
     report: Path,
     output: Path,
-    settings: Settings,
-    template_dirs: Sequence[Path],
+    project: Project,
     interval: float = 0.2,
     max_builds: int | None = None,
     echo: Echo = print,
-) -> None:
-    """Build ``report`` as a draft PDF now and after every change, until Ctrl-C."""
+) -> bool:
+    """Build ``report`` as a draft PDF now and after every change, until Ctrl-C.
+
+    Returns True when Ctrl-C (SIGINT) stopped it, False after ``max_builds``.
+    Ctrl-C only sets a flag, looked at between builds: no exception lands in
+    the middle of a build or of Python's own clean-up, and a second Ctrl-C
+    changes nothing.
+    """
     from evalcli import api
 
-    selection = api.select([report], settings=settings)
+    selection = api.select([report], project=project)
     if len(selection.reports) != 1:
         raise InputError(
             msg("{path}: preview one report folder (or a file inside it)", path=str(report))
@@ -115,17 +128,25 @@ def watch(
     seen: Snapshot | None = None
     shown: list[str] | None = None
     builds = 0
+    stop = threading.Event()
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set()) if main else None
     try:
-        while True:
-            now = snapshot(folder)
+        while not stop.is_set():
+            now = snapshot(folder, output)
             if now != seen:
-                time.sleep(min(interval, 0.05))  # let an editor finish writing
-                now = snapshot(folder)
+                stop.wait(min(interval, 0.05))  # let an editor finish writing
+                if stop.is_set():
+                    break
+                now = snapshot(folder, output)
                 seen = now
-                shown = _build_once(folder, output, settings, template_dirs, echo, shown)
+                shown = _build_once(folder, output, project, echo, shown)
                 builds += 1
                 if max_builds is not None and builds >= max_builds:
-                    return
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        echo(str(msg("stopped")))
+                    return False
+            stop.wait(interval)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
+    echo(str(msg("stopped")))
+    return True

@@ -11,7 +11,11 @@ from evalcli.files import write_folder
 from evalcli.i18n import Message, msg
 from evalcli.report.annex import annex_spec
 from evalcli.report.load import METADATA_FILE
-from evalcli.template.spec import AnnexSpec, Template
+from evalcli.template.fieldtypes import language_pattern, yaml_comment
+from evalcli.template.spec import AnnexSpec, Field, Template
+from evalcli.template.valueschema import EMPTY, SCALAR, list_of, or_empty
+
+SCALARS = list_of(SCALAR)
 
 
 def _say(message: Message, lang: str) -> str:
@@ -45,7 +49,7 @@ def metadata_text(template: Template, lang: str) -> str:
             hint = f"{hint} {choices}".strip()
         label = spec.labels.get(lang, spec.key)
         required = _say(msg("required") if spec.required else msg("optional"), lang)
-        lines.append(f"# {label} ({required}). {hint}".rstrip())
+        lines.append(yaml_comment(f"# {label} ({required}). {hint}"))
         value = spec.type.blank(spec, template, lang)
         lines.append(f"{spec.key}:{'' if value.startswith(chr(10)) or not value else ' '}{value}")
     return "\n".join(lines) + "\n"
@@ -108,25 +112,63 @@ def create_report(folder: Path, template: Template, lang: str) -> list[Path]:
 
 
 def json_schema(template: Template) -> dict[str, object]:
-    """The JSON Schema (draft 2020-12) of evaluation.yaml for this template."""
+    """The JSON Schema (draft 2020-12) of evaluation.yaml for this template.
+
+    Each field's part comes from its type (``FieldType.schema``), from the rules its
+    ``parse`` applies; what depends on the report's language (country names, the
+    locale) is given per language, chosen by the ``language`` field as check does.
+    """
+    fallback = "en" if "en" in template.languages else template.languages[0]
     properties: dict[str, object] = {}
+    by_language = [s for s in template.fields.values() if s.type.by_language]
     for spec in template.fields.values():
-        schema: dict[str, Any] = spec.type.schema(spec, template)
+        # a field that depends on the language is checked in ``allOf`` below, once
+        one = SCALARS if spec.type.by_language else spec.type.schema(spec, template, fallback)
+        schema: dict[str, Any] = or_empty(one, spec.required)
         schema["title"] = spec.labels.get("en", spec.key)
         if spec.help.get("en"):
             schema["description"] = spec.help["en"]
         properties[spec.key] = schema
     properties["extra"] = {
-        "type": "object",
+        "anyOf": [{"type": "object"}, EMPTY],
         "description": "Facts that match no field (kept by import); not printed.",
     }
-    return {
+    document: dict[str, object] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"evaluation.yaml ({template.title})",
         "type": "object",
         "properties": properties,
         "required": [s.key for s in template.fields.values() if s.required],
+        "additionalProperties": False,
     }
+    if by_language:
+        document["allOf"] = [
+            _in_language(template, lang, by_language, lang == fallback)
+            for lang in template.languages
+        ]
+    return document
+
+
+def _in_language(
+    template: Template, lang: str, specs: list[Field], fallback: bool
+) -> dict[str, object]:
+    """The fields that depend on the language, for a report in ``lang`` (the fallback
+    language also when ``language`` is missing or not one of the template's)."""
+    pattern = {"type": "string", "pattern": language_pattern(template.languages)}
+    chosen: dict[str, Any] = {
+        "properties": {"language": {"type": "string", "pattern": language_pattern((lang,))}},
+        "required": ["language"],
+    }
+    if fallback:
+        unknown = {"not": {"properties": {"language": pattern}, "required": ["language"]}}
+        chosen = {"anyOf": [chosen, unknown]}
+    then = {
+        "properties": {
+            spec.key: or_empty(spec.type.schema(spec, template, lang), spec.required)
+            for spec in specs
+        }
+    }
+    return {"if": chosen, "then": then}
 
 
 def schema_text(template: Template) -> str:

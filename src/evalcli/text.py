@@ -11,6 +11,9 @@ from evalcli.i18n import Message, msg, verbatim
 
 _SPACE = re.compile(r"\s+")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# a heading's "{key=value}" at a line's end; linear: no brace inside, so a scan from
+# one "{" stops at the next
+_TRAILING_ATTRIBUTES = re.compile(r"\{[^{}\n]*\}[ \t]*$", re.M)
 _WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 _LIST_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:and|y|e|et)\s+", re.IGNORECASE)
 _NONE = {
@@ -66,7 +69,7 @@ def says_none(text: str) -> bool:
 
 def count_words(text: str) -> int:
     """Words in a piece of Markdown, ignoring its markup."""
-    return len(_WORD.findall(re.sub(r"\{[^}]*\}\s*$", "", text, flags=re.M)))
+    return len(_WORD.findall(_TRAILING_ATTRIBUTES.sub("", text)))
 
 
 def shorten(text: str, limit: int, mark: str = " …") -> str:
@@ -86,3 +89,13 @@ def did_you_mean(word: str, choices: list[str]) -> Message:
     """A " (did you mean 'x'?)" hint, or nothing."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return msg(" (did you mean '{word}'?)", word=close[0]) if close else verbatim("")
+
+
+# characters no document may hold: C0 controls but tab and newline, DEL and C1
+# controls, lone surrogates, U+FFFE/U+FFFF (DOCX is XML 1.0, Typst source is text)
+BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def remove_bad_characters(text: str) -> str:
+    """The text without the characters that no document may hold (check reports them)."""
+    return BAD_CHARACTER.sub("", text)

@@ -6,22 +6,14 @@ time, so check reports each with its line and column instead.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import msg
 from evalcli.report.markdown import line_and_column
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import scalars_in
-
-# C0 controls but tab and newline, DEL and C1 controls, lone surrogates, U+FFFE/U+FFFF
-BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def remove_bad_characters(text: str) -> str:
-    """The text without the characters that ``character_findings`` reports."""
-    return BAD_CHARACTER.sub("", text)
+from evalcli.text import BAD_CHARACTER
+from evalcli.yamlnodes import scalars_in
 
 
 def _describe(char: str) -> str:

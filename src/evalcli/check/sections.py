@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from evalcli.check.annexes import check_annexes
-from evalcli.check.placeholders import find_placeholders
 from evalcli.diagnostics import Finding, FindingCode, Location, Severity
 from evalcli.i18n import labels, msg
 from evalcli.report.markdown import item_number, line_and_column
-from evalcli.report.model import Item, Report, Section
+from evalcli.report.model import Heading, Item, Report, Section
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import SectionSpec, Template
 from evalcli.text import did_you_mean, fold, has_words, match_option, shorten
 
@@ -37,7 +39,10 @@ def _criteria(section: Section, template: Template, lang: str) -> list[Finding]:
     findings = []
     for criterion in template.criteria:
         names = criterion.names.get(lang, ())
-        if any(f" {fold(name)} " in heading for heading in headings for name in names):
+        every = [
+            name for language in template.languages for name in criterion.names.get(language, ())
+        ]
+        if any(f" {fold(name)} " in heading for heading in headings for name in every):
             continue
         findings.append(
             Finding.of(
@@ -56,9 +61,21 @@ def _criteria(section: Section, template: Template, lang: str) -> list[Finding]:
     return findings
 
 
-def _item(
-    item: Item, spec: SectionSpec, number: int, template: Template, lang: str
-) -> list[Finding]:
+def _attribute_loc(section: Section, heading: Heading, key: str | None = None) -> Location:
+    """Where attribute ``key`` (or, without one, the attribute list) starts on a heading line."""
+    lines = section.text.split("\n")
+    line = lines[heading.loc.line - 1] if 0 < heading.loc.line <= len(lines) else ""
+    if key is not None:
+        found = re.search(rf"(?<![\w-]){re.escape(key)}\s*=", line)
+        column = found.start() if found else -1
+    else:
+        column = line.rfind("{")
+    if column < 0:
+        return heading.loc
+    return Location(heading.loc.file, heading.loc.line, column + 1)
+
+
+def _item(item: Item, spec: SectionSpec, number: int, section: Section, lang: str) -> list[Finding]:
     heading = item.heading
     label = f"{spec.prefix.get(lang, '')}{number}"
     findings = []
@@ -67,7 +84,7 @@ def _item(
             Finding.of(
                 FindingCode.INVALID_ATTRIBUTE,
                 msg("{item}: {problem}", item=label, problem=heading.attr_error),
-                heading.loc,
+                _attribute_loc(section, heading),
                 section=spec.id,
             )
         )
@@ -120,7 +137,7 @@ def _item(
                         hint=did_you_mean(key, known),
                         known=", ".join(spec.attributes),
                     ),
-                    heading.loc,
+                    _attribute_loc(section, heading, key),
                     section=spec.id,
                 )
             )
@@ -142,7 +159,7 @@ def _item(
                         value=value,
                         choices=", ".join(attribute.options),
                     ),
-                    heading.loc,
+                    _attribute_loc(section, heading, key),
                     section=spec.id,
                 )
             )
@@ -165,6 +182,35 @@ def _item(
             )
         )
     return findings
+
+
+def _item_heading(heading: Heading, section: Section, spec: SectionSpec, lang: str) -> Finding:
+    """A ``#`` heading among items: not an item, so the items after it would shift."""
+    before = [item for item in section.items if item.heading.loc.line < heading.loc.line]
+    prefix = spec.prefix.get(lang, "")
+    meant = f"{prefix}{len(before) + 1}"
+    inside = (
+        msg(
+            ", inside {item} ('{title}')",
+            item=prefix + str(len(before)),
+            title=shorten(before[-1].title, 48, " [...]"),
+        )
+        if before
+        else ""
+    )
+    return Finding.of(
+        FindingCode.ITEM_HEADING,
+        msg(
+            "'# {heading}' is a level-1 heading{inside}: it does not "
+            "start an item, so every item after it would be numbered one less; write "
+            "'## {heading}' if it is {item}, or '###' for a subheading",
+            heading=heading.text,
+            inside=inside,
+            item=meant,
+        ),
+        heading.loc,
+        section=spec.id,
+    )
 
 
 def check_sections(report: Report, template: Template, lang: str) -> list[Finding]:
@@ -225,7 +271,9 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
             if image.file is None
         )
         for heading in section.headings:
-            if heading.level == 1:
+            if heading.level == 1 and spec.items:
+                findings.append(_item_heading(heading, section, spec, lang))
+            elif heading.level == 1:
                 findings.append(
                     Finding.of(
                         FindingCode.HEADING_LEVEL,
@@ -252,8 +300,9 @@ def check_sections(report: Report, template: Template, lang: str) -> list[Findin
                     )
                 )
             for number, item in enumerate(section.items, start=1):
-                findings.extend(_item(item, spec, number, template, lang))
-        if spec.criteria:
+                findings.extend(_item(item, spec, number, section, lang))
+        if spec.criteria and report.metadata_usable:
+            # without readable metadata the language is unknown: no criterion to name
             findings.extend(_criteria(section, template, lang))
     findings.extend(check_annexes(report, template, lang))
     return findings

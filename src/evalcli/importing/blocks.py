@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalcli.report.markdown import heading_text
-from evalcli.report.yamlnodes import parse_yaml, plain
 from evalcli.text import normalize_newlines
+from evalcli.yamlnodes import parse_yaml, plain
 
 _TABLE_RULE = re.compile(r"^\|?[\s:|\-]+\|?$")
 

@@ -51,6 +51,10 @@ local function flatten(rows)
 end
 
 function Table(tbl)
+  -- A table's title and description for screen readers (Word's Alt Text,
+  -- w:tblCaption and w:tblDescription, as evalcli writes for the quick facts)
+  -- are not content: pandoc reads them as a caption, which would become text.
+  tbl.caption = pandoc.Caption()
   flatten(tbl.head.rows)
   for _, body in ipairs(tbl.bodies) do
     flatten(body.head)

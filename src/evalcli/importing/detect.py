@@ -13,7 +13,10 @@ from evalcli.limits import MAX_IMPORT_BYTES
 
 
 def read_input(path: Path) -> tuple[str, bytes]:
-    """("docx" | "markdown", the file's bytes), or a clear refusal."""
+    """("docx" | "pdf" | "markdown" | "text", the file's bytes), or a clear refusal.
+
+    "text" is a plain-text transcript (.txt): lines as a PDF's text layer gives them,
+    pages divided by form feeds."""
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_IMPORT_BYTES + 1)
@@ -21,7 +24,10 @@ def read_input(path: Path) -> tuple[str, bytes]:
         raise InputError(msg("{path}: no such file", path=str(path))) from None
     except IsADirectoryError:
         raise InputError(
-            msg("{path} is a folder; import reads one DOCX or Markdown file", path=str(path))
+            msg(
+                "{path} is a folder; import reads DOCX, PDF, Markdown or text files",
+                path=str(path),
+            )
         ) from None
     except OSError as exc:
         raise InputError(
@@ -61,7 +67,11 @@ def read_input(path: Path) -> tuple[str, bytes]:
             else msg("a zip file but not a Word document")
         )
         raise InputError(
-            msg("{path}: {kind}; import reads DOCX or Markdown", path=str(path), kind=kind)
+            msg(
+                "{path}: {kind}; import reads DOCX, PDF, Markdown or text",
+                path=str(path),
+                kind=kind,
+            )
         )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(
@@ -71,20 +81,14 @@ def read_input(path: Path) -> tuple[str, bytes]:
                 path=str(path),
             )
         )
-    if data.startswith(b"%PDF"):
-        raise InputError(
-            msg(
-                "{path}: a PDF; import reads DOCX or Markdown. Export the summary "
-                "from Word as .docx, or convert the PDF's text to Markdown first",
-                path=str(path),
-            )
-        )
+    if data[:1024].lstrip().startswith(b"%PDF"):
+        return "pdf", data
     if data.startswith(b"{\\rtf"):
         raise InputError(
             msg("{path}: an RTF file; save it as .docx in Word, then import that", path=str(path))
         )
     if b"\x00" in data[:4096]:
-        raise InputError(msg("{path}: a binary file, not DOCX or Markdown text", path=str(path)))
+        raise InputError(msg("{path}: a binary file, not DOCX, PDF or text", path=str(path)))
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -96,4 +100,4 @@ def read_input(path: Path) -> tuple[str, bytes]:
                 byte=exc.start,
             )
         ) from None
-    return "markdown", data
+    return ("text" if path.suffix.lower() == ".txt" else "markdown"), data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from evalcli.report.load import METADATA_FILE, UNPLACED_FILE
-from evalcli.template.fieldtypes import FIELD_TYPES, flow_yaml
+from evalcli.template.fieldtypes import FIELD_TYPES, flow_yaml, yaml_comment
 from evalcli.template.spec import Template
 
 
@@ -13,7 +13,7 @@ def metadata_yaml(
     metadata: dict[str, Any], extra: dict[str, str], template: Template, source: str
 ) -> str:
     """evaluation.yaml for what import found, each value written by its field's type."""
-    lines = [f"# Imported from {source} by evalcli import."]
+    lines = [yaml_comment(f"# Imported from {source} by evalcli import.")]
     for key, value in metadata.items():
         kind = template.fields[key].type if key in template.fields else FIELD_TYPES["text"]
         lines.append(f"{key}:{kind.dump(value)}")

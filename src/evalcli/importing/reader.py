@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,13 +13,34 @@ from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message, msg, nmsg
 from evalcli.importing.annexes import AnnexReader, merge_pages
 from evalcli.importing.blocks import Block
-from evalcli.importing.quickfacts import LabelIndex, label_index, read_fact
+from evalcli.importing.front import fact_lines, is_kind, strip_bullet
+from evalcli.importing.fullreport import ChapterGate
+from evalcli.importing.quickfacts import CURRENT, LabelIndex, label_index, label_key, read_fact
 from evalcli.report.markdown import format_attributes, item_number, strip_emphasis, unescape
 from evalcli.template.spec import SectionSpec, Template
 from evalcli.text import fold, fold_key, match_option, matches_any
 
-_FOLLOW_UP_LINE = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*\s*(?P<value>.*?)\s*\\?$")
-_ENDS_SENTENCE = re.compile(r"[.!?:;)»”\"'’*_]\s*$")
+# linear: the value is greedy and its trailing space and backslash are cut in code
+_FOLLOW_UP_LINE = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*(?P<value>.*)$")
+_SENTENCE_ENDS = frozenset(".!?:;)»”\"'’*_")
+
+
+@functools.lru_cache(maxsize=256)
+def _fold_phrase(phrase: str) -> str:
+    """A template phrase folded once, not again for every block of the file."""
+    return fold(phrase).replace("’", "'")
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip()[-1:] in _SENTENCE_ENDS if text.strip() else False
+
+
+def _follow_up_value(raw: str) -> str:
+    """A follow-up line's value: no space around it, no trailing line-break backslash."""
+    value = raw.strip()
+    return value[:-1].rstrip() if value.endswith("\\") else value
+
+
 _EVALUATION_WORDS = ("evaluacion", "evaluation")
 
 
@@ -50,6 +72,8 @@ class Imported:
     findings: list[Finding]
     joined: int = 0
     item_counts: dict[str, int] = field(default_factory=dict)  # section label -> items
+    edition: str = CURRENT  # the template edition whose labels the document uses
+    skipped: dict[str, int] = field(default_factory=dict)  # what import left out -> how many
 
     @property
     def facts(self) -> int:
@@ -75,6 +99,11 @@ class _Reader:
         self.plain_headings = True  # no Markdown headings at all: find them by their shape
         self.part_sections: tuple[str, ...] = ()
         self.annexes = AnnexReader(template, self.votes)  # annex pages, if the file has any
+        self.edition_votes: dict[str, float] = {}
+        self.skipped: Counter[str] = Counter()
+        self.gate = ChapterGate(template, self.is_division, self.is_report)
+        self.title_guessed = False  # the title came from the first line, not a label
+        self.last_fact: tuple[str, str, Block, list[str], int] | None = None
 
     def note(self, code: FindingCode, line: int, message: Message) -> None:
         loc = Location(self.source, line if self.lines else 0, 1 if self.lines else 0)
@@ -82,6 +111,7 @@ class _Reader:
 
     # --- recognisers -------------------------------------------------------------
     @staticmethod
+    @functools.lru_cache(maxsize=4096)  # the template's labels are keyed again for every block
     def _heading_key(text: str) -> str:
         """A heading folded for matching, without its numbering ("1.", "II.", "A)")."""
         text = re.sub(r"^\s*(?:\d+|[IVX]+|[A-H])[.)]\s+", "", strip_emphasis(text))
@@ -96,6 +126,18 @@ class _Reader:
         if langs:
             return langs
         return set() if key in {self._heading_key(a) for a in aliases} else None
+
+    def is_report(self) -> bool:
+        """The quick facts so far are a full report's cover (by the edition they print)."""
+        edition = self.template.edition(self.edition())
+        return edition is not None and edition.report
+
+    def is_division(self, text: str) -> bool:
+        """``text`` names a part or a section of the summary (no language vote)."""
+        named = [(p.labels, p.aliases) for p in self.template.parts] + [
+            (s.labels, s.aliases) for s in self.template.sections.values()
+        ]
+        return any(self._matches(labels, aliases, text) is not None for labels, aliases in named)
 
     def part(self, text: str) -> tuple[str, ...] | None:
         for part in self.template.parts:
@@ -118,7 +160,7 @@ class _Reader:
         key = fold(strip_emphasis(text))
         for name in ("kind", "disclaimer"):
             for lang, phrase in self.template.document.get(name, {}).items():
-                folded = fold(phrase).replace("’", "'")
+                folded = _fold_phrase(phrase)
                 if key.replace("’", "'") == folded or (
                     name == "disclaimer" and key.replace("’", "'").startswith(folded[:60])
                 ):
@@ -140,32 +182,40 @@ class _Reader:
         return (
             len(text) <= 150
             and len(text.split()) <= 20
-            and not _ENDS_SENTENCE.search(text)
+            and not _ends_sentence(text)
             and (text[:1].isupper() or text[:1].isdigit())
         )
 
     # --- the front: title and quick facts ------------------------------------------
     @staticmethod
-    def _label_value(block: Block, known: LabelIndex) -> tuple[str, str] | None:
-        """A quick-facts line as (label, value): a table row, or "Label: value"."""
+    def _label_value(block: Block, known: LabelIndex) -> tuple[str, str, bool] | None:
+        """A quick-facts line as (label, value, whether a colon or a cell divides them): a
+        table row, "Label: value", or a known label and its value with no colon."""
         if block.kind == "row":
             cells = [c for c in block.cells if c.strip()]
-            return (cells[0], " ".join(cells[1:])) if len(cells) >= 2 else None
-        # the label is the first text before a colon that names a field ...
-        for match in re.finditer(":", block.text):
-            if known.match(block.text[: match.start()]):
-                return block.text[: match.start()], block.text[match.end() :]
-        # ... or any short text before the first colon
-        label, colon, value = block.text.partition(":")
-        return (label, value) if colon and len(label) <= 80 else None
+            if len(cells) >= 2:
+                return cells[0], " ".join(cells[1:]), True
+            if not cells:
+                return None
+            text = cells[0]
+        else:
+            text = block.text
+        text = strip_bullet(text)
+        found = known.prefix(text)
+        if found:
+            label, value = found
+            return label, value, text[len(label) :].lstrip(" *\t").startswith(":")
+        # any short text before the first colon
+        label, colon, value = text.partition(":")
+        return (label, value, True) if colon and len(label) <= 80 else None
 
     def fact(self, block: Block) -> bool:
         pair = self._label_value(block, self.labels)
         if pair is None:
             return False
-        label, value = pair
+        label, value, divided = pair
         found = self.labels.match(label)
-        clean_label = strip_emphasis(label).strip().rstrip(":")
+        clean_label = strip_emphasis(label).strip().rstrip(":").strip()
         if found is None:
             self.extra[clean_label] = strip_emphasis(value.strip())
             self.note(
@@ -178,11 +228,23 @@ class _Reader:
                 ),
             )
             return True
-        row, langs = found
-        self.votes.update(langs)
+        row = found.row
         result = read_fact(row, value.strip(), self.lang(), self.template)
+        if not divided and row.fields and (result.kept or not result.values):
+            return False  # "Final Evaluation of the project ..." is a title, not a fact
+        self.votes.update(found.langs)
+        weight = 1 / len(found.editions)
+        for edition in found.editions:
+            self.edition_votes[edition] = self.edition_votes.get(edition, 0) + weight
+        if not result.values:
+            self.extra[clean_label] = strip_emphasis(value.strip())
         for key, parsed in result.values.items():
+            if key == "title" and self.title_guessed:
+                self.replace_title(str(parsed))
+                continue
             if key in self.metadata:
+                if self.metadata[key] == parsed:
+                    continue
                 self.note(
                     FindingCode.IMPORT_DUPLICATE,
                     block.line,
@@ -197,16 +259,94 @@ class _Reader:
             self.metadata[key] = parsed
         for kept in result.kept:
             self.note(FindingCode.IMPORT_KEPT, block.line, kept)
+        self.last_fact = (label, value, block, list(result.values), len(self.findings))
+        return True
+
+    def replace_title(self, title: str) -> None:
+        """The cover's "Evaluation Title" row wins over a title guessed from the first line."""
+        guessed = self.metadata.get("title")
+        if guessed and fold(str(guessed)) != fold(title):
+            self.unplaced.append(str(guessed))
+        self.metadata["title"] = title
+        self.title_guessed = False
+        self.title_seen = True
+
+    def front(self, block: Block) -> None:
+        """A block before the sections: the title, quick facts (several to a paragraph, a
+        value wrapped onto a line of its own), the edition's marks, or unplaced text."""
+        if block.kind != "row" and self.edition_mark(block.text):
+            return
+        if block.kind == "heading" and block.level == 1 and not self.title_seen:
+            self.title(block.text)
+            return
+        if block.kind == "para" and self.continues_fact(block.text):
+            return
+        for line in fact_lines(block, self.labels):
+            if line.kind == "para" and self.edition_mark(line.text):
+                continue
+            if line.kind == "para" and self.continues_fact(line.text):
+                continue
+            if self.fact(line):
+                continue
+            self.last_fact = None
+            if not self.title_seen and line.kind in ("para", "heading"):
+                self.title(line.text)
+            else:
+                self.place_nowhere(line)
+
+    def edition_mark(self, text: str) -> bool:
+        key = label_key(strip_emphasis(text))
+        for edition in self.template.editions:
+            if key and key in {label_key(mark) for mark in edition.marks}:
+                self.edition_votes[edition.id] = self.edition_votes.get(edition.id, 0) + 2
+                return True
+        return False
+
+    def continues_fact(self, text: str) -> bool:
+        """A value wrapped onto a line of its own ("(CO-Bangkok)") goes back to its fact."""
+        last = self.last_fact
+        text = text.strip()
+        if last is None or not text or "\n" in text or self.labels.prefix(strip_bullet(text)):
+            return False
+        label, value, block, keys, findings = last
+        if not (
+            text[:1] in "(/&"
+            or text[:1].islower()
+            or re.search(r"(?:[,&/(-]|\band|\by|\bet)$", value.strip())
+        ):
+            return False
+        for key in keys:
+            self.metadata.pop(key, None)
+        del self.findings[findings:]
+        joined = value.rstrip() + ("" if value.rstrip().endswith("-") else " ") + text
+        self.fact(Block("para", f"{label}: {joined}", block.line))
         return True
 
     def title(self, text: str) -> None:
-        text = unescape(strip_emphasis(text))
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        if len(lines) > 1 and is_kind(lines[0]) and "subtitle" not in self.metadata:
+            self.metadata["subtitle"] = unescape(strip_emphasis(lines[0]))
+            lines = lines[1:]
+        text = unescape(strip_emphasis(" ".join(lines)))
         head, sep, tail = text.rpartition(" – ")
         if sep and any(word in fold(tail) for word in _EVALUATION_WORDS):
             self.metadata["title"], self.metadata["subtitle"] = head.strip(), tail.strip()
+        elif is_kind(text) and "subtitle" not in self.metadata:
+            self.metadata["subtitle"] = text  # "Independent Final Evaluation" above the title
+            return
         else:
             self.metadata["title"] = text
         self.title_seen = True
+        self.title_guessed = True
+
+    def edition(self) -> str:
+        """The edition whose labels the document printed most (a label several editions
+        share counts for each in part); the current one if none."""
+        order = [e.id for e in self.template.editions]
+        votes = self.edition_votes
+        if not votes:
+            return CURRENT
+        return max(votes, key=lambda e: (votes[e], -order.index(e) if e in order else 0))
 
     def lang(self) -> str:
         if self.forced_lang:
@@ -221,7 +361,7 @@ class _Reader:
         self.started = True
 
     def add(self, block: Block, following: Block | None) -> None:
-        if self.annexes.take(block):
+        if self.annexes.take(block) or self.gate.skip(block):
             return
         text = block.text
         part = self.part(text) if block.kind != "row" else None
@@ -239,14 +379,7 @@ class _Reader:
         if self.is_fixed_text(text):
             return
         if not self.started:
-            if block.kind == "heading" and block.level == 1 and not self.title_seen:
-                self.title(text)
-            elif self.fact(block):
-                pass
-            elif not self.title_seen and block.kind in ("para", "heading"):
-                self.title(text)
-            else:
-                self.place_nowhere(block)
+            self.front(block)
             return
         if self.current is None:
             self.place_nowhere(block)
@@ -271,6 +404,15 @@ class _Reader:
         )
         if numbered and number:
             self.current.items.append(Item(strip_emphasis(number.rest.strip().rstrip("*"))))
+            return
+        if (
+            self.plain_headings
+            and number
+            and not number.prefix
+            and self.looks_like_heading(block, following)
+        ):
+            # a PDF's or transcript's "1. Title" line, its text below it
+            self.current.items.append(Item(number.rest.strip()))
             return
         if block.kind == "heading" or (
             self.looks_like_heading(block, following) and re.fullmatch(r"\*\*[^*]+\*\*", text)
@@ -305,7 +447,7 @@ class _Reader:
             )
             if key is None:
                 return False
-            value = match.group("value")
+            value = _follow_up_value(match.group("value"))
             found[key] = match_option(value, spec.attributes[key].options) or value
         self.current.items[-1].attrs.update(found)
         return bool(found)
@@ -328,7 +470,7 @@ def _join_broken(paragraphs: list[str]) -> tuple[list[str], int]:
     for text in paragraphs:
         if (
             out
-            and not _ENDS_SENTENCE.search(out[-1])
+            and not _ends_sentence(out[-1])
             and text[:1].islower()
             and not out[-1].startswith("#")
         ):
@@ -380,6 +522,7 @@ def read_summary(
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         reader.add(block, following)
     merge_pages(reader.annexes.pages, reader.sections, template, reader.lang(), SectionText, Item)
+    reader.skipped.update(reader.gate.skipped)
     sections: dict[str, str] = {}
     joined = 0
     for sid, section in reader.sections.items():
@@ -388,6 +531,9 @@ def read_summary(
             sections[sid] = text
         joined += count
     language = reader.lang()
+    edition = reader.edition()
+    if edition != CURRENT and "edition" in template.fields:
+        reader.metadata.setdefault("edition", edition)
     metadata: dict[str, Any] = {"template": template.name, "language": language}
     for key in template.fields:
         if key in reader.metadata:
@@ -413,5 +559,14 @@ def read_summary(
         if (spec := template.sections[sid]).items and sid in sections
     }
     return Imported(
-        language, metadata, reader.extra, sections, reader.unplaced, reader.findings, joined, counts
+        language,
+        metadata,
+        reader.extra,
+        sections,
+        reader.unplaced,
+        reader.findings,
+        joined,
+        counts,
+        edition,
+        dict(reader.skipped),
     )

@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import base64
-import mimetypes
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import InputError
 from evalcli.files import write_files
-from evalcli.i18n import join, msg
-from evalcli.outputs.docinfo import DocInfo, doc_info
+from evalcli.i18n import Message, join, msg
+from evalcli.outputs.convert import all_described, convert, not_ua_findings
+from evalcli.outputs.docinfo import doc_info
 from evalcli.outputs.pagecount import PageCount
+from evalcli.outputs.plan import BuildOptions, plan
 from evalcli.render import render
+from evalcli.report.checked import CheckedReport
 from evalcli.report.model import Report
 from evalcli.template.spec import Template
-
-FORMATS = ("docx", "pdf", "md")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """How to build: which formats, in which language, with which engine."""
-
-    formats: tuple[str, ...] = ("docx", "pdf")
-    lang: str | None = None
-    draft: bool = False
-    strict: bool = False
-    pdf_standard: str | None = None
-    pdf_engine: str = "typst"
-    # how the DOCX's pages are counted: "typst" (the PDF's layout, which mirrors
-    # the DOCX) or "libreoffice" (laid out as Word users will see it)
-    docx_pages: str = "typst"
-    annexes: bool = False  # also <name>-annexes.*: one ILO annex page per lesson and practice
 
 
 @dataclass
@@ -75,15 +57,6 @@ def _images(report: Report) -> dict[str, Path]:
     }
 
 
-def _inline_images(markdown: str, names: dict[str, Path]) -> str:
-    """Image names as data URIs, so that a sandboxed pandoc embeds them without reading files."""
-    for name, file in names.items():
-        mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        data = base64.b64encode(file.read_bytes()).decode("ascii")
-        markdown = markdown.replace(f"](<{name}>)", f"](<data:{mime};base64,{data}>)")
-    return markdown
-
-
 def _page_limit(
     report: Report, template: Template, counts: list[PageCount], strict: bool
 ) -> list[Finding]:
@@ -110,52 +83,37 @@ def _page_limit(
     ]
 
 
-def convert(
-    markdown: str,
-    template: Template,
-    info: DocInfo,
-    images: dict[str, Path],
-    want_docx: bool,
-    typst_pdf: bool,
-    options: BuildOptions,
-    typst_template: str | None = None,
-) -> tuple[bytes | None, bytes | None]:
-    """(DOCX, Typst PDF), each made only when asked for, side by side.
+def _not_ua(report: Report, options: BuildOptions) -> list[Finding]:
+    """Say so when the PDF cannot claim PDF/UA-1 for a reason no other finding gives."""
+    from evalcli.outputs.pdf import LO_DRAFT_NOT_UA
 
-    They are independent, and pandoc and typst run outside the interpreter
-    lock. The DOCX gets its images as data URIs, the PDF as files in its root.
-    """
-    from evalcli.outputs.docx import make_docx
-    from evalcli.outputs.pdf import TYPST_TEMPLATE, make_pdf_typst
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        docx_job = (
-            pool.submit(make_docx, _inline_images(markdown, images), template, info)
-            if want_docx
-            else None
+    if plan(options).pdf_from != "libreoffice" or not options.draft:
+        return []
+    if not all_described(report):
+        return []  # missing-alt-text already says the PDF does not claim it
+    return [
+        Finding.of(
+            FindingCode.PDF_NOT_UA,
+            msg(
+                "{reason}, so this draft PDF does not claim PDF/UA-1; the build "
+                "without --draft does, and so does --pdf-engine typst",
+                reason=LO_DRAFT_NOT_UA,
+            ),
+            Location(report.metadata_path),
         )
-        pdf_job = (
-            pool.submit(
-                make_pdf_typst,
-                markdown,
-                template,
-                info,
-                options.pdf_standard,
-                images,
-                typst_template or TYPST_TEMPLATE,
-            )
-            if typst_pdf
-            else None
-        )
-        return (
-            docx_job.result() if docx_job else None,
-            pdf_job.result() if pdf_job else None,
-        )
+    ]
 
 
-def build_report(report: Report, template: Template, options: BuildOptions, stem: Path) -> Built:
-    """Render and convert one report to ``stem`` + suffix; nothing is written unless all succeed."""
+def build_report(checked: CheckedReport, options: BuildOptions, stem: Path) -> Built:
+    """Render and convert one checked report to ``stem`` + suffix; nothing is written unless
+    all succeed. The report is not loaded or parsed again: its facts come with it."""
     from evalcli.outputs.pdf import make_pdf_libreoffice, page_count, soffice
+
+    report, template, facts = checked.report, checked.template, checked.facts
+    if template is None:
+        raise InputError(
+            msg("{path}: the report has no template to build with", path=str(checked.path))
+        )
 
     images = _images(report)
     # every image under a plain name of ours: spaces and odd characters never reach a converter
@@ -164,47 +122,51 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
         for number, (target, file) in enumerate(sorted(images.items()), start=1)
     }
     files_by_name = {names[target]: file for target, file in images.items()}
-    rendered = render(report, template, options.lang, names)
+    rendered = render(report, template, options.lang, names, facts)
     info = doc_info(rendered.facts, template, rendered.title, options.draft, rendered.doc_lang)
     files: dict[Path, bytes] = {}
     built = Built()
+    not_ua: list[Message] = []
     if "md" in options.formats:
-        as_written = render(report, template, options.lang, {t: t for t in images})
+        as_written = render(report, template, options.lang, {t: t for t in images}, facts)
         files[stem.with_suffix(".md")] = as_written.markdown.encode("utf-8")
-    want_docx = "docx" in options.formats or (
-        "pdf" in options.formats and options.pdf_engine == "libreoffice"
-    )
-    lo_docx_pages = "docx" in options.formats and options.docx_pages == "libreoffice"
-    if lo_docx_pages and soffice() is None:
+    decided = plan(options)
+    if decided.needs_soffice and soffice() is None:
         raise InputError(
             msg(
                 "--docx-pages libreoffice needs LibreOffice ('soffice' on PATH); install it, "
                 "or count the DOCX's pages on the Typst layout (the default)"
             )
         )
-    # without LibreOffice, a DOCX alone is measured on the Typst PDF of the same content
-    typst_pdf = ("pdf" in options.formats and options.pdf_engine == "typst") or (
-        "docx" in options.formats and "pdf" not in options.formats and not lo_docx_pages
-    )
     docx, pdf = convert(
-        rendered.markdown, template, info, files_by_name, want_docx, typst_pdf, options
+        rendered.markdown,
+        template,
+        info,
+        files_by_name,
+        decided.summary,
+        options.pdf_standard,
+        described=all_described(report),
+        not_ua=not_ua,
     )
+    built.findings.extend(not_ua_findings(report, not_ua))
     lo_pdf = None
-    if docx is not None and (options.pdf_engine == "libreoffice" or lo_docx_pages):
-        lo_standard = options.pdf_standard if options.pdf_engine == "libreoffice" else None
-        lo_pdf = make_pdf_libreoffice(docx, template, info, lo_standard)
-    if docx is not None and "docx" in options.formats:
+    if docx is not None and decided.summary.libreoffice:
+        lo_standard = options.pdf_standard if decided.pdf_from == "libreoffice" else None
+        lo_pdf = make_pdf_libreoffice(
+            docx, template, info, lo_standard, described=all_described(report)
+        )
+    if docx is not None and decided.summary.write_docx:
         files[stem.with_suffix(".docx")] = docx
-    if "pdf" in options.formats:
-        pdf = pdf if options.pdf_engine == "typst" else lo_pdf
+    built.findings.extend(_not_ua(report, options))
+    if decided.pdf_from is not None:
+        pdf = pdf if decided.pdf_from == "typst" else lo_pdf
         assert pdf is not None
         files[stem.with_suffix(".pdf")] = pdf
-        built.page_counts.append(PageCount("pdf", page_count(pdf), options.pdf_engine))
-    if "docx" in options.formats:
-        laid_out = lo_pdf if lo_pdf is not None else pdf
+        built.page_counts.append(PageCount("pdf", page_count(pdf), decided.pdf_from))
+    if decided.docx_pages_from is not None:
+        laid_out = lo_pdf if decided.docx_pages_from == "libreoffice" else pdf
         assert laid_out is not None
-        layout = "libreoffice" if lo_pdf is not None else "typst"
-        built.page_counts.append(PageCount("docx", page_count(laid_out), layout))
+        built.page_counts.append(PageCount("docx", page_count(laid_out), decided.docx_pages_from))
     if built.page_counts:
         built.pages = max(count.pages for count in built.page_counts)
         built.findings.extend(_page_limit(report, template, built.page_counts, options.strict))
@@ -212,7 +174,7 @@ def build_report(report: Report, template: Template, options: BuildOptions, stem
         from evalcli.outputs.annexes import build_annexes
 
         annex_files, annex_findings = build_annexes(
-            report, template, options, stem, names, files_by_name
+            report, template, options, stem, names, files_by_name, facts
         )
         files.update(annex_files)
         built.findings.extend(annex_findings)

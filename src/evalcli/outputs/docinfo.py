@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from evalcli.check.characters import remove_bad_characters
-from evalcli.check.placeholders import find_placeholders
 from evalcli.report.facts import Facts
 from evalcli.template.fieldtypes import PartialDate, Person
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import Template
+from evalcli.text import remove_bad_characters
 
 HEADER_LENGTH = 70
 # Words a running header never ends on: "… Niños y …" reads as a broken phrase
@@ -49,6 +49,9 @@ class DocInfo:
     draft: str | None
     epoch: int
     labels_lang: str = ""
+    # the quick-facts table's title and description, for screen readers
+    facts_caption: str = ""
+    facts_description: str = ""
 
     @property
     def date(self) -> datetime:
@@ -117,10 +120,10 @@ def doc_info(
     """The document's properties; ``doc_lang`` is the prose's ("es-PE"), ``facts.language``
     the labels' (they differ under --lang)."""
     lang = facts.language
-    people: list[Person] = facts.values.get("consultants") or []
-    keywords = facts.values.get("keywords") or []
-    codes = facts.values.get("project_code") or []
-    base_title = facts.values.get("title") or title
+    people: list[Person] = facts.role(template, "consultants") or []
+    keywords = facts.role(template, "keywords") or []
+    codes = facts.role(template, "project_code") or []
+    base_title = facts.role(template, "title") or title
     return DocInfo(
         title=title,
         kind=template.phrase("kind", lang),
@@ -134,4 +137,11 @@ def doc_info(
         draft=template.phrase("draft", lang) if draft else None,
         epoch=document_epoch(facts),
         labels_lang=lang,
+        facts_caption=_optional_phrase(template, "facts_caption", lang),
+        facts_description=_optional_phrase(template, "facts_description", lang),
     )
+
+
+def _optional_phrase(template: Template, name: str, lang: str) -> str:
+    """A phrase a template may leave out (older or custom templates): empty then."""
+    return template.document.get(name, {}).get(lang, "")

@@ -13,9 +13,10 @@ import re
 from typing import Any
 
 from evalcli.outputs.docinfo import DocInfo
-from evalcli.outputs.pandoc import PandocRun, filter_args
+from evalcli.outputs.ooxml import put
 from evalcli.outputs.zipnorm import normalize_zip
 from evalcli.template.spec import Template
+from evalcli.tools.pandoc import PandocRun, filter_args
 
 LABEL_FILL = "E8EAF8"
 BORDER = "BFBFBF"
@@ -34,7 +35,7 @@ WATERMARK = """<w:r {ns}><w:rPr><w:noProof/></w:rPr><w:pict>
 <v:f eqn="sum @6 0 @5"/></v:formulas><v:path textpathok="t" o:connecttype="custom"
  o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>
 <v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>
-<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s1025" type="#_x0000_t136"
+<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s1025" type="#_x0000_t136" alt="{text}"
  style="position:absolute;margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;
 rotation:315;z-index:-251657216;mso-position-horizontal:center;
 mso-position-horizontal-relative:margin;mso-position-vertical:center;
@@ -62,11 +63,12 @@ def _element(tag: str, **attrs: str) -> Any:
 
 
 def _replace(parent: Any, tag: str, new: Any) -> None:
+    """``new`` in place of ``parent``'s ``tag`` children, where the schema puts it."""
     from docx.oxml.ns import qn
 
     for old in parent.findall(qn(tag)):
         parent.remove(old)
-    parent.append(new)
+    put(parent, new)
 
 
 def rule_table(table: Any, text_width: int, share: float = LABEL_SHARE) -> list[int]:
@@ -79,7 +81,7 @@ def rule_table(table: Any, text_width: int, share: float = LABEL_SHARE) -> list[
     _replace(tbl_pr, "w:tblW", _element("w:tblW", w=str(sum(widths) // 635), type="dxa"))
     borders = _element("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(_element(f"w:{side}", val="single", sz="4", space="0", color=BORDER))
+        put(borders, _element(f"w:{side}", val="single", sz="4", space="0", color=BORDER))
     _replace(tbl_pr, "w:tblBorders", borders)
     _replace(tbl_pr, "w:tblLayout", _element("w:tblLayout", type="fixed"))
     return widths
@@ -116,8 +118,65 @@ def _cell_margins(doc: Any) -> None:
         return
     margins = _element("w:tblCellMar")
     for side, twips in CELL_MARGINS.items():
-        margins.append(_element(f"w:{side}", w=str(twips), type="dxa"))
+        put(margins, _element(f"w:{side}", w=str(twips), type="dxa"))
     _replace(doc.tables[0]._tbl.tblPr, "w:tblCellMar", margins)
+
+
+def describe_table(table: Any, caption: str, description: str, header_row: bool) -> None:
+    """A table's title and description for screen readers (Word's Alt Text of a table),
+    and which of its rows and columns are headers (Word's "Header Row", "First Column").
+
+    Word has no row-header cells: the labels are the table's first column, said
+    so by its look flags and its description.
+    """
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find("{*}tblLook")
+    if look is None:
+        look = put(tbl_pr, _element("w:tblLook"))
+    flags = {"firstRow": header_row, "lastRow": False, "firstColumn": True, "lastColumn": False}
+    for key, value in flags.items():
+        look.set(f"{{{_W}}}{key}", "1" if value else "0")
+    look.set(f"{{{_W}}}noHBand", "1")
+    look.set(f"{{{_W}}}noVBand", "1")
+    look.set(f"{{{_W}}}val", "06A0" if header_row else "0680")
+    if caption:
+        put(tbl_pr, _element("w:tblCaption", val=caption))
+    if description:
+        put(tbl_pr, _element("w:tblDescription", val=description))
+
+
+def _describe_facts_table(doc: Any, info: DocInfo) -> None:
+    if doc.tables:
+        describe_table(doc.tables[0], info.facts_caption, info.facts_description, False)
+
+
+DECORATIVE_TITLE = "evalcli-decorative"  # set by evalcli.lua on images marked {.decorative}
+_DECORATIVE = (
+    '<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    '<a:ext uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}">'
+    '<adec:decorative xmlns:adec="http://schemas.microsoft.com/office/drawing/2017/decorative"'
+    ' val="1"/></a:ext></a:extLst>'
+)
+
+
+def _alt_text(doc: Any) -> None:
+    """Each image's description in both places Word keeps one, and Word's "Mark as
+    decorative" on images marked {.decorative}, which screen readers skip.
+
+    pandoc puts the image's source in the picture's own description, which
+    here is a data URI: the description replaces it.
+    """
+    from docx.oxml import parse_xml
+
+    for props in doc.element.body.iter("{*}docPr"):
+        if props.get("title") == DECORATIVE_TITLE:
+            props.set("title", "")
+            props.set("descr", "")
+            for old in props.findall("{*}extLst"):
+                props.remove(old)
+            props.append(parse_xml(_DECORATIVE))
+        for picture in props.getparent().iter("{*}cNvPr"):
+            picture.set("descr", props.get("descr", ""))
 
 
 def _keep_follow_up(doc: Any) -> None:
@@ -237,6 +296,8 @@ def make_docx(markdown: str, template: Template, info: DocInfo) -> bytes:
     )
     _style_facts_table(doc, text_width)
     _cell_margins(doc)
+    _describe_facts_table(doc, info)
+    _alt_text(doc)
     _keep_follow_up(doc)
     _hyphenation(doc)
     _header_footer(doc, info, text_width)

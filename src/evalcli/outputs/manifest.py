@@ -7,13 +7,17 @@ size, modification time and SHA-256 of each file written. A report is skipped
 when that hash is unchanged and every output is still there as written; its
 result (findings, pages, files) is replayed from the manifest.
 
-The manifest is a cache, not a proof: anyone who can write to the output
-folder can edit it. A release build uses ``--force``.
+Anyone who can write to the output folder can edit the file, so each entry
+carries an HMAC-SHA256 made with a key of the machine that wrote it (see
+``outputs/cache.py``): an entry without a valid one is dropped on reading, as
+if it had never been written. The file's size is bounded before it is parsed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -26,8 +30,10 @@ from evalcli.files import write_files
 from evalcli.i18n import LANGUAGES, from_data, verbatim
 
 MANIFEST_FILE = ".evalcli-manifest.json"
-MANIFEST_VERSION = 1
-MAX_MANIFEST_BYTES = 256 * 1024 * 1024
+MANIFEST_VERSION = 2  # 2: entries signed
+# about 1.1 KB per report as written: 16 MiB holds over 10,000 reports, and parsing that
+# much JSON costs about 390 MB at worst (docs/security.md)
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 
 def _hash_file(path: Path, digest: Any) -> None:
@@ -52,9 +58,15 @@ def folder_digest(folder: Path, known: dict[str, FileState] | None = None, befor
 
 
 def folder_state(
-    folder: Path, known: dict[str, FileState] | None = None, before: int = 0
+    folder: Path,
+    known: dict[str, FileState] | None = None,
+    before: int = 0,
+    skip: str | None = None,
 ) -> tuple[str, dict[str, FileState]]:
     """(a hash of every file under ``folder``, each file's size, time and SHA-256).
+
+    ``skip`` is a subfolder (a relative path with "/") left out: the build's own
+    output, when it lies inside the report (``evalcli build .``).
 
     A file whose size and modification time are those ``known`` (from the
     last build) keeps its recorded SHA-256 without being read, as git's index
@@ -67,9 +79,9 @@ def folder_state(
     top = os.fspath(folder)
     # plain strings and os calls: this runs for every report of a portfolio on every build
     for current, subfolders, files in os.walk(top):
-        subfolders.sort()
         prefix = os.path.relpath(current, top).replace(os.sep, "/")
         prefix = "" if prefix == "." else prefix + "/"
+        subfolders[:] = sorted(name for name in subfolders if prefix + name != skip)
         for name in sorted(files):
             path = os.path.join(current, name)  # noqa: PTH118 - strings, for speed
             relative = prefix + name
@@ -216,8 +228,9 @@ def finding_from_record(
 class Manifest:
     """The manifest of one output folder."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, key: bytes | None = None) -> None:
         self.folder = folder
+        self.key = key  # None: nothing read is trusted, nothing written is signed
         self.path = folder / MANIFEST_FILE
         self.entries: dict[str, Entry] = {}
         self.changed = False
@@ -226,12 +239,20 @@ class Manifest:
         self._read()
 
     def _read(self) -> None:
-        try:
-            if self.path.is_symlink() or self.path.stat().st_size > MAX_MANIFEST_BYTES:
-                return
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        if self.key is None:
             return
+        try:
+            handle = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return
+        with io.FileIO(handle, "r", closefd=True) as stream:
+            size = os.fstat(handle).st_size
+            if size > MAX_MANIFEST_BYTES:
+                return
+            try:
+                data = json.loads(stream.read(min(size, MAX_MANIFEST_BYTES) + 1) or b"")
+            except (OSError, ValueError, RecursionError):
+                return
         if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
             return
         reports = data.get("reports")
@@ -239,8 +260,16 @@ class Manifest:
             return
         for name, value in reports.items():
             entry = _entry(value)
-            if entry is not None and isinstance(name, str):
+            if entry is None or not isinstance(value, dict) or not isinstance(name, str):
+                continue
+            if hmac.compare_digest(str(value.get("mac", "")), self._mac(name, entry)):
                 self.entries[name] = entry
+
+    def _mac(self, name: str, entry: Entry) -> str:
+        """The entry's signature: its report's name and every value in it, under the key."""
+        assert self.key is not None
+        text = json.dumps([name, entry.as_json()], sort_keys=True, separators=(",", ":"))
+        return hmac.new(self.key, text.encode("ascii"), hashlib.sha256).hexdigest()
 
     def name(self, report: Path) -> str:
         """The manifest's name for a report: its path from the output folder."""
@@ -285,13 +314,14 @@ class Manifest:
 
     def save(self) -> None:
         """Write the manifest (atomically) if anything changed."""
-        if not self.changed or not self.folder.is_dir():
+        if not self.changed or self.key is None or not self.folder.is_dir():
             return
-        data = {
-            "version": MANIFEST_VERSION,
-            "reports": {name: e.as_json() for name, e in sorted(self.entries.items())},
-        }
-        write_files({self.path: json.dumps(data, ensure_ascii=False).encode("utf-8")})
+        reports = {}
+        for name, entry in sorted(self.entries.items()):
+            reports[name] = {**entry.as_json(), "mac": self._mac(name, entry)}
+        data = {"version": MANIFEST_VERSION, "reports": reports}
+        # ASCII with \u escapes: a name that is not UTF-8 (a lone surrogate) survives the trip
+        write_files({self.path: json.dumps(data).encode("ascii")})
         self.changed = False
 
 

@@ -12,18 +12,22 @@ import subprocess
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
 from xml.sax.saxutils import escape as escape_xml
 
 from evalcli.errors import ConversionError, InputError
-from evalcli.files import scratch_dir
-from evalcli.i18n import msg
-from evalcli.limits import LIBREOFFICE_TIMEOUT
+from evalcli.files import copy_report_file, scratch_dir
+from evalcli.i18n import Message, msg
+from evalcli.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_TIMEOUT, TYPST_MEMORY, TYPST_TIMEOUT
 from evalcli.outputs.docinfo import DocInfo
-from evalcli.outputs.pandoc import PandocRun, filter_args
+from evalcli.outputs.pdftags import row_headers
 from evalcli.template.spec import Template
+from evalcli.tools.pandoc import PandocRun, filter_args
+from evalcli.tools.sandbox import EXIT_TYPST_ERROR, Confined, child_command, typst_command
 
 TYPST_TEMPLATE = "summary.typ"
+# the child's whole environment: none of the caller's variables (secrets) reach it;
+# two malloc arenas keep the address space, which the memory cap counts, near what is used
+_TYPST_ENV = {"LANG": "C.UTF-8", "MALLOC_ARENA_MAX": "2"}
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
@@ -57,6 +61,45 @@ def _meta(info: DocInfo) -> dict[str, object]:
     }
 
 
+class NotAccessibleError(ConversionError):
+    """Typst's PDF/UA-1 check refused the content, e.g. a character the fonts lack.
+
+    The build then makes the PDF without PDF/UA-1 and says why, unless
+    PDF/UA-1 was asked for by name.
+    """
+
+
+# what --pdf-standard may be combined with PDF/UA-1 by Typst
+_WITH_UA = ("a-2b", "a-3b")
+
+
+def typst_standards(requested: str | None, described: bool = True) -> list[str]:
+    """The standards the Typst PDF is made to: PDF/UA-1 always, with PDF/A where asked.
+
+    PDF/UA-1 needs a description for every image; without one (``described``
+    false) the file claims only what it meets, unless PDF/UA-1 was asked for
+    by name, which is then refused.
+    """
+    if requested == "ua-1" and not described:
+        raise InputError(
+            msg(
+                "--pdf-standard ua-1 needs a description for every image; "
+                "see the missing-alt-text findings of 'evalcli check'"
+            )
+        )
+    if requested not in (None, "ua-1", *_WITH_UA):
+        raise InputError(
+            msg(
+                "--pdf-standard {standard} cannot be combined with PDF/UA-1 by the typst "
+                "engine; use one of {choices}",
+                standard=requested,
+                choices=", ".join(_WITH_UA),
+            )
+        )
+    wanted = [requested] if requested in _WITH_UA else []
+    return [*wanted, "ua-1"] if described else wanted
+
+
 def make_pdf_typst(
     markdown: str,
     template: Template,
@@ -64,46 +107,106 @@ def make_pdf_typst(
     standard: str | None = None,
     images: dict[str, Path] | None = None,
     typst_template: str = TYPST_TEMPLATE,
+    described: bool = True,
 ) -> bytes:
-    """Compile in-process with the bundled fonts only, rooted in a private folder.
+    """Compile with the bundled fonts only, rooted in a private folder, in a confined child.
 
     The folder holds the Typst source and copies of the report's images, and
     nothing else: content cannot read any other file. ``typst_template`` is the
     template folder's pandoc template (the summary's, or the annex pages').
+    The file is tagged PDF/UA-1 (``described``: every image has a description),
+    and PDF/A-2b or A-3b where ``standard`` asks; its label cells are row headers.
     """
+    standards = typst_standards(standard, described)
     job = typst_source(markdown, template, info.epoch, typst_template)
-    import typst  # imported while pandoc works
-
     source = job.result().decode("utf-8")
     fonts = template.path / "fonts"
-    with scratch_dir("typst") as root:
+    with scratch_dir("typst") as scratch:
+        root = scratch / "root"
+        root.mkdir()
         (root / "main.typ").write_text(source, encoding="utf-8")
         (root / "meta.json").write_text(
             json.dumps(_meta(info), ensure_ascii=False), encoding="utf-8"
         )
         for name, file in (images or {}).items():
-            shutil.copyfile(file, root / name)
-        empty = root / "no-packages"
-        empty.mkdir()
+            copy_report_file(file, root / name)  # no link followed, one hard link
         try:
-            pdf = typst.compile(
-                str(root / "main.typ"),
-                root=str(root),
-                font_paths=[str(fonts)] if fonts.is_dir() else [],
-                ignore_system_fonts=True,
-                format="pdf",
-                pdf_standards=cast(Any, [standard] if standard else []),
-                timestamp=info.epoch,
-                package_path=str(empty),
-                package_cache_path=str(empty),
+            pdf = compile_typst(
+                scratch, root, [str(fonts)] if fonts.is_dir() else [], standards, info.epoch
             )
-        except typst.TypstError as exc:
-            raise ConversionError(
-                msg("typst could not compile the PDF: {problem}", problem=str(exc))
-            ) from exc
-    if not isinstance(pdf, bytes):  # pragma: no cover - typst returns bytes for pdf
-        raise ConversionError(msg("typst returned no PDF"))
-    return pdf
+        except ConversionError as exc:
+            problem = exc.message().args.get("problem")
+            if "ua-1" in standards and "PDF/UA-1 error" in str(problem):
+                # typst's own words, without our prefix
+                detail = str(problem).split(": ", 1)[-1]
+                raise NotAccessibleError(
+                    msg("typst could not make the PDF PDF/UA-1: {problem}", problem=detail)
+                ) from exc
+            raise
+    return row_headers(pdf, every_table=typst_template != TYPST_TEMPLATE)
+
+
+def compile_typst(
+    scratch: Path, root: Path, font_paths: list[str], pdf_standards: list[str], timestamp: int
+) -> bytes:
+    """Compile ``root/main.typ`` to PDF in a child process, within the Typst limits.
+
+    The child gets a wall-clock timeout and an address-space cap (``limits``),
+    an environment without the caller's variables, and is killed with evalcli
+    (SIGTERM, Ctrl-C, or its death). It sees ``root`` only, an empty package
+    path and the fonts in ``font_paths``; its request and its PDF stay in
+    ``scratch``, outside the root. ``pdf_standards`` is passed on as given.
+    """
+    output = scratch / "out.pdf"
+    request = scratch / "request.json"
+    empty = scratch / "no-packages"
+    empty.mkdir()
+    request.write_text(
+        json.dumps(
+            {
+                "input": str(root / "main.typ"),
+                "output": str(output),
+                "root": str(root),
+                "font_paths": font_paths,
+                "ignore_system_fonts": True,
+                "format": "pdf",
+                "pdf_standards": pdf_standards,
+                "timestamp": timestamp,
+                "package_path": str(empty),
+                "package_cache_path": str(empty),
+            }
+        ),
+        encoding="utf-8",
+    )
+    done = Confined(
+        typst_command(TYPST_MEMORY, request),
+        what="typst",
+        timeout=TYPST_TIMEOUT,
+        memory=TYPST_MEMORY,
+        env=_TYPST_ENV,
+        cwd=root,
+    ).result()
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        if done.returncode != EXIT_TYPST_ERROR:
+            stopped = msg(
+                "it stopped with status {status}: {output}",
+                status=done.returncode,
+                output=message[-500:],
+            )
+            raise ConversionError(_could_not_compile(pdf_standards, stopped))
+        raise ConversionError(_could_not_compile(pdf_standards, message))
+    return output.read_bytes()
+
+
+def _could_not_compile(standards: list[str], problem: str | Message) -> Message:
+    if not standards:
+        return msg("typst could not compile the PDF: {problem}", problem=problem)
+    return msg(
+        "typst could not compile the PDF to {standards}: {problem}",
+        standards=" + ".join(f"PDF/{s.upper()}" for s in standards),
+        problem=problem,
+    )
 
 
 def soffice() -> str | None:
@@ -129,11 +232,13 @@ _FONTS_CONF = """<?xml version="1.0"?>
 """
 
 
-def _export_filter(standard: str | None) -> str:
+def _export_filter(standard: str | None, ua: bool = False) -> str:
     """``pdf:writer_pdf_Export:{...}``: tagged always, PDF/A or PDF/UA as asked."""
     options: dict[str, object] = {"UseTaggedPDF": True, "ExportBookmarks": True}
     if standard:
         options.update(_LO_STANDARDS[standard][0])
+    if ua:
+        options.update(_LO_STANDARDS["ua-1"][0])
     typed = {
         key: {"type": "boolean" if isinstance(value, bool) else "long", "value": str(value).lower()}
         for key, value in options.items()
@@ -217,6 +322,7 @@ def libreoffice_pdf(
     epoch: int,
     keywords: tuple[str, ...] = (),
     standard: str | None = None,
+    ua: bool = False,
 ) -> bytes:
     """The DOCX laid out and exported by LibreOffice headless: a tagged PDF.
 
@@ -265,32 +371,26 @@ def libreoffice_pdf(
                     )
                 )
         (root / "summary.docx").write_bytes(_for_libreoffice(docx, keywords))
-        try:
-            done = subprocess.run(
+        done = Confined(
+            child_command(
+                LIBREOFFICE_MEMORY,
                 [
                     binary,
                     f"-env:UserInstallation={(root / 'profile').as_uri()}",
                     "--headless",
                     "--norestore",
                     "--convert-to",
-                    _export_filter(standard),
+                    _export_filter(standard, ua),
                     "--outdir",
                     str(root),
                     str(root / "summary.docx"),
                 ],
-                capture_output=True,
-                check=False,
-                timeout=LIBREOFFICE_TIMEOUT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            raise ConversionError(
-                msg(
-                    "LibreOffice took longer than {seconds} s and was stopped",
-                    seconds=LIBREOFFICE_TIMEOUT,
-                )
-            ) from None
+            ),
+            what="LibreOffice",
+            timeout=LIBREOFFICE_TIMEOUT,
+            memory=LIBREOFFICE_MEMORY,
+            env=env,
+        ).result()
         pdf = root / "summary.pdf"
         if done.returncode != 0 or not pdf.is_file():
             message = done.stderr.decode("utf-8", "replace").strip()
@@ -309,11 +409,39 @@ def libreoffice_pdf(
     return _fixed(data, epoch)
 
 
+LO_DRAFT_NOT_UA = msg(
+    "LibreOffice cannot make a PDF/UA-1 draft: it tags the draft watermark as a figure "
+    "with no description"
+)
+
+
 def make_pdf_libreoffice(
-    docx: bytes, template: Template, info: DocInfo, standard: str | None = None
+    docx: bytes,
+    template: Template,
+    info: DocInfo,
+    standard: str | None = None,
+    described: bool = True,
+    every_table: bool = False,
 ) -> bytes:
-    """The PDF of the DOCX as LibreOffice lays it out, so it looks exactly like the DOCX."""
-    return libreoffice_pdf(docx, template.path / "fonts", info.epoch, info.keywords, standard)
+    """The PDF of the DOCX as LibreOffice lays it out, so it looks exactly like the DOCX.
+
+    Like the Typst PDF, it is PDF/UA-1 when every image has a description
+    (``described``), PDF/A where ``standard`` asks, and its label cells are
+    row headers (of the first table, or ``every_table``). A draft is not
+    PDF/UA-1 (see ``LO_DRAFT_NOT_UA``).
+    """
+    ua = typst_standards(standard, described)[-1:] == ["ua-1"]
+    if ua and info.draft:
+        if standard == "ua-1":
+            raise InputError(
+                msg(
+                    "{reason}; use --pdf-engine typst for a PDF/UA-1 draft",
+                    reason=LO_DRAFT_NOT_UA,
+                )
+            )
+        ua = False
+    pdf = libreoffice_pdf(docx, template.path / "fonts", info.epoch, info.keywords, standard, ua=ua)
+    return row_headers(pdf, every_table)
 
 
 def page_count(pdf: bytes) -> int:

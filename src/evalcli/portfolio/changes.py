@@ -31,12 +31,27 @@ class Changes:
     deleted: list[Path] = field(default_factory=list)
 
 
+# what git needs to find itself and the user's configuration (safe.directory in CI), no more:
+# CI jobs keep tokens and keys in the environment, and git has no use for them
+_KEPT = ("PATH", "HOME", "XDG_CONFIG_HOME", "USERPROFILE", "SYSTEMROOT", "TMPDIR", "TEMP", "TMP")
+
+
+def git_environment() -> dict[str, str]:
+    """The environment git runs with: the few variables it needs, none of the job's secrets."""
+    env = {key: os.environ[key] for key in _KEPT if key in os.environ}
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_OPTIONAL_LOCKS="0",
+        LC_ALL="C",
+    )
+    return env
+
+
 def _git(args: list[str], cwd: Path, what: str) -> str:
     git = shutil.which("git")
     if git is None:
         raise InputError(msg("--changed-since needs git on PATH"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+    env = git_environment()
     try:
         done = subprocess.run(
             [git, *_SAFE, *args],

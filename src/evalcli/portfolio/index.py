@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from pathlib import Path
 from typing import Any
 
-from evalcli.diagnostics import Finding, count
-from evalcli.export import EXPORT_VERSION, metadata
-from evalcli.report.model import Report
-from evalcli.reporting import display_path
-from evalcli.template.spec import Template
+from evalcli.diagnostics import count
+from evalcli.export import EXPORT_VERSION, csv_row, metadata
+from evalcli.paths import display_path
+from evalcli.report.checked import CheckedReport
+from evalcli.reporting import json_text
 
 INDEX_COLUMNS = (
     "path",
@@ -39,17 +37,14 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def index_row(
-    path: Path,
-    report: Report | None,
-    template: Template | None,
-    findings: list[Finding],
-    pages: int | None,
-) -> dict[str, Any]:
-    """A report's row: where it is, what it is, how it checks, and its pages in the last build."""
-    data = metadata(report, template) if report is not None and template is not None else {}
-    errors, warnings = count(findings)
-    row: dict[str, Any] = {"path": display_path(path)}
+def index_row(checked: CheckedReport, pages: int | None) -> dict[str, Any]:
+    """A checked report's row: where it is, what it is, how it checks, and its pages in the
+    last build."""
+    template = checked.template
+    usable = template is not None and checked.report.metadata_usable
+    data = metadata(checked.report, template, checked.facts) if template and usable else {}
+    errors, warnings = count(checked.findings)
+    row: dict[str, Any] = {"path": display_path(checked.path)}
     for key in INDEX_COLUMNS[1:-3]:
         row[key] = data.get(key)
     row.update(errors=errors, warnings=warnings, pages=pages)
@@ -60,10 +55,10 @@ def index_text(rows: list[dict[str, Any]], fmt: str) -> str:
     """The index as JSON (typed values) or CSV (one line per report)."""
     if fmt == "json":
         data = {"version": EXPORT_VERSION, "reports": rows}
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        return json_text(data, indent=2)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=INDEX_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _text(row[key]) for key in INDEX_COLUMNS})
+        writer.writerow(csv_row({key: _text(row[key]) for key in INDEX_COLUMNS}))
     return out.getvalue()

@@ -8,17 +8,21 @@ evalcli already imported; otherwise they are spawned.
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from evalcli.errors import ConversionError
 from evalcli.i18n import msg
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,20 +36,64 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context(preload: str) -> multiprocessing.context.BaseContext:
     """Fork while it is safe: one thread, and no native library with threads of its own.
 
     Typst (Rust) keeps worker threads that threading does not list; a process
     forked after it ran can deadlock. Otherwise a fork server, started clean,
-    forks the workers with evalcli imported.
+    forks the workers with ``preload`` (the module of the function they run) imported.
     """
+    import multiprocessing
+
     if os.name != "posix":
         return multiprocessing.get_context("spawn")
     if threading.active_count() == 1 and "typst" not in sys.modules:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["evalcli.api"])
+    context.set_forkserver_preload([preload])
     return context
+
+
+PARENT_POLL = 0.5  # seconds between a worker's looks at whether evalcli is still running
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """In a worker: end when the evalcli process that started the pool is gone.
+
+    A SIGKILLed run cannot stop its workers, so each worker asks Linux to kill
+    it when its parent dies (``PR_SET_PDEATHSIG``) and, everywhere, polls: it
+    ends when its own parent changes (it was orphaned: evalcli, or the fork
+    server that exits with evalcli, is gone) or evalcli's process is gone.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes  # in the worker only: a single-process run never needs it
+
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    first = os.getppid()
+
+    def alive() -> bool:
+        if os.getppid() != first:
+            return False
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+    if not alive():  # the parent died before the lines above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while alive():
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="evalcli-parent-watch", daemon=True).start()
 
 
 def run_chunks(
@@ -70,8 +118,17 @@ def run_chunks(
                 if done:
                     done(index, result)
         return [results[i] for i in range(len(items))]
+    # loaded only here: one process (a single report's check) never needs them
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     workers = min(jobs, len(chunks))
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_context(func.__module__),
+        initializer=_die_with,
+        initargs=(os.getpid(),),
+    )
     try:
         pending: dict[Future[list[R]], list[int]] = {}
         queue = list(reversed(chunks))

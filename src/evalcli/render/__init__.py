@@ -8,21 +8,22 @@ character in them is escaped, so ``*x*``, ``[l](u)`` or ``$y$`` print as typed.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from evalcli.check.characters import remove_bad_characters
-from evalcli.check.placeholders import find_placeholders
 from evalcli.errors import TemplateError
 from evalcli.locales import bcp47, resolve_locale
-from evalcli.render.quickfacts import field_text, row_text
+from evalcli.render.quickfacts import field_text, missing, row_text
 from evalcli.report.facts import Facts, parse_facts
 from evalcli.report.markdown import rewrite_images, shift_headings, without_item_number
 from evalcli.report.model import Report
+from evalcli.template.placeholders import find_placeholders
 from evalcli.template.spec import SectionSpec, Template
-from evalcli.text import match_option
+from evalcli.text import match_option, remove_bad_characters
 
 TEMPLATE_FILE = "summary.md.j2"
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
@@ -108,28 +109,34 @@ def context(
     template: Template,
     lang: str | None = None,
     images: dict[str, str] | None = None,
+    facts: Facts | None = None,
 ) -> tuple[dict[str, Any], Facts]:
     """Everything summary.md.j2 needs, in the report's language or ``lang``.
 
     ``images`` maps each image target the report may use to what the output
-    should point at; any other image prints as its caption.
+    should point at; any other image prints as its caption. ``facts`` are the
+    report's parsed metadata (check's), parsed here when not given.
     """
-    facts = parse_facts(report, template)
+    # a copy: --lang changes its language for the labels, not the caller's
+    facts = replace(facts) if facts is not None else parse_facts(report, template)
     prose_lang = facts.language
-    countries = facts.values.get("countries") or ()
-    doc_lang = bcp47(resolve_locale(prose_lang, facts.values.get("locale"), countries))
+    countries = facts.role(template, "countries") or ()
+    doc_lang = bcp47(resolve_locale(prose_lang, facts.role(template, "locale"), countries))
     if lang:
-        facts.language = lang  # labels only: the document stays in the prose's language
+        facts.prose_language = prose_lang
+        facts.language = lang  # the template's words only: the prose and numbers stay
     lang = facts.language
     title, subtitle = (
-        field_text(key, report, facts, template) if key in template.fields else ""
-        for key in ("title", "subtitle")
+        field_text(key, report, facts, template) if key else ""
+        for key in (template.role("title"), template.role("subtitle"))
     )
     full_title = f"{title} – {subtitle}" if subtitle else title
     rows = []
     for row in template.rows:
         value = row_text(row, report, facts, template)
-        unfilled = any(key in facts.findings for key in row.fields)
+        unfilled = (
+            any(key in facts.findings for key in row.fields) or missing(template, lang) in value
+        )
         rows.append(
             {
                 "label": row.labels[lang],
@@ -163,15 +170,15 @@ def context(
     return data, facts
 
 
-def fill(template: Template, name: str, data: dict[str, Any]) -> str:
-    """A Jinja skeleton of the template folder filled in: sandboxed, strict, nothing escaped
-    (``literal`` and ``cell`` escape what must print as typed)."""
+@functools.cache
+def _environment(folder: Path) -> Any:
+    """One sandboxed Jinja environment per template folder: it keeps each skeleton compiled,
+    so a portfolio compiles it once, not once per report (it still sees an edited file)."""
     from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2 import TemplateError as JinjaError
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(
-        loader=FileSystemLoader(template.path),
+        loader=FileSystemLoader(folder),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -180,8 +187,16 @@ def fill(template: Template, name: str, data: dict[str, Any]) -> str:
     )
     env.filters["cell"] = _cell
     env.filters["literal"] = literal
+    return env
+
+
+def fill(template: Template, name: str, data: dict[str, Any]) -> str:
+    """A Jinja skeleton of the template folder filled in: sandboxed, strict, nothing escaped
+    (``literal`` and ``cell`` escape what must print as typed)."""
+    from jinja2 import TemplateError as JinjaError
+
     try:
-        return env.get_template(name).render(data)
+        return str(_environment(template.path).get_template(name).render(data))
     except (JinjaError, TypeError, ValueError, AttributeError) as exc:
         where = f"{getattr(exc, 'filename', None) or name}"
         line = getattr(exc, "lineno", None)  # syntax errors carry it; runtime errors do not
@@ -193,9 +208,10 @@ def render(
     template: Template,
     lang: str | None = None,
     images: dict[str, str] | None = None,
+    facts: Facts | None = None,
 ) -> Rendered:
-    """The whole summary as one Markdown document (images as in ``context``)."""
-    data, facts = context(report, template, lang, images)
+    """The whole summary as one Markdown document (images and facts as in ``context``)."""
+    data, facts = context(report, template, lang, images, facts)
     markdown = fill(template, TEMPLATE_FILE, data)
     return Rendered(
         remove_bad_characters(markdown),

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from evalcli.check.characters import remove_bad_characters
 from evalcli.errors import InputError
 from evalcli.i18n import msg
 from evalcli.render import Rendered, context, fill
 from evalcli.render.quickfacts import row_text
 from evalcli.report.annex import field_text
+from evalcli.report.facts import Facts
 from evalcli.report.markdown import rewrite_images, without_item_number
 from evalcli.report.model import Report
 from evalcli.template.spec import Annexes, Template
+from evalcli.text import remove_bad_characters
 
 SKELETON = "annexes.md.j2"
 TYPST_TEMPLATE = "annexes.typ"
@@ -42,10 +43,11 @@ def annex_context(
     template: Template,
     lang: str | None = None,
     images: dict[str, str] | None = None,
+    facts: Facts | None = None,
 ) -> tuple[dict[str, Any], Rendered]:
     """Everything annexes.md.j2 needs, and the summary's facts and title it shares."""
     annexes = template_annexes(template)
-    summary, facts = context(report, template, lang, images)
+    summary, facts = context(report, template, lang, images, facts)
     lang = summary["lang"]
     header = [
         {"label": row.labels[lang], "value": row_text(row, report, facts, template)}
@@ -94,8 +96,9 @@ def render_annexes(
     template: Template,
     lang: str | None = None,
     images: dict[str, str] | None = None,
+    facts: Facts | None = None,
 ) -> Rendered:
-    """Every annex page of the report as one Markdown document (images as in ``context``)."""
-    data, rendered = annex_context(report, template, lang, images)
+    """Every annex page of the report as one Markdown document (images, facts as in ``context``)."""
+    data, rendered = annex_context(report, template, lang, images, facts)
     rendered.markdown = remove_bad_characters(fill(template, SKELETON, data))
     return rendered

@@ -99,6 +99,14 @@ def select(paths: Sequence[str | Path], roots: Sequence[Path] = (DEFAULT_ROOT,))
         if not target.exists():
             if paths:
                 raise InputError(msg("{path}: no such file or folder", path=str(target)))
+            if (Path.cwd() / METADATA_FILE).is_file():
+                raise InputError(
+                    msg(
+                        "{path}: no such file or folder (this folder is a report: name it, "
+                        "as in 'evalcli check .')",
+                        path=str(target),
+                    )
+                )
             raise InputError(
                 msg(
                     "{path}: no such file or folder (run it from the folder that holds "
@@ -161,7 +169,7 @@ def select_changed(
 def shard_key(report: Path, root: Path) -> int:
     """A number for a report that does not depend on the machine or on the other reports."""
     relative = os.path.relpath(absolute(report), absolute(root))
-    digest = hashlib.sha256(Path(relative).as_posix().encode("utf-8")).digest()
+    digest = hashlib.sha256(Path(relative).as_posix().encode("utf-8", "surrogateescape")).digest()
     return int.from_bytes(digest[:8], "big")
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from evalcli.diagnostics import Finding
 from evalcli.report.model import Report
-from evalcli.report.yamlnodes import Scalar
 from evalcli.template.spec import Template
+from evalcli.yamlnodes import Scalar
 
 FALLBACK_LANGUAGE = "en"
 
@@ -18,8 +18,16 @@ class Facts:
     """The report's metadata as typed values, with the findings of what could not be parsed."""
 
     language: str
+    # the prose's language when ``--lang`` prints the template's words in another one:
+    # numbers and amounts stay in the report's locale
+    prose_language: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     findings: dict[str, list[Finding]] = field(default_factory=dict)
+
+    def role(self, template: Template, role: str) -> Any:
+        """The value of the field that plays ``role`` in the template (None if none)."""
+        key = template.role(role)
+        return self.values.get(key) if key is not None else None
 
     def parsed(self, key: str) -> bool:
         """True when the field has a value that parsed without findings."""

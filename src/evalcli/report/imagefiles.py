@@ -18,8 +18,9 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
+from evalcli.files import open_report_file
 from evalcli.limits import MAX_IMAGE_BYTES as MAX_IMAGE_FILE_BYTES
-from evalcli.limits import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
+from evalcli.limits import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_PNG_CHUNK_INFLATED
 
 HEAD_BYTES = 64 * 1024
 FORMATS = ("png", "jpeg", "gif", "webp", "svg")
@@ -32,6 +33,9 @@ _JPEG_SOF = frozenset(
     {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 )
 _JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})
+_GIF_MAX_BLOCKS = 100_000  # frames and extensions; a real chart has a few
+_PNG_MAX_CHUNKS = 100_000
+_PNG_COMPRESSED = frozenset({b"iCCP", b"zTXt", b"iTXt"})
 _EMBED_PREFIX = 256 * 1024  # decoded bytes of an image embedded in an SVG that we look at
 
 _PROLOGUE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S | re.I)
@@ -63,6 +67,14 @@ _DATA_URI = re.compile(rb"data:([A-Za-z0-9.+/-]*)((?:;[A-Za-z0-9=.+-]*)*),", re.
 _ESCAPED_HREF = re.compile(
     rb"href\s*=\s*(?:\"(?!\s*(?:https?://|#))[^\"&]*&|'(?!\s*(?:https?://|#))[^'&]*&)"
 )
+# linear: each pattern starts at a fixed character and its runs cannot overlap
+_SVG_ENTITY = re.compile(rb"<!ENTITY", re.I)
+_SVG_FILTER = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?(filter|fe[A-Z][A-Za-z]{0,30})(?=[\s/>])")
+_SVG_EXTERNAL = re.compile(
+    rb"(?:href\s{0,40}=\s{0,40}[\"']|url\(\s{0,40}[\"']?|@import\s{0,40}[\"']?)"
+    rb"(?!\s{0,40}(?:#|data:))([^\"')>]{0,80})",
+    re.I,
+)
 _BASE64_RUN = re.compile(rb"[A-Za-z0-9+/=\s]*")
 _URI_RUN = re.compile(rb"[^\"'<>\s)]*")
 
@@ -77,7 +89,7 @@ def image_size(path: Path) -> tuple[str, int, int]:
     SVG sizes are in CSS px (96 dpi), rounded up. Raises ImageHeaderError with a
     short reason, or OSError if the file cannot be read.
     """
-    with path.open("rb") as stream:
+    with open_report_file(path) as stream:
         return _size(stream)
 
 
@@ -92,7 +104,7 @@ def image_problem(path: Path) -> str | None:
             )
         kind, width, height = image_size(path)
         if kind == "svg":
-            return _check_svg_embedded(path)
+            return _pixel_reason(width, height) or _check_svg_embedded(path)
     except ImageHeaderError as exc:
         return str(exc)
     except OSError as exc:
@@ -120,11 +132,13 @@ def _size(stream: BinaryIO) -> tuple[str, int, int]:
     if not head:
         raise ImageHeaderError("an empty file, not an image")
     if head.startswith(_PNG_SIGNATURE):
-        return _png(head)
+        size = _png(head)
+        _png_chunks(stream)
+        return size
     if head.startswith(b"\xff\xd8\xff"):
         return _jpeg(stream)
     if head[:6] in (b"GIF87a", b"GIF89a"):
-        return _gif(head)
+        return _gif(stream)
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return _webp(head)
     if head.startswith(b"\x1f\x8b"):
@@ -156,6 +170,63 @@ def _png(head: bytes) -> tuple[str, int, int]:
     if width >= 2**31 or height >= 2**31:
         raise ImageHeaderError("a damaged PNG header: its size is out of range")
     return _dimensions("png", width, height)
+
+
+def _png_chunks(stream: BinaryIO) -> None:
+    """Walk every chunk: lengths in range, frames (APNG) in the pixel limits, and the
+    compressed profile and text chunks (iCCP, zTXt, iTXt) inflating to little."""
+    stream.seek(8)
+    for _ in range(_PNG_MAX_CHUNKS):
+        header = stream.read(8)
+        if len(header) < 8:
+            return  # Typst reports a truncated PNG itself; nothing here grows
+        length, kind = struct.unpack(">I4s", header)
+        if length >= 2**31:
+            raise ImageHeaderError(f"a damaged PNG: a {kind!r} chunk of {length} bytes")
+        if kind == b"IEND":
+            return
+        if kind == b"fcTL" and length >= 12:  # an animation frame
+            body = stream.read(length)
+            frame_w, frame_h = struct.unpack(">II", body[4:12])
+            reason = _pixel_reason(frame_w, frame_h, "has an animation frame of")
+            if reason:
+                raise ImageHeaderError(reason)
+        elif kind in _PNG_COMPRESSED:
+            _png_inflated(kind, stream.read(length))
+        else:
+            stream.seek(length, io.SEEK_CUR)
+        stream.seek(4, io.SEEK_CUR)  # the CRC
+    raise ImageHeaderError(f"a PNG of more than {_PNG_MAX_CHUNKS} chunks; save it again")
+
+
+def _png_inflated(kind: bytes, body: bytes) -> None:
+    """Refuse a compressed chunk that inflates past ``MAX_PNG_CHUNK_INFLATED``, without
+    inflating more than that."""
+    keyword_end = body.find(b"\0")
+    if keyword_end < 0:
+        raise ImageHeaderError(f"a damaged PNG: its {kind.decode()} chunk has no keyword")
+    if kind == b"iTXt":
+        if body[keyword_end + 1 : keyword_end + 2] != b"\1":
+            return  # uncompressed text
+        start = keyword_end + 3
+        for _ in range(2):  # the language tag and the translated keyword
+            start = body.find(b"\0", start) + 1
+            if start <= 0:
+                raise ImageHeaderError("a damaged PNG: an iTXt chunk without its fields")
+    else:
+        start = keyword_end + 2  # the keyword's null and the compression method
+    inflater = zlib.decompressobj()
+    try:
+        inflated = len(inflater.decompress(body[start:], MAX_PNG_CHUNK_INFLATED + 1))
+    except zlib.error:
+        reason = f"a damaged PNG: its {kind.decode()} chunk does not inflate"
+        raise ImageHeaderError(reason) from None
+    if inflated > MAX_PNG_CHUNK_INFLATED or inflater.unconsumed_tail:
+        name = "colour profile (iCCP)" if kind == b"iCCP" else f"text chunk ({kind.decode()})"
+        raise ImageHeaderError(
+            f"has a {name} that inflates to more than {MAX_PNG_CHUNK_INFLATED // 2**20} MiB; "
+            "save the image again without it"
+        )
 
 
 def _read(stream: BinaryIO, count: int) -> bytes:
@@ -198,26 +269,38 @@ def _jpeg(stream: BinaryIO) -> tuple[str, int, int]:
     )
 
 
-def _gif(head: bytes) -> tuple[str, int, int]:
-    """The logical screen, grown to cover the first frame if that frame spills outside it."""
-    if len(head) < 13:
+def _gif(stream: BinaryIO) -> tuple[str, int, int]:
+    """The logical screen, grown to cover every frame (Typst decodes them all at that size).
+
+    Walks the whole file block by block, seeking over the image data, so a
+    huge frame after the first 64 KiB is seen too.
+    """
+    stream.seek(0)
+    header = stream.read(13)
+    if len(header) < 13:
         raise ImageHeaderError("a truncated GIF header")
-    width, height, flags = struct.unpack("<HHB", head[6:11])
-    pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
-    while pos < len(head):
-        block = head[pos]
-        if block == 0x2C:  # image descriptor
-            if pos + 9 > len(head):
+    width, height, flags = struct.unpack("<HHB", header[6:11])
+    if flags & 0x80:
+        stream.seek(3 << ((flags & 7) + 1), io.SEEK_CUR)
+    for _ in range(_GIF_MAX_BLOCKS):
+        block = stream.read(1)
+        if block == b"\x2c":  # an image descriptor
+            descriptor = stream.read(9)
+            if len(descriptor) < 9:
                 break
-            left, top, frame_w, frame_h = struct.unpack("<HHHH", head[pos + 1 : pos + 9])
+            left, top, frame_w, frame_h, frame_flags = struct.unpack("<HHHHB", descriptor)
             width, height = max(width, left + frame_w), max(height, top + frame_h)
+            if frame_flags & 0x80:
+                stream.seek(3 << ((frame_flags & 7) + 1), io.SEEK_CUR)
+            stream.seek(1, io.SEEK_CUR)  # the LZW code size
+        elif block == b"\x21":  # an extension: its label, then sub-blocks
+            stream.seek(1, io.SEEK_CUR)
+        else:  # the trailer (0x3b), the end of the file, or damage: what was read stands
             break
-        if block != 0x21:  # not an extension (0x3B is the trailer)
-            break
-        pos += 2
-        while pos < len(head) and head[pos]:  # sub-blocks up to the terminator
-            pos += head[pos] + 1
-        pos += 1
+        while (length := stream.read(1)) and length != b"\0":  # sub-blocks up to the end
+            stream.seek(length[0], io.SEEK_CUR)
+    else:
+        raise ImageHeaderError(f"a GIF of more than {_GIF_MAX_BLOCKS} blocks; save it as PNG")
     return _dimensions("gif", width, height)
 
 
@@ -317,12 +400,15 @@ def _check_svg_embedded(path: Path) -> str | None:
     Scans the whole file through mmap (constant memory) and decodes at most
     ``_EMBED_PREFIX`` bytes of each embedded image.
     """
-    with path.open("rb") as stream:
+    with open_report_file(path) as stream:
         if path.stat().st_size == 0:
             return None
         with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
             if _ESCAPED_HREF.search(data):
                 return "an SVG link written with XML character references; write it plainly"
+            costly = _svg_features(data)
+            if costly:
+                return costly
             total = 0
             for match in _DATA_URI.finditer(data):
                 payload = _embedded_prefix(data, match)
@@ -344,6 +430,32 @@ def _check_svg_embedded(path: Path) -> str | None:
                         f"embeds images of {total / 1e6:.0f} megapixels in all; the limit is "
                         f"{MAX_IMAGE_PIXELS / 1e6:g} megapixels; scale them down"
                     )
+    return None
+
+
+def _svg_features(data: mmap.mmap) -> str | None:
+    """An SVG feature that reads other files or costs unbounded time, named; else None.
+
+    Refused: entity declarations, links to anything but the SVG itself or a
+    data: URI, style sheets that import or point outside, and filters (an
+    feTurbulence of 1.4 KB ran 67 s at 835 MB in Typst).
+    """
+    if _SVG_ENTITY.search(data):
+        return "an SVG that declares XML entities; export it again without a DOCTYPE"
+    found = _SVG_FILTER.search(data)
+    if found:
+        name = found.group(1).decode("ascii", "replace")
+        return (
+            f"an SVG with a filter (<{name}>), which can take minutes to render; "
+            "export it as PNG, or without filters"
+        )
+    found = _SVG_EXTERNAL.search(data)
+    if found:
+        target = found.group(1).decode("utf-8", "replace").strip()[:40]
+        return (
+            f"an SVG that refers to another file or address ({target!r}); "
+            "embed the image, or export it as PNG"
+        )
     return None
 
 

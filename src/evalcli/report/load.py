@@ -12,19 +12,33 @@ from pathlib import Path
 
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import TemplateError, UnknownTemplateError
-from evalcli.files import read_user_text
+from evalcli.files import non_utf8_names, read_user_text
 from evalcli.i18n import Message, msg
-from evalcli.limits import MAX_LINE_CHARS, MAX_SECTION_BYTES, MAX_YAML_BYTES
+from evalcli.limits import (
+    MAX_FOOTNOTES,
+    MAX_LINE_CHARS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_SECTION_BYTES,
+    MAX_YAML_BYTES,
+)
 from evalcli.report.annex import annex_names, annex_spec
 from evalcli.report.imagefiles import image_problem
 from evalcli.report.markdown import parse_section
 from evalcli.report.model import Image, Report, Section
-from evalcli.report.yamlnodes import Map, Scalar, parse_yaml
 from evalcli.template.loader import DEFAULT_TEMPLATE, find_template, load_template
 from evalcli.template.spec import Template
+from evalcli.yamlnodes import Map, Scalar, parse_yaml
 
 METADATA_FILE = "evaluation.yaml"
 UNPLACED_FILE = "unplaced.md"  # written by import for text it could not place
+
+
+def _hard_links(count: int) -> Message:
+    return msg(
+        "it has {count} hard links, and another one may be a file outside the report folder; "
+        "copy the file instead of linking it",
+        count=count,
+    )
 
 
 def inside_file(folder: Path, relative: str | Path) -> tuple[Path | None, Message | None]:
@@ -37,6 +51,8 @@ def inside_file(folder: Path, relative: str | Path) -> tuple[Path | None, Messag
         status = candidate.lstat()
     except OSError:
         return None, msg("there is no such file in the report folder")
+    if stat.S_ISREG(status.st_mode) and status.st_nlink > 1:
+        return None, _hard_links(status.st_nlink)
     if stat.S_ISREG(status.st_mode) and "/" not in target and "\\" not in target:
         return candidate, None  # a plain name, not a link: inside by construction
     try:
@@ -47,6 +63,9 @@ def inside_file(folder: Path, relative: str | Path) -> tuple[Path | None, Messag
         return None, msg("it leads outside the report folder (a symbolic link)")
     if not resolved.is_file():
         return None, msg("it is not a regular file")
+    links = resolved.stat().st_nlink
+    if links > 1:
+        return None, _hard_links(links)
     return resolved, None
 
 
@@ -56,7 +75,7 @@ def _metadata(folder: Path) -> tuple[Map | None, list[Finding]]:
     if file is None:
         message = msg("{file}: {problem}", file=METADATA_FILE, problem=why or "")
         return None, [Finding.of(FindingCode.NOT_A_FILE, message, Location(path))]
-    text, problem = read_user_text(file, MAX_YAML_BYTES)
+    text, problem = read_user_text(file, MAX_YAML_BYTES, folder)
     if problem:
         return None, [problem]
     assert text is not None
@@ -78,19 +97,56 @@ def _metadata(folder: Path) -> tuple[Map | None, list[Finding]]:
 
 
 def _long_line(text: str, path: Path) -> Finding | None:
-    if len(text) <= MAX_LINE_CHARS or max(map(len, text.split("\n"))) <= MAX_LINE_CHARS:
+    """A finding for the first line or paragraph longer than the limit, or too many
+    footnotes, else None."""
+    notes = text.count("^[") + text.count("[^")  # inline notes, and references with their notes
+    if notes > 2 * MAX_FOOTNOTES:
+        return Finding.of(
+            FindingCode.TOO_LARGE,
+            msg(
+                "{file} has more than {limit} footnotes, the limit for a section "
+                "(each costs the PDF about 2 ms); a summary needs a few: move the rest to "
+                "the report",
+                file=path.name,
+                limit=format(MAX_FOOTNOTES, ","),
+            ),
+            Location(path),
+        )
+    if len(text) <= MAX_PARAGRAPH_CHARS:
         return None
-    number = next(i for i, line in enumerate(text.split("\n"), 1) if len(line) > MAX_LINE_CHARS)
-    return Finding.of(
-        FindingCode.TOO_LARGE,
-        msg(
-            "line {line} of {file} is longer than {limit} characters; break it into paragraphs",
-            line=number,
-            file=path.name,
-            limit=format(MAX_LINE_CHARS, ","),
-        ),
-        Location(path, number, 1),
-    )
+    start, paragraph = 1, 0
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > MAX_LINE_CHARS:
+            return Finding.of(
+                FindingCode.TOO_LARGE,
+                msg(
+                    "line {line} of {file} is longer than {limit} characters; "
+                    "break it into paragraphs",
+                    line=number,
+                    file=path.name,
+                    limit=format(MAX_LINE_CHARS, ","),
+                ),
+                Location(path, number, 1),
+            )
+        if not line.strip():
+            start, paragraph = number + 1, 0
+            continue
+        paragraph += len(line) + 1
+        if paragraph > MAX_PARAGRAPH_CHARS:
+            # Typst's line breaking, and pandoc's Typst writer, slow down with a
+            # paragraph's length (1 MiB in one paragraph: 13 s and more)
+            return Finding.of(
+                FindingCode.TOO_LARGE,
+                msg(
+                    "the paragraph at line {line} of {file} is longer than {limit} characters; "
+                    "break it into paragraphs",
+                    line=start,
+                    file=path.name,
+                    limit=format(MAX_PARAGRAPH_CHARS, ","),
+                ),
+                Location(path, start, 1),
+            )
+    return None
 
 
 def _section(
@@ -106,7 +162,7 @@ def _section(
                 section=spec_id,
             )
         ]
-    text, problem = read_user_text(file, MAX_SECTION_BYTES)
+    text, problem = read_user_text(file, MAX_SECTION_BYTES, folder)
     if problem:
         problem.section = spec_id
         return None, [problem]
@@ -174,6 +230,7 @@ def load_report(
         findings.extend(problems)
         if section is not None:
             report.sections[spec.id] = section
+    findings.extend(non_utf8_names(folder))
     unplaced = folder / UNPLACED_FILE
     if unplaced.is_file():
         findings.append(

@@ -19,31 +19,31 @@ from evalcli.i18n import Message, msg
 from evalcli.report.model import AnnexEntry, Heading, Image, Item, Section
 from evalcli.text import fold_key
 
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
+# Every pattern here sees report and import content, so each runs in linear time:
+# no two quantifiers can share the characters of one run, and where a scan could
+# restart at every position of a long line (headings, images) it is code, not a
+# pattern. tests/test_linear.py holds them to it.
 _ANY_HEADING = re.compile(r"^#{1,6}[ \t].*$", re.MULTILINE)
 _HEADING_MARKS = re.compile(r"^#{1,6}(?=[ \t])")
-_CLOSING_HASHES = re.compile(r"[ \t]+#+$")
-_ATTRS = re.compile(r"[ \t]*\{([^{}]*)\}$")
-_UNCLOSED_ATTRS = re.compile(r"\{[^{}]*\w+=[^{}]*$")
+_WORD_EQUALS = re.compile(r"\w=")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 # A number typed before an item's title: "R1. ", "BP.4 ", "LA 2) ", "1. ", "2) ".
 # The compiler numbers items: check warns about it, render leaves it out, and
 # import reads it to recognise an item.
 _ITEM_NUMBER = re.compile(
-    r"^\s*(?:(?P<prefix>[A-Za-z]{1,3})\s*\.?\s*(?P<number>\d{1,2})\s*[.):\-–]?"
+    r"^\s*(?:(?P<prefix>[A-Za-z]{1,3})\s*(?:\.\s*)?(?P<number>\d{1,2})\s*[.):\-–]?"
     r"|(?P<bare>\d{1,2})\s*[.):\-–])\s+"
 )
 
-# ![caption](file.png), ![caption](<my file.png> "title"), ![caption][ref], ![ref]
-_IMAGE = re.compile(
-    r"!\[(?P<alt>[^\]]*)\]"
-    r"(?:\(\s*(?:<(?P<angled>[^>\n]*)>|(?P<bare>[^)\s]+))(?:\s+[\"'(][^)]*)?\s*\)"
-    r"|\[(?P<ref>[^\]]*)\])?"
-)
+_DECORATIVE = re.compile(r"\{[^}\n]*(?<![\w-])\.decorative(?![\w-])")  # ![](x.png){.decorative}
+# "[label]: target" on one line; a label never spans lines, so a scan ends at the line's end
 _REFERENCE = re.compile(
-    r"^[ \t]{0,3}\[(?P<label>[^\]]+)\]:[ \t]*(?:<(?P<angled>[^>\n]*)>|(?P<bare>\S+))", re.M
+    r"^[ \t]{0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?:<(?P<angled>[^>\n]*)>|(?P<bare>\S+))", re.M
 )
+# what the image scanner stops at: escapes, brackets and blank lines (which end a paragraph)
+_BRACKET_TOKENS = re.compile(r"\\.|[\[\]]|\n[ \t]*(?=\n)", re.S)
+_SPACES = re.compile(r"\s*")
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -119,10 +119,30 @@ def format_attributes(attrs: dict[str, str]) -> str:
 
 def heading_text(line: str) -> tuple[int, str] | None:
     """(level, text) of an ATX heading line, closing hashes removed; None for other lines."""
-    match = HEADING.match(line)
-    if not match:
+    level = len(line) - len(line.lstrip("#"))
+    if not 1 <= level <= 6 or line[level : level + 1] not in (" ", "\t"):
         return None
-    return len(match.group(1)), _CLOSING_HASHES.sub("", match.group(2)).strip()
+    text = line[level:].strip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:] in (" ", "\t"):  # "## Title ##": closing hashes
+        text = bare
+    return level, text.strip()
+
+
+def _attribute_list(text: str) -> int | None:
+    """Where a heading's closing ``{...}`` starts, if it ends in one with no braces inside."""
+    if not text.endswith("}"):
+        return None
+    start = text.rfind("{")
+    if start < 0 or "}" in text[start + 1 : -1]:
+        return None
+    return start
+
+
+def _unclosed_attributes(text: str) -> bool:
+    """A ``{`` after the last ``}``, followed by ``key=``: an attribute list left open."""
+    start = text.rfind("{")
+    return start > text.rfind("}") and _WORD_EQUALS.search(text, start + 1) is not None
 
 
 def _heading(line: str, number: int, path: Path) -> Heading | None:
@@ -132,11 +152,11 @@ def _heading(line: str, number: int, path: Path) -> Heading | None:
     level, text = found
     attrs: dict[str, str] = {}
     error = None
-    attr_match = _ATTRS.search(text)
-    if attr_match:
-        attrs, error = parse_attributes(attr_match.group(1))
-        text = text[: attr_match.start()]
-    elif _UNCLOSED_ATTRS.search(text):
+    start = _attribute_list(text)
+    if start is not None:
+        attrs, error = parse_attributes(text[start + 1 : -1])
+        text = text[:start]
+    elif _unclosed_attributes(text):
         error = msg("the attribute list has no closing '}}'; end the heading with }}")
     return Heading(level, text.strip(), attrs, Location(path, number, 1), error)
 
@@ -190,18 +210,124 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
+@dataclass(frozen=True)
+class _ImageMatch:
+    """One ``![alt](target "title")``, ``![alt][ref]`` or ``![alt]`` in a text."""
+
+    start: int
+    end: int
+    alt: str
+    inline: str | None  # the target written in the parentheses
+    ref: str | None  # the label in ``[ref]``; None for ``![alt]`` alone
+    nested: bool  # inside another image's description
+
+
+class _Next:
+    """The first position at or after ``k`` of any of some characters, by bisection."""
+
+    def __init__(self, text: str, pattern: str) -> None:
+        self.text = text
+        self.positions = [m.start() for m in re.finditer(pattern, text)]
+
+    def __call__(self, k: int) -> int:
+        index = bisect.bisect_left(self.positions, k)
+        return self.positions[index] if index < len(self.positions) else len(self.text)
+
+
+def _closing_brackets(text: str) -> dict[int, int]:
+    """Each ``[`` that is closed within its paragraph -> its ``]``, nesting and escapes kept."""
+    closes: dict[int, int] = {}
+    opened: list[int] = []
+    for token in _BRACKET_TOKENS.finditer(text):
+        char = token.group()
+        if char == "[":
+            opened.append(token.start())
+        elif char == "]":
+            if opened:
+                closes[opened.pop()] = token.start()
+        elif not char.startswith("\\"):  # a blank line: brackets do not span paragraphs
+            opened.clear()
+    return closes
+
+
+def _image_matches(text: str) -> list[_ImageMatch]:
+    """Every image, left to right, in one pass plus a bisection per image: linear time.
+
+    The description may hold brackets (``![a [b] c](x)``), as pandoc reads it,
+    and images of its own, which are listed too (marked ``nested``).
+    """
+    closes = _closing_brackets(text)
+    angled_end, bare_end = _Next(text, r"[>\n]"), _Next(text, r"[)\s]")
+    paren, bracket = _Next(text, r"\)"), _Next(text, r"\]")
+    found: list[_ImageMatch] = []
+    alt_end = position = 0  # the last outer image's description ends, then the image
+    for opening in sorted(closes):
+        start = opening - 1
+        nested = start < alt_end
+        if alt_end <= start < position or start < 0 or text[start] != "!":
+            continue
+        if start and text[start - 1] == "\\":
+            continue
+        close = closes[opening]
+        alt = text[opening + 1 : close]
+        end, inline, ref = close + 1, None, None
+        after = text[end : end + 1]
+        if after == "(":
+            inline_end = _inline_target(text, end + 1, angled_end, bare_end, paren)
+            if inline_end is not None:
+                end, inline = inline_end
+        elif after == "[":
+            label_end = bracket(end + 1)
+            if label_end < len(text):
+                ref, end = text[end + 1 : label_end], label_end + 1
+        found.append(_ImageMatch(start, end, alt, inline, ref, nested))
+        if not nested:
+            alt_end, position = close, end
+    return found
+
+
+def _inline_target(
+    text: str, k: int, angled_end: _Next, bare_end: _Next, paren: _Next
+) -> tuple[int, str] | None:
+    """``(end, target)`` of ``( target "title")`` from just inside the parenthesis, or None."""
+    spaces = _SPACES.match(text, k)
+    assert spaces is not None  # \s* matches the empty string
+    k = spaces.end()
+    if text.startswith("<", k):
+        stop = angled_end(k + 1)
+        if text[stop : stop + 1] != ">":
+            return None
+        target, k = text[k + 1 : stop], stop + 1
+    else:
+        stop = bare_end(k)
+        if stop == k:
+            return None
+        target, k = text[k:stop], stop
+    spaces = _SPACES.match(text, k)
+    assert spaces is not None
+    if spaces.end() > k and text[spaces.end() : spaces.end() + 1] in ('"', "'", "("):
+        k = paren(spaces.end())  # a title runs to the first ")"
+    else:
+        k = spaces.end()
+    if text[k : k + 1] != ")":
+        return None
+    return k + 1, target
+
+
 def find_images(text: str, path: Path) -> list[Image]:
     """Every image in the text (inline or by reference), with where it stands."""
     if "![" not in text:
         return []
     references = _references(text)
     images = []
-    for match in _IMAGE.finditer(text):
+    for match in _image_matches(text):
         target = _image_target(match, references)
         if target is None:
             continue  # "![text]" with no definition is text, not an image
-        line, column = line_and_column(text, match.start())
-        images.append(Image(target, Location(path, line, column)))
+        line, column = line_and_column(text, match.start)
+        alt = " ".join(match.alt.split())
+        decorative = _DECORATIVE.match(text, match.end) is not None
+        images.append(Image(target, Location(path, line, column), alt=alt, decorative=decorative))
     return images
 
 
@@ -213,12 +339,11 @@ def _references(text: str) -> dict[str, str]:
     }
 
 
-def _image_target(match: re.Match[str], references: dict[str, str]) -> str | None:
-    """The target of one image match, following a reference; None for text like "![x]"."""
-    for group in ("angled", "bare"):
-        if match.group(group) is not None:
-            return str(match.group(group)).strip()
-    label = match.group("ref") or match.group("alt")
+def _image_target(match: _ImageMatch, references: dict[str, str]) -> str | None:
+    """The target of one image, following a reference; None for text like "![x]"."""
+    if match.inline is not None:
+        return match.inline.strip()
+    label = match.ref or match.alt
     target = references.get(" ".join(label.lower().split()))
     return target.strip() if target is not None else None
 
@@ -229,18 +354,23 @@ def rewrite_images(text: str, targets: dict[str, str]) -> str:
     if "![" not in text and "]:" not in text:
         return text
     references = _references(text)
-
-    def image(match: re.Match[str]) -> str:
+    parts: list[str] = []
+    position = 0
+    for match in _image_matches(text) if "![" in text else []:
         target = _image_target(match, references)
-        if target is None:
-            return match.group(0)
+        if target is None or match.nested:
+            continue
         new = targets.get(target)
-        return f"![{match.group('alt')}](<{new}>)" if new else match.group("alt")
+        # an image inside the description becomes a link: it names no file pandoc reads
+        alt = match.alt.replace("![", "\\![")
+        parts += [text[position : match.start], f"![{alt}](<{new}>)" if new else alt]
+        position = match.end
+    parts.append(text[position:])
 
     def definition(match: re.Match[str]) -> str:
         return f"[{match.group('label')}]: #"
 
-    return _REFERENCE.sub(definition, _IMAGE.sub(image, text))
+    return _REFERENCE.sub(definition, "".join(parts))
 
 
 def annex_key(heading: Heading, names: Mapping[str, str]) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message
-from evalcli.report.yamlnodes import Map, Node
+from evalcli.yamlnodes import Map, Node
 
 
 @dataclass
@@ -64,6 +64,8 @@ class Image:
     file: Path | None = None  # a regular file inside the report folder, within the limits
     problem: Message | str | None = None  # why there is no file: missing, outside, too large
     code: FindingCode = FindingCode.MISSING_IMAGE
+    alt: str = ""  # its description, the text in the brackets
+    decorative: bool = False  # marked {.decorative}: no description needed
 
 
 @dataclass

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ from evalcli import i18n
 from evalcli.diagnostics import Finding, count
 from evalcli.i18n import Message, msg, nmsg
 from evalcli.outputs.pagecount import PageCount
+from evalcli.paths import display_path as display_path  # where it was, for callers above
 
 JSON_VERSION = 1
 
@@ -33,40 +33,79 @@ class ReportResult:
     language: str | None = None  # the report's own, for --messages report
 
 
-def display_path(path: Path) -> str:
-    """A path relative to the working folder when it lies inside it."""
-    return _display(path, os.getcwd())  # noqa: PTH109 - a string, fast: called per finding
-
-
-@functools.lru_cache(maxsize=65536)
-def _display(path: Path, cwd: str) -> str:
-    text = os.fspath(path)
-    if not os.path.isabs(text):  # noqa: PTH117 - relative already (as discovery gives): fast
-        norm = os.path.normpath(text)
-        if norm != os.pardir and not norm.startswith(os.pardir + os.sep):
-            return norm
-    full = os.path.realpath(path)
-    cwd = os.path.realpath(cwd)
-    if full == cwd:
-        return "."
-    if full.startswith(cwd + os.sep):
-        return full[len(cwd) + 1 :]
-    return str(path)
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return ch.encode("unicode_escape").decode("ascii")
 
 
 def one_line(text: str) -> str:
-    """Text safe for one line of a terminal or a log: newlines and controls escaped."""
+    """Text safe for one line of a terminal or a log: newlines and controls escaped.
+
+    Every character that is not printable (newlines, ESC and every other control,
+    Unicode format characters such as bidirectional overrides, lone surrogates)
+    is shown as its escape: ``\\n``, ``\\x1b``, ``\\u202e``, and ``\\xff`` for a byte
+    of a file name that is not UTF-8.
+    """
     if text.isprintable():
         return text
-    return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
-    )
+    return "".join(ch if ch.isprintable() or ch == " " else _escaped(ch) for ch in text)
+
+
+_OLD_COMMAND = re.compile(r"##\[")  # the first form of a workflow command, matched anywhere
+
+
+def inert(text: str) -> str:
+    """Text from content, safe to print in a terminal or a CI log, in any place of a line.
+
+    As ``one_line``, and no CI log can take it for a workflow command: ``##[``
+    is shown as ``##\\x5b`` and a leading ``::`` (after spaces) as ``\\x3a:``.
+    """
+    shown = _OLD_COMMAND.sub(r"##\\x5b", one_line(text))
+    stripped = shown.lstrip()
+    if stripped.startswith("::"):
+        shown = shown[: len(shown) - len(stripped)] + "\\x3a" + stripped[1:]
+    return shown
+
+
+def inert_lines(text: str) -> str:
+    """Several lines of a message, each made ``inert``."""
+    return "\n".join(inert(line) for line in text.split("\n"))
+
+
+def shown_path(path: Path) -> str:
+    """A path as printed for people: ``display_path``, made inert.
+
+    A relative path that would begin a line with ``::`` is printed as ``./::…``.
+    """
+    name = display_path(path)
+    if name.lstrip().startswith("::"):
+        name = "./" + name
+    return inert(name)
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _json_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\\\x{code - 0xDC00:02x}"  # the text \xff inside a JSON string
+    return f"\\u{code:04x}"
+
+
+def json_text(data: object, **options: object) -> str:
+    """``json.dumps`` whose text is always valid UTF-8: a byte of a file name that is
+    not UTF-8 (a lone surrogate) is written as the text ``\\xff``.
+    """
+    text = json.dumps(data, ensure_ascii=False, **options)  # type: ignore[arg-type]
+    return _SURROGATES.sub(_json_surrogate, text)
 
 
 def where(finding: Finding) -> str:
     """``file:line:column``, or ``file`` for a finding about the whole file."""
-    name = display_path(finding.loc.file)
+    name = shown_path(finding.loc.file)
     if finding.loc.line <= 0:
         return name
     return f"{name}:{finding.loc.line}:{finding.loc.column}"
@@ -74,7 +113,7 @@ def where(finding: Finding) -> str:
 
 def text_lines(findings: Sequence[Finding]) -> list[str]:
     """One line per finding: ``file:line:column: severity[code] message``."""
-    return [f"{one_line(where(f))}: {f.severity}[{f.code}] {one_line(f.text)}" for f in findings]
+    return [f"{where(f)}: {f.severity}[{f.code}] {inert(f.text)}" for f in findings]
 
 
 def result_lines(result: ReportResult) -> list[str]:
@@ -185,7 +224,7 @@ def as_json(results: Sequence[ReportResult]) -> str:
         "reports": [_report_dict(r) for r in results],
         "summary": summary,
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json_text(data, separators=(",", ":"))
 
 
 def _escape_data(text: str) -> str:
@@ -200,18 +239,18 @@ def github_lines(findings: Sequence[Finding]) -> list[str]:
     """GitHub Actions workflow commands: one annotation per finding (info as notice)."""
     lines = []
     for f in findings:
-        props = [f"file={_escape_property(display_path(f.loc.file))}"]
+        props = [f"file={_escape_property(inert(display_path(f.loc.file)))}"]
         if f.loc.line > 0:
             props += [f"line={f.loc.line}", f"col={f.loc.column}"]
         props.append(f"title={_escape_property('evalcli ' + f.code)}")
         kind = "notice" if f.severity == "info" else f.severity
-        lines.append(f"::{kind} {','.join(props)}::{_escape_data(f.text)}")
+        lines.append(f"::{kind} {','.join(props)}::{_escape_data(inert(f.text))}")
     return lines
 
 
 def github_notice(text: str) -> str:
     """A line of text as a GitHub Actions notice."""
-    return f"::notice title=evalcli::{_escape_data(one_line(text))}"
+    return f"::notice title=evalcli::{_escape_data(inert(text))}"
 
 
 def as_github(results: Sequence[ReportResult]) -> str:

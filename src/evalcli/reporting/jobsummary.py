@@ -17,7 +17,7 @@ from pathlib import Path
 
 from evalcli.diagnostics import count
 from evalcli.i18n import msg
-from evalcli.reporting import ReportResult, display_path, result_lines, tally
+from evalcli.reporting import ReportResult, display_path, inert, result_lines, tally
 
 SUMMARY_BUDGET = 900 * 1024  # bytes; GitHub refuses a step summary over 1 MiB
 _SPECIAL = re.compile(r"([\\`*_\[\]()|~])")
@@ -26,7 +26,7 @@ _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 def cell(text: str) -> str:
     """Text safe in a Markdown table cell: no markup, no HTML, no line break."""
-    flat = " ".join(text.split()).translate(_HTML)
+    flat = inert(" ".join(text.split())).translate(_HTML)
     return _SPECIAL.sub(r"\\\1", flat)
 
 
@@ -104,6 +104,6 @@ def append_summary(
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return False
-    with Path(target).open("a", encoding="utf-8") as stream:
+    with Path(target).open("a", encoding="utf-8", errors="backslashreplace") as stream:
         stream.write(markdown(command, results, notes))
     return True

@@ -15,23 +15,26 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import yaml
 
 from evalcli import locales
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message, msg
-from evalcli.report.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
-from evalcli.text import did_you_mean, fold, match_option, split_list
+from evalcli.template import valueschema as vs
+from evalcli.text import did_you_mean, fold, fold_key, match_option, split_list
+from evalcli.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
 
 if TYPE_CHECKING:
     from evalcli.template.spec import Field, Template
 
-PROJECT_CODE = re.compile(r"[A-Z]{3}/\d{2}/\d{2}/[A-Z]{3}")
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_SDG = re.compile(r"(?:(?:sdg|ods|odd)\s*)?(\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?)", re.IGNORECASE)
-_AMOUNT = re.compile(r"\d+(?:\.\d+)?")
+PROJECT_CODE = re.compile(r"[A-Z]{3}/[0-9]{2}/[0-9]{2}/[A-Z]{3}")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_SDG_PREFIXES = ("sdg", "ods", "odd")
+_SDG = re.compile(r"(?:(?:sdg|ods|odd)\s*)?([0-9]{1,2}(?:\.(?:[0-9]{1,2}|[a-z]))?)", re.IGNORECASE)
+_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_LEADING_ZERO = re.compile(r"0\d")
 _ROLE = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 _CURRENCY_SIGNS = {"us$": "USD", "usd$": "USD", "€": "EUR", "£": "GBP", "chf": "CHF"}
 _WRITTEN_MONEY = re.compile(
@@ -40,7 +43,6 @@ _WRITTEN_MONEY = re.compile(
     re.IGNORECASE,
 )
 _EXAMPLE_COUNTRY = {"en": "GB", "es": "PE", "fr": "FR"}
-_TEXT_OR_LIST = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 
 
 # --- the values --------------------------------------------------------------------
@@ -104,23 +106,118 @@ def parse_sdg(text: str) -> str | None:
     return target if target in sdg_targets() else None
 
 
-def flow_yaml(value: Any) -> str:
-    """A value as one line of YAML flow style."""
-    text: str = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000)
-    return text.strip().removesuffix("...").strip()
+# --- what the schema says, from the same rules -------------------------------------
 
+_DAYS = "(?:0[1-9]|1[0-9]|2[0-8])"
+_LEAP = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_DATE_PATTERN = (
+    "[0-9]{4}"
+    "|[0-9]{4}-(?:0[1-9]|1[0-2])"
+    f"|[0-9]{{4}}-(?:0[1-9]|1[0-2])-{_DAYS}"
+    "|[0-9]{4}-(?:0[13-9]|1[0-2])-(?:29|30)"
+    "|[0-9]{4}-(?:0[13578]|1[02])-31"
+    f"|{_LEAP}-02-29"
+)
+
+
+def _as_number(target: str) -> float | int:
+    return int(target) if "." not in target else float(target)
+
+
+def language_pattern(languages: tuple[str, ...]) -> str:
+    """The languages as ``LanguageType.parse`` takes them: any case, spaces around."""
+    return vs.whole("|".join(vs.any_case(lang) for lang in languages))
+
+
+# --- the one YAML writer -----------------------------------------------------------
+
+# A plain scalar may hold these and nothing else; anything more is double-quoted.
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}#:?\n\r\t]*")
+
+
+def _printable(char: str) -> bool:
+    """True for a character YAML lets stand in a double-quoted scalar as itself."""
+    code = ord(char)
+    if char in '"\\' or code in (0x85, 0x2028, 0x2029, 0xFEFF):
+        return False
+    return (
+        0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or (code >= 0x10000)
+    )
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar on one line: every other character escaped."""
+    out = []
+    for char in text:
+        if _printable(char):
+            out.append(char)
+        elif char in '"\\':
+            out.append("\\" + char)
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:  # pragma: no cover - every character above U+FFFF is printable
+            out.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def yaml_scalar(text: str) -> str:
+    """Text as one YAML scalar that every YAML reader, in block or flow context, reads
+    back as exactly this string: plain when that is safe, double-quoted otherwise."""
+    plain = (
+        _PLAIN.fullmatch(text) and text == text.strip() and all(_printable(char) for char in text)
+    )
+    if plain:
+        try:
+            # the reading YAML 1.1 gives it (yes, 0123, 2024-12-01 ... are not text)
+            flow = f"[{text}]"
+            if yaml.load(flow, Loader=YAML_LOADER) == yaml.safe_load(flow) == [text]:
+                return text
+        except (yaml.YAMLError, ValueError, OverflowError):  # 2023-02-29: not a date either
+            pass
+    return _quoted(text)
+
+
+def yaml_comment(text: str) -> str:
+    """Text for a ``# ...`` comment: one line, and only characters YAML allows there."""
+    return "".join(c for c in " ".join(text.split()) if _printable(c) or c in '"\\')
+
+
+def flow_yaml(value: Any) -> str:
+    """A value (text, a list, a mapping of text keys; numbers and None) as one line of
+    YAML flow style that reads back to exactly that value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, str):
+        return yaml_scalar(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{flow_yaml(k)}: {flow_yaml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow_yaml(item) for item in value) + "]"
+    return yaml_scalar(str(value))
+
+
+V = TypeVar("V")  # the value a field type parses to
+Item = TypeVar("Item")  # one item of a list-valued type
 
 # --- the base class ----------------------------------------------------------------
 
 
-class FieldType:
+class FieldType(Generic[V]):
     """What every field type knows. Subclasses override what differs."""
 
     name: ClassVar[str]
     is_list: ClassVar[bool] = False  # "none" in an imported summary means []
     needs_options: ClassVar[bool] = False
     what: ClassVar[Message] = msg("text")  # how a finding names one value
-    schema_doc: ClassVar[dict[str, Any]] = {"type": "string"}
+    # True when which values are right depends on the report's language (country names)
+    by_language: ClassVar[bool] = False
     # True when ``format`` writes the value in the template's words (an option's
     # label, a month, a country's name): with --lang, those are in that language
     worded: ClassVar[bool] = False
@@ -144,7 +241,7 @@ class FieldType:
 
     # render
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self, value: V, spec: Field, template: Template, lang: str, locale: str | None = None
     ) -> str:
         """A typed value as text: labels in ``lang``, numbers, dates and lists as ``locale``.
 
@@ -154,15 +251,16 @@ class FieldType:
         return str(value)
 
     # schema, init, export
-    def schema(self, spec: Field, template: Template) -> dict[str, Any]:
-        """The JSON Schema of one value of this field."""
-        return dict(self.schema_doc)
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        """The JSON Schema of the values ``parse`` accepts with no finding, for a report in
+        ``lang`` (empty values aside: see ``valueschema.or_empty``). Text: any scalar."""
+        return {"anyOf": [vs.NONBLANK_TEXT, {"type": ["number", "boolean"]}]}
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         """What ``init`` writes after ``key:``."""
         return ""
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: V) -> Any:
         """A typed value as JSON data."""
         return value
 
@@ -197,26 +295,29 @@ class FieldType:
             for item in node.items
             if not isinstance(item, Scalar)
         ]
-        return [item for item in node.items if isinstance(item, Scalar) and item.text], findings
+        kept = [item for item in node.items if isinstance(item, Scalar) and item.text]
+        return [item for item in kept if item.text and item.text.strip()], findings
 
 
-def one_or_list(schema: dict[str, Any]) -> dict[str, Any]:
-    """The JSON Schema of a field that takes one such value or a list of them."""
-    return {"anyOf": [schema, {"type": "array", "items": schema}]}
-
-
-class EachType(FieldType):
+class EachType(FieldType[list[Item]]):
     """A type whose value is one scalar or a list, each item parsed on its own by ``item``."""
 
     code: ClassVar[FindingCode]  # the finding code of an item that does not parse
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, Message | None]:
+    def item(self, text: str, lang: str) -> tuple[Item | None, Message | None]:
         """(value, "") for one item, or (None, what is wrong and how to fix it)."""
         raise NotImplementedError
 
+    def item_schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        """The JSON Schema of one item ``item`` accepts."""
+        raise NotImplementedError
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return vs.list_of(self.item_schema(spec, template, lang))
+
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[list[Item] | None, list[Finding]]:
         items, findings = self.several(node, spec)
         values = []
         for scalar in items:
@@ -232,35 +333,43 @@ class EachType(FieldType):
 # --- the types ---------------------------------------------------------------------
 
 
-class TextType(FieldType):
+class TextType(FieldType[str]):
     """Free text on one line."""
 
     name = "text"
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
-        return template.name if spec.key == "template" else ""
+        return yaml_scalar(template.name) if spec.key == "template" else ""
 
 
-class TextListType(FieldType):
+class TextListType(FieldType[list[str]]):
     """One text or a list of texts; ``join: comma`` prints them with commas."""
 
     name = "text_list"
     is_list = True
-    schema_doc: ClassVar[dict[str, Any]] = _TEXT_OR_LIST
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return vs.list_of(vs.SCALAR)
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[list[str] | None, list[Finding]]:
         items, findings = self.several(node, spec)
         return [s.text.strip() for s in items if s.text], findings
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
-        if spec.join == "comma":
-            return [part.strip() for part in re.split(r"\s*[,;]\s*", text) if part.strip()]
+        if spec.join == "comma":  # "child labour, forced labour." (a list ends with a full stop)
+            parts = (part.strip().rstrip(".").strip() for part in re.split(r"\s*[,;]\s*", text))
+            return [part for part in parts if part]
         return text
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         if spec.join == "comma":
             return ", ".join(value)
@@ -270,7 +379,7 @@ class TextListType(FieldType):
         return "" if spec.required else "[]"
 
 
-class LanguageType(FieldType):
+class LanguageType(FieldType[str]):
     """The language the report is written in: one of the template's languages."""
 
     name = "language"
@@ -278,7 +387,7 @@ class LanguageType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[str | None, list[Finding]]:
         value, findings = super().parse(node, spec, template, lang)
         if value is None or findings or value.lower() in template.languages:
             return (value.lower() if value and not findings else None), findings
@@ -287,14 +396,14 @@ class LanguageType(FieldType):
         )
         return None, [self.finding(FindingCode.INVALID_CHOICE, spec, message, node.loc)]
 
-    def schema(self, spec: Field, template: Template) -> dict[str, Any]:
-        return {"enum": list(template.languages)}
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return {"type": "string", "pattern": language_pattern(template.languages)}
 
     def blank(self, spec: Field, template: Template, lang: str) -> str:
-        return lang
+        return yaml_scalar(lang)
 
 
-class LocaleType(FieldType):
+class LocaleType(FieldType[str]):
     """How numbers, amounts and dates are written: a language and a country, "es-PE".
 
     The language must be the report's: a Spanish report may be written for
@@ -304,14 +413,16 @@ class LocaleType(FieldType):
 
     name = "locale"
     what = msg("a locale")
-    schema_doc: ClassVar[dict[str, Any]] = {
-        "type": "string",
-        "pattern": r"^[a-zA-Z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|\d{3}))?$",
-    }
+    by_language = True
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        names = sorted(locales.locale_names(lang), key=len, reverse=True)
+        forms = [vs.any_case(name).replace("_", "[-_]") for name in names]
+        return {"type": "string", "pattern": vs.whole("|".join(forms))}
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[str | None, list[Finding]]:
         value, findings = super().parse(node, spec, template, lang)
         if value is None or findings:
             return None, findings
@@ -336,30 +447,35 @@ class LocaleType(FieldType):
         return locales.bcp47(found), []
 
 
-class DateType(FieldType):
+class DateType(FieldType[PartialDate]):
     """YYYY, YYYY-MM or YYYY-MM-DD; printed as "December 2024" in the report's language."""
 
     name = "date"
     worded = True
     what = msg("a date")
-    schema_doc: ClassVar[dict[str, Any]] = {
-        "type": "string",
-        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
-    }
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": vs.whole(_DATE_PATTERN)},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},  # a year, as 2024
+            ]
+        }
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[PartialDate | None, list[Finding]]:
         scalar, findings = self.one(node, spec)
         if scalar is None or scalar.text is None:
             return None, findings
         text = scalar.text.strip()
         match = _DATE.fullmatch(text)
         if not match:
-            message = msg(
-                "'{value}' is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-12",
-                value=text,
-            )
+            hint = msg("write it as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-12")
+            meant = read_date(text, template.languages)
+            if meant and _DATE.fullmatch(meant):
+                hint = msg("write it as YYYY, YYYY-MM or YYYY-MM-DD: {date}", date=meant)
+            message = msg("'{value}' is not a date; {hint}", value=text, hint=hint)
             return None, [self.finding(FindingCode.INVALID_DATE, spec, message, scalar.loc)]
         year = int(match.group(1))
         month, day = (int(g) if g else None for g in match.groups()[1:])
@@ -378,10 +494,20 @@ class DateType(FieldType):
         return PartialDate(year, month, day), []
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
-        return read_date(text, template.languages)
+        """A date, or the end of a span ("August–September 2020": the evaluation's end)."""
+        found = read_date(text, template.languages)
+        if found is None:
+            span = read_date_range(text, template.languages)
+            found = span[1] if span else None
+        return found
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: PartialDate,
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         date: PartialDate = value
         if date.month is None:
@@ -390,30 +516,43 @@ class DateType(FieldType):
             return locales.format_month_year(date.year, date.month, locale or lang)
         return locales.format_day(date.year, date.month, date.day, locale or lang)
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: PartialDate) -> Any:
         return value.iso()
 
 
-class MoneyType(FieldType):
+class MoneyType(FieldType[Money]):
     """``{amount: 7940000, currency: USD, note: ...}``; printed "USD 7,940,000 ..."."""
 
     name = "money"
     what = msg("an amount with its currency")
     form = msg("write it as {{amount: 7940000, currency: USD}}")
-    schema_doc: ClassVar[dict[str, Any]] = {
-        "type": "object",
-        "properties": {
-            "amount": {"type": ["number", "string"], "pattern": r"^\d+(\.\d+)?$"},
-            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-            "note": {"type": "string"},
-        },
-        "required": ["amount", "currency"],
-        "additionalProperties": False,
-    }
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {
+                "amount": {
+                    "anyOf": [
+                        {"type": "string", "pattern": vs.whole(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")},
+                        {"type": "integer", "minimum": 0},
+                        # a number YAML reads is written back without an exponent
+                        {"type": "number", "minimum": 0.0001, "exclusiveMaximum": 1e16},
+                        {"type": "number", "const": 0},
+                    ]
+                },
+                "currency": {
+                    "type": "string",
+                    "pattern": vs.whole("|".join(sorted(locales.currencies()))),
+                },
+                "note": vs.SCALAR,
+            },
+            "required": ["amount", "currency"],
+            "additionalProperties": False,
+        }
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[Money | None, list[Finding]]:
         if not isinstance(node, Map):
             message = msg("expected an amount and a currency; {form}", form=self.form)
             return None, [self.finding(FindingCode.INVALID_MONEY, spec, message, node.loc)]
@@ -435,6 +574,9 @@ class MoneyType(FieldType):
         currency = self._currency(node, spec, findings)
         note_node = node.get("note")
         note = note_node.text if isinstance(note_node, Scalar) else None
+        if note_node is not None and not isinstance(note_node, Scalar):
+            message = msg("the note must be one line of text, not a list or a mapping")
+            findings.append(self.finding(FindingCode.INVALID_MONEY, spec, message, note_node.loc))
         if amount is None or currency is None:
             return None, findings
         return Money(amount, currency, note), findings
@@ -445,19 +587,53 @@ class MoneyType(FieldType):
             message = msg("the amount is missing; {form}", form=self.form)
             findings.append(self.finding(FindingCode.INVALID_MONEY, spec, message, node.loc))
             return None
-        raw = amount_node.text.strip().replace("_", "")
-        if _AMOUNT.fullmatch(raw):
+        typed = amount_node.text.strip()
+        if _AMOUNT.fullmatch(typed) and not _LEADING_ZERO.match(typed):
             try:
-                return Decimal(raw)
+                return Decimal(typed)
             except InvalidOperation:  # pragma: no cover - the regex admits only numbers
                 pass
-        message = msg(
+        findings.append(
+            self.finding(
+                FindingCode.INVALID_MONEY, spec, self._amount_fix(amount_node), amount_node.loc
+            )
+        )
+        return None
+
+    @staticmethod
+    def _amount_fix(node: Scalar) -> Message:
+        """What is wrong with an amount as typed, and the number to write instead."""
+        typed = (node.text or "").strip()
+        meant = read_amount(typed.replace("_", ""))
+        if meant is not None and _LEADING_ZERO.match(meant):
+            meant = meant.lstrip("0") or "0"
+            meant = "0" + meant if meant.startswith(".") else meant
+        if node.split and meant:
+            return msg(
+                "amount '{amount}' has thousands separators: inside {{...}} YAML reads each "
+                "comma as the end of the value, so this would be {first}; write {number}",
+                amount=typed,
+                first=typed.split(",")[0],
+                number=meant,
+            )
+        if meant and _LEADING_ZERO.match(typed.replace("_", "")) and meant != typed:
+            return msg(
+                "amount '{amount}' starts with a zero, which YAML reads as an octal "
+                "number; write {number}",
+                amount=typed,
+                number=meant,
+            )
+        if meant and meant != typed:
+            return msg(
+                "amount '{amount}' is written with separators; write {number}",
+                amount=typed,
+                number=meant,
+            )
+        return msg(
             "amount '{amount}' is not a number; write digits with no thousands "
             "separators or currency sign, e.g. 7940000 or 49123.00",
-            amount=amount_node.text,
+            amount=typed,
         )
-        findings.append(self.finding(FindingCode.INVALID_MONEY, spec, message, amount_node.loc))
-        return None
 
     def _currency(self, node: Map, spec: Field, findings: list[Finding]) -> str | None:
         currency_node = node.get("currency")
@@ -491,14 +667,20 @@ class MoneyType(FieldType):
 
     @staticmethod
     def read_with_rest(text: str) -> tuple[dict[str, str], str] | None:
-        """ "U.S.A – USD 7,940,000 tras ..." -> ({amount, currency, note}, "U.S.A")."""
+        """ "U.S.A – USD 7,940,000 tras ..." -> ({amount, currency, note}, "U.S.A").
+
+        Also "USD $7,950,000", "US $ 20,000", "$20,000" (dollars are US dollars in ILO
+        documents) and "US$ 7.95 million"."""
+        text = _money_signs(text)
         for match in _WRITTEN_MONEY.finditer(text):
             code = match.group("cur")
             currency = _CURRENCY_SIGNS.get(code.lower(), code.upper())
             if currency not in locales.currencies() or (len(code) == 3 and code != code.upper()):
                 continue
             amount = read_amount(match.group("amount").strip())
-            if amount is None or match.group("scale"):
+            if amount is not None and match.group("scale"):
+                amount = _millions(amount)
+            if amount is None:
                 return None
             money = {"amount": amount, "currency": currency}
             note = match.group("rest").strip(" ,;–-")
@@ -510,13 +692,17 @@ class MoneyType(FieldType):
     def dump(self, value: Any) -> str:
         if not isinstance(value, dict):
             return super().dump(value)
-        parts = [f"amount: {value['amount']}", f"currency: {value['currency']}"]
+        amount = str(value["amount"])
+        parts = [
+            f"amount: {amount if _AMOUNT.fullmatch(amount) else yaml_scalar(amount)}",
+            f"currency: {flow_yaml(value['currency'])}",
+        ]
         if value.get("note"):
             parts.append(f"note: {flow_yaml(value['note'])}")
         return " {" + ", ".join(parts) + "}"
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self, value: Money, spec: Field, template: Template, lang: str, locale: str | None = None
     ) -> str:
         money: Money = value
         text = locales.format_money(money.amount, money.currency, locale or lang)
@@ -525,14 +711,14 @@ class MoneyType(FieldType):
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         return "{amount: , currency: USD}"
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: Money) -> Any:
         money: dict[str, Any] = {"amount": str(value.amount), "currency": value.currency}
         if value.note:
             money["note"] = value.note
         return money
 
 
-class ChoiceType(FieldType):
+class ChoiceType(FieldType[str]):
     """One of the field's options, given by its key or its label in any language."""
 
     name = "choice"
@@ -542,7 +728,7 @@ class ChoiceType(FieldType):
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[str | None, list[Finding]]:
         scalar, findings = self.one(node, spec)
         if scalar is None or scalar.text is None:
             return None, findings
@@ -559,20 +745,20 @@ class ChoiceType(FieldType):
         return None, [self.finding(FindingCode.INVALID_CHOICE, spec, message, scalar.loc)]
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
-        return match_option(text, spec.options)
+        """An option by its key or label, or the one option a phrase names ("Final evaluation")."""
+        return match_option(text, spec.options) or option_in_words(text, spec, template)
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self, value: str, spec: Field, template: Template, lang: str, locale: str | None = None
     ) -> str:
         return spec.options[value][lang]
 
-    def schema(self, spec: Field, template: Template) -> dict[str, Any]:
-        return {
-            "enum": sorted({*spec.options, *(v for o in spec.options.values() for v in o.values())})
-        }
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        forms = [*spec.options, *(v for o in spec.options.values() for v in o.values())]
+        return {"type": "string", "pattern": vs.one_of_folded(forms)}
 
 
-class CountriesType(EachType):
+class CountriesType(EachType[str]):
     """ISO 3166 codes, or names in the report's language; printed as names."""
 
     name = "countries"
@@ -580,9 +766,14 @@ class CountriesType(EachType):
     is_list = True
     what = msg("a country")
     code = FindingCode.INVALID_COUNTRY
-    schema_doc: ClassVar[dict[str, Any]] = _TEXT_OR_LIST
+    by_language = True
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, Message | None]:
+    def item_schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        codes = "|".join(vs.any_case(c) for c in sorted(locales.territories(lang)) if len(c) == 2)
+        names = vs.one_of_folded(locales.territories(lang).values())
+        return {"type": "string", "anyOf": [{"pattern": vs.whole(codes)}, {"pattern": names}]}
+
+    def item(self, text: str, lang: str) -> tuple[str | None, Message | None]:
         code = locales.country_code(text, lang)
         if code:
             return code, None
@@ -599,17 +790,43 @@ class CountriesType(EachType):
         )
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
-        codes = []
-        for part in split_list(text):
-            found = [locales.country_code(part, other) for other in (lang, *template.languages)]
-            code = next((c for c in found if c), None)
-            if code is None:
-                return None
-            codes.append(code)
-        return codes
+        """Names in any language, the archive's own ("Lao PDR"), a list in any of its forms
+        ("A, B, and C", "A & B"), and names that hold "and" ("Bosnia and Herzegovina")."""
+
+        def code(name: str) -> str | None:
+            name = name.strip().strip(".").strip()
+            known = template.country_names.get(fold_key(name))
+            found = [
+                locales.country_code(variant, other)
+                for variant in (name, re.sub(r"\s+(?:and|y|et)\s+", " & ", name))
+                for other in (lang, *template.languages)
+            ]
+            return known or next((c for c in found if c), None)
+
+        parts = _LIST_PARTS.split(text.strip().rstrip("."))
+        codes: list[str] = []
+        index = 0
+        while index < len(parts):
+            # the longest run of parts that names one country ("Trinidad" "and" "Tobago")
+            for end in range(len(parts), index, -2):
+                found = code("".join(parts[index:end])) if parts[index].strip() else None
+                if found:
+                    codes.append(found)
+                    index = end + 1
+                    break
+            else:
+                if parts[index].strip():
+                    return None
+                index += 2
+        return codes or None
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         names = [locales.country_name(code, lang) for code in value]
         return locales.format_list(names, locale or lang)
@@ -618,7 +835,7 @@ class CountriesType(EachType):
         return "[]"
 
 
-class SdgsType(EachType):
+class SdgsType(EachType[str]):
     """SDG targets ("8.7", "SDG 8.7", "ODS 8.7") from the official list, or whole goals."""
 
     name = "sdgs"
@@ -626,14 +843,21 @@ class SdgsType(EachType):
     is_list = True
     what = msg("an SDG target")
     code = FindingCode.INVALID_SDG
-    schema_doc: ClassVar[dict[str, Any]] = one_or_list(
-        {
-            "type": "string",
-            "pattern": r"^((SDG|ODS|ODD|sdg|ods|odd)\s*)?\d{1,2}(\.(\d{1,2}|[a-z]))?$",
-        }
-    )
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, Message | None]:
+    def item_schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        targets = sorted(sdg_targets(), key=len, reverse=True)
+        prefix = "|".join(vs.any_case(p) for p in _SDG_PREFIXES)
+        body = "|".join(vs.any_case(t) for t in targets)
+        # a number YAML reads (8.7) is written as it prints: "8.7" is the target
+        numbers = sorted({_as_number(t) for t in targets if re.fullmatch(r"[0-9.]+", t)})
+        return {
+            "anyOf": [
+                {"type": "string", "pattern": vs.whole(rf"(?:(?:{prefix})\s*)?(?:{body})")},
+                {"type": "number", "enum": [n for n in numbers if str(n) in targets]},
+            ]
+        }
+
+    def item(self, text: str, lang: str) -> tuple[str | None, Message | None]:
         target = parse_sdg(text)
         if target:
             return target, None
@@ -641,6 +865,11 @@ class SdgsType(EachType):
         if not match:
             return None, msg(
                 '\'{value}\' is not an SDG target; write it as "8.7" or "SDG 8.7"', value=text
+            )
+        meant = parse_sdg(re.sub(r"(?<!\d)0+(?=\d)", "", match.group(1)))
+        if meant:
+            return None, msg(
+                "SDG '{value}' has a leading zero; write \"{target}\"", value=text, target=meant
             )
         goal = match.group(1).split(".")[0]
         why = (
@@ -659,7 +888,12 @@ class SdgsType(EachType):
         return [t for t in targets if t] if targets and all(targets) else None
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         prefix = template.phrase("sdg_prefix", lang)
         return locales.format_list([f"{prefix} {target}" for target in value], locale or lang)
@@ -668,17 +902,17 @@ class SdgsType(EachType):
         return "[]"
 
 
-class ProjectCodesType(EachType):
+class ProjectCodesType(EachType[str]):
     """ILO project codes (PER/17/51/USA): one or a list."""
 
     name = "project_codes"
     what = msg("a project code")
     code = FindingCode.INVALID_PROJECT_CODE
-    schema_doc: ClassVar[dict[str, Any]] = one_or_list(
-        {"type": "string", "pattern": r"^[A-Z]{3}/\d{2}/\d{2}/[A-Z]{3}$"}
-    )
 
-    def item(self, text: str, lang: str) -> tuple[Any | None, Message | None]:
+    def item_schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        return {"type": "string", "pattern": vs.whole(PROJECT_CODE.pattern)}
+
+    def item(self, text: str, lang: str) -> tuple[str | None, Message | None]:
         if PROJECT_CODE.fullmatch(text):
             return text, None
         if PROJECT_CODE.fullmatch(text.upper()):
@@ -692,38 +926,50 @@ class ProjectCodesType(EachType):
         )
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
-        codes = split_list(text)
+        """ "A, B, and C", "A & B"; a space for the first slash ("ZMB 18/02/RBS") mended."""
+        parts = _LIST_PARTS.split(text.strip().rstrip("."))[::2]
+        codes = [_CODE_SPACE.sub(r"\1/\2", part.strip()) for part in parts if part.strip()]
         if not codes or not all(PROJECT_CODE.fullmatch(c) for c in codes):
             return None
         return codes[0] if len(codes) == 1 else codes
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[str],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         return ", ".join(value)
 
 
-class PeopleType(FieldType):
+class PeopleType(FieldType[list[Person]]):
     """Names, or ``{name: ..., role: lead}``; roles printed in the report's language."""
 
     name = "people"
     what = msg("a list of names")
-    _person: ClassVar[dict[str, Any]] = {
-        "anyOf": [
-            {"type": "string"},
-            {
-                "type": "object",
-                "properties": {"name": {"type": "string"}, "role": {"type": "string"}},
-                "required": ["name"],
-                "additionalProperties": False,
-            },
-        ]
-    }
-    schema_doc: ClassVar[dict[str, Any]] = one_or_list(_person)
+
+    def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
+        person = {
+            "anyOf": [
+                {"type": ["string", "number", "boolean"]},
+                {
+                    "type": "object",
+                    "properties": {
+                        "name": {"anyOf": [vs.NONBLANK_TEXT, {"type": ["number", "boolean"]}]},
+                        "role": vs.SCALAR,
+                    },
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+        return {"anyOf": [person, {"type": "array", "items": {"anyOf": [vs.BLANK, person]}}]}
 
     def parse(
         self, node: Node, spec: Field, template: Template, lang: str
-    ) -> tuple[Any, list[Finding]]:
+    ) -> tuple[list[Person] | None, list[Finding]]:
         people: list[Person] = []
         findings: list[Finding] = []
         for entry in node.items if isinstance(node, Seq) else [node]:
@@ -750,9 +996,13 @@ class PeopleType(FieldType):
                 if key not in ("name", "role")
             )
             name, role = entry.get("name"), entry.get("role")
-            if not isinstance(name, Scalar) or not name.text:
+            if not isinstance(name, Scalar) or not name.text or not name.text.strip():
                 message = msg("a consultant needs a name: {{name: ..., role: lead}}")
                 findings.append(self.finding(FindingCode.INVALID_TYPE, spec, message, entry.loc))
+                continue
+            if role is not None and not isinstance(role, Scalar):
+                message = msg("a consultant's role is one word or text, not a list or a mapping")
+                findings.append(self.finding(FindingCode.INVALID_TYPE, spec, message, role.loc))
                 continue
             role_text = role.text.strip() if isinstance(role, Scalar) and role.text else None
             if role_text is not None:  # a role may be given by its label in any language
@@ -761,15 +1011,17 @@ class PeopleType(FieldType):
         return people, findings
 
     def read(self, text: str, spec: Field, template: Template, lang: str) -> Any | None:
+        """Names with roles in brackets ("NAME (National consultant; Zambia)"), split outside
+        the brackets only; "Hassan, Nahla & Wael Zakkar" is Nahla Hassan and Wael Zakkar."""
         people: list[Any] = []
-        for part in split_list(text):
+        for part in _people_names(text):
             match = _ROLE.match(part)
             if not match:
                 people.append(part)
                 continue
             name, role = match.group(1).strip(), match.group(2).strip()
             people.append({"name": name, "role": match_option(role, spec.roles) or role})
-        return people
+        return people or None
 
     def dump(self, value: Any) -> str:
         if not isinstance(value, list):
@@ -783,7 +1035,12 @@ class PeopleType(FieldType):
         return "\n" + "\n".join(lines) if lines else " []"
 
     def format(
-        self, value: Any, spec: Field, template: Template, lang: str, locale: str | None = None
+        self,
+        value: list[Person],
+        spec: Field,
+        template: Template,
+        lang: str,
+        locale: str | None = None,
     ) -> str:
         people = [self._one_person(p, spec, lang) for p in value]
         return locales.format_list(people, locale or lang)
@@ -798,13 +1055,13 @@ class PeopleType(FieldType):
     def blank(self, spec: Field, template: Template, lang: str) -> str:
         first_role = next(iter(spec.roles), "")
         role = spec.roles[first_role].get(lang, first_role) if first_role else ""
-        return f"\n  - {{name: , role: {flow_yaml(role)}}}" if first_role else "\n  - "
+        return f"\n  - {{name: , role: {yaml_scalar(role)}}}" if first_role else "\n  - "
 
-    def export(self, value: Any) -> Any:
+    def export(self, value: list[Person]) -> Any:
         return [{"name": p.name, "role": p.role} for p in value]
 
 
-FIELD_TYPES: dict[str, FieldType] = {
+FIELD_TYPES: dict[str, FieldType[Any]] = {
     kind.name: kind()
     for kind in (
         TextType,
@@ -871,6 +1128,121 @@ def read_date(text: str, languages: tuple[str, ...]) -> str | None:
     if not 1 <= day <= 31:
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def read_date_range(text: str, languages: tuple[str, ...]) -> tuple[str, str] | None:
+    """ "octubre de 2017 a diciembre de 2024", "August–September 2020", "16 au 27 juillet
+    2014", "15 Nov 2013 – 31 Jan 2019" -> (start, end); the start takes what it leaves
+    out (the year, the month) from the end."""
+    for separator in _RANGE_SEPARATORS:
+        parts = re.split(separator, fold(text), maxsplit=1)
+        if len(parts) != 2:
+            continue
+        first = re.sub(r"^(?:from|de|del|desde|du|entre)\s+", "", parts[0]).strip()
+        end = read_date(parts[1], languages)
+        if end is None:
+            continue
+        start = read_date(first, languages)
+        if start is None and re.fullmatch(r"\d{1,2}", first) and len(end) == 10:
+            start = f"{end[:8]}{int(first):02d}"  # "16 au 27 juillet 2014"
+        elif start is None:
+            start = read_date(f"{first} {end[:4]}", languages)  # "August–September 2020"
+        if start:
+            return start, end
+    return None
+
+
+_RANGE_SEPARATORS = (
+    r"\s+(?:to|a|al|à|au|hasta|until|till)\s+",
+    r"\s*[–—]\s*",
+    r"\s+-\s+",
+    r"(?<=[a-z])-(?=[a-z0-9])|(?<=\d{4})-(?=[a-z]|\d{4})",
+)
+_LIST_PARTS = re.compile(r"(\s*(?:[,;&]|\band\b|\by\b|\bet\b|\be\b)\s*(?:(?:and|y|et)\s+)?)")
+_CODE_SPACE = re.compile(r"^([A-Z]{3})\s+(\d{2}/\d{2}/[A-Z]{3})$")
+
+
+def _money_signs(text: str) -> str:
+    """ "USD $7,950,000" / "US $ 20,000" / "$20,000" -> "USD 7,950,000" / "US$ 20,000" ..."""
+    text = re.sub(r"\b([A-Z]{3})\s?\$", r"\1 ", text)
+    text = re.sub(r"\bUS\s+\$", "US$", text)
+    return re.sub(r"(?<![\w$])\$\s?(?=\d)", "USD ", text)
+
+
+def _millions(amount: str) -> str | None:
+    """ "7.95" (million) -> "7950000"."""
+    try:
+        value = Decimal(amount) * 1_000_000
+    except InvalidOperation:
+        return None
+    return str(value.quantize(Decimal(1))) if value == value.to_integral() else str(value)
+
+
+_PEOPLE_AND = re.compile(r"\s+(?:and|y|et)\s+")
+
+
+def _people_names(text: str) -> list[str]:
+    """Names split at commas, semicolons, "&" and "and" outside brackets; "Surname, Given"
+    (two single words between commas) turned round."""
+    pieces: list[tuple[str, str]] = []  # (name, the separator after it)
+    depth, current = 0, ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        word = _PEOPLE_AND.match(text, index) if depth == 0 else None
+        if depth == 0 and (char in ",;&" or word):
+            pieces.append((current.strip(), char if not word else "and"))
+            current = ""
+            index = word.end() if word else index + 1
+            continue
+        current += char
+        index += 1
+    pieces.append((current.strip(), ""))
+    names: list[str] = []
+    skip = False
+    for position, (name, separator) in enumerate(pieces):
+        if skip:
+            skip = False
+            continue
+        following = pieces[position + 1][0] if position + 1 < len(pieces) else ""
+        if (
+            separator == ","
+            and len(name.split()) == 1
+            and len(following.split()) == 1
+            and "(" not in following
+            and (
+                position + 1 == len(pieces) - 1
+                or pieces[position + 1][1] in "&;"
+                or pieces[position + 1][1] == "and"
+            )
+        ):
+            names.append(f"{following} {name}")
+            skip = True
+        elif name:
+            names.append(name)
+    return names
+
+
+def option_in_words(text: str, spec: Field, template: Template) -> str | None:
+    """The option of ``spec`` a phrase names by whole words ("Independent final evaluation"
+    -> final, for timing), its longest name winning; None if it names none."""
+    words = _option_words(text)
+    best: tuple[int, str] | None = None
+    for option, labels in spec.options.items():
+        others = template.option_words.get(spec.key, {}).get(option, ())
+        for name in (option, *labels.values(), *others):
+            wanted = _option_words(name)
+            size = len(wanted)
+            found = size and any(words[i : i + size] == wanted for i in range(len(words)))
+            if found and (best is None or size > best[0]):
+                best = (size, option)
+    return best[1] if best else None
+
+
+def _option_words(text: str) -> list[str]:
+    """Words for option matching: folded, hyphens gone ("Mid-term" and "midterm" agree)."""
+    return re.findall(r"[a-z0-9]+", fold(text).replace("-", "").replace("’", "").replace("'", ""))
 
 
 def read_amount(text: str) -> str | None:

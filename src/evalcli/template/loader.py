@@ -18,14 +18,16 @@ from evalcli.errors import TemplateError, UnknownTemplateError
 from evalcli.files import read_user_text
 from evalcli.i18n import msg
 from evalcli.limits import MAX_YAML_BYTES
-from evalcli.report.yamlnodes import Map, Node, Scalar, Seq, parse_yaml
 from evalcli.template.fieldtypes import FIELD_TYPES
 from evalcli.template.spec import (
+    ROLES,
     Annexes,
     AnnexField,
     AnnexSpec,
     Attribute,
     Criterion,
+    Edition,
+    EditionLabel,
     Field,
     Labels,
     Part,
@@ -34,6 +36,7 @@ from evalcli.template.spec import (
     Template,
 )
 from evalcli.text import fold_key
+from evalcli.yamlnodes import Map, Node, Scalar, Seq, parse_yaml
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 DEFAULT_TEMPLATE = "ilo_summary"
@@ -100,6 +103,13 @@ class _Reader:
                 f"(got {', '.join(found.entries) or 'none'}; quote a label that holds a comma)",
             )
         return {k: v for k, v in texts.items() if v}
+
+    def texts_per_language(self, parent: Map, key: str, what: str, default: str) -> Labels:
+        """Text in every language, or one text (English) that every language shows."""
+        node = parent.get(key)
+        if isinstance(node, Map):
+            return self.labels(node, what, parent)
+        return {"en": self.text(parent, key, default)}
 
     def help(self, parent: Map, what: str) -> Labels:
         """A help text: one per language, or one text (English) for a template in one language."""
@@ -279,6 +289,39 @@ def _date_order(reader: _Reader, root: Map, fields: dict[str, Field]) -> list[tu
     return pairs
 
 
+def _roles(reader: _Reader, root: Map, fields: dict[str, Field]) -> dict[str, str]:
+    """Each role's field: as ``roles:`` names it, else the field of the same key and a type
+    the role reads. A role named there must be known and name a field of such a type."""
+    roles = {
+        role: role
+        for role, kinds in ROLES.items()
+        if role in fields and _kind(fields[role]) in kinds
+    }
+    node = root.get("roles")
+    if node is None:
+        return roles
+    for role, entry in reader.map(node, "roles", root).entries.items():
+        if role not in ROLES:
+            reader.fail(
+                entry.value, f"roles: unknown role '{role}'; the roles are {', '.join(ROLES)}"
+            )
+        key = entry.value.text if isinstance(entry.value, Scalar) else None
+        if not key or key not in fields:
+            reader.fail(entry.value, f"roles.{role} must name one of the fields")
+        if _kind(fields[key]) not in ROLES[role]:
+            reader.fail(
+                entry.value,
+                f"roles.{role}: the field '{key}' is of type {_kind(fields[key])}; "
+                f"the role needs {' or '.join(ROLES[role])}",
+            )
+        roles[role] = key
+    return roles
+
+
+def _kind(spec: Field | None) -> str | None:
+    return str(spec.type.name) if spec is not None else None
+
+
 def _annexes(
     reader: _Reader, root: Map, fields: dict[str, Field], sections: dict[str, SectionSpec]
 ) -> Annexes | None:
@@ -342,6 +385,106 @@ def _annexes(
     )
 
 
+_ROW_FORMATS = ("single", "period", "dash", "words")
+
+
+def _label_row(
+    reader: _Reader, node: Node, fields: dict[str, Field], rows: list[Row], where: str
+) -> Row | None:
+    """What an edition's label fills: a field, a quick-facts row, several fields, or extra."""
+    by_id = {row.id: row for row in rows}
+    if isinstance(node, Scalar) and node.text:
+        if node.text == "extra":
+            return None
+        if node.text in by_id:
+            return by_id[node.text]
+        if node.text in fields:
+            return Row(node.text, (node.text,), fields[node.text].labels)
+        reader.fail(node, f"{where}: '{node.text}' is not a field or a quick_facts row")
+    entry = reader.map(node, where, node)
+    if entry.get("row") is not None:
+        row_id = reader.text(entry, "row")
+        if row_id not in by_id:
+            reader.fail(entry, f"{where}: no quick_facts row '{row_id}'")
+        return by_id[row_id]
+    keys = reader.texts(entry, "fields")
+    if not keys or any(key not in fields for key in keys):
+        reader.fail(entry, f"{where}: 'fields' must list fields of this template")
+    row_format = reader.text(entry, "format", "single")
+    if row_format not in _ROW_FORMATS:
+        reader.fail(entry, f"{where}: format must be one of {', '.join(_ROW_FORMATS)}")
+    fixed = []
+    for key, item in reader.map(entry.get("set"), "set", entry).entries.items():
+        value = item.value.text if isinstance(item.value, Scalar) else None
+        if key not in fields or value not in fields[key].options:
+            reader.fail(item.value, f"{where}: set {key}: {value} names no option of a field")
+        fixed.append((key, str(value)))
+    return Row(keys[0], keys, fields[keys[0]].labels, row_format, fixed=tuple(fixed))
+
+
+def _option_words(
+    reader: _Reader, block: Map, fields: dict[str, Field]
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Other words for options, field -> option -> words."""
+    words: dict[str, dict[str, tuple[str, ...]]] = {}
+    node = reader.map(block.get("option_words"), "import.option_words", block)
+    for key, entry in node.entries.items():
+        options = reader.map(entry.value, f"option_words {key}", entry.value)
+        for option in options.entries:
+            if key not in fields or option not in fields[key].options:
+                reader.fail(options, f"option_words: {key} has no option '{option}'")
+        words[key] = {option: reader.texts(options, option) for option in options.entries}
+    return words
+
+
+def _editions(
+    reader: _Reader, root: Map, fields: dict[str, Field], rows: list[Row]
+) -> tuple[tuple[Edition, ...], dict[str, str], dict[str, dict[str, tuple[str, ...]]]]:
+    """The editions import recognises (their labels as data), and country names as written."""
+    block = reader.map(root.get("import"), "import", root)
+    editions = []
+    targets: dict[str, tuple[str, Row | None]] = {}  # folded label -> (edition, row)
+    for raw in reader.seq(block.get("editions"), "import.editions"):
+        spec = reader.map(raw, "an edition", raw)
+        edition_id = reader.text(spec, "id")
+        lacks = reader.texts(spec, "lacks")
+        if any(key not in fields for key in lacks):
+            reader.fail(spec, f"edition {edition_id}: 'lacks' names a field the template lacks")
+        labels = []
+        for lang, entry in reader.map(spec.get("labels"), "labels", spec).entries.items():
+            if lang not in reader.languages:
+                reader.fail(entry.value, f"edition {edition_id}: '{lang}' is not a language")
+            for text, target in reader.map(entry.value, "labels", entry.value).entries.items():
+                row = _label_row(reader, target.value, fields, rows, f"edition {edition_id}")
+                known = targets.setdefault(fold_key(text), (edition_id, row))
+                if known[1] != row:
+                    reader.fail(
+                        target.value,
+                        f"edition {edition_id}: '{text}' fills other fields in edition "
+                        f"{known[0]}; one label must fill the same fields in every edition",
+                    )
+                labels.append(EditionLabel(text, lang, row))
+        editions.append(
+            Edition(
+                edition_id,
+                reader.texts_per_language(spec, "name", f"edition {edition_id} name", edition_id),
+                tuple(labels),
+                reader.texts(spec, "marks"),
+                lacks,
+                reader.flag(spec, "report", False),
+            )
+        )
+    countries = {}
+    for name, entry in reader.map(
+        block.get("countries"), "import.countries", block
+    ).entries.items():
+        code = entry.value.text if isinstance(entry.value, Scalar) else None
+        if not code or not re.fullmatch(r"[A-Z]{2}", code):
+            reader.fail(entry.value, f"import.countries: '{name}' needs an ISO 3166 code")
+        countries[fold_key(name)] = code
+    return tuple(editions), countries, _option_words(reader, block, fields)
+
+
 def _build(root: Map, path: Path) -> Template:
     reader = _Reader(path)
     reader.languages = reader.texts(root, "languages")
@@ -356,13 +499,15 @@ def _build(root: Map, path: Path) -> Template:
         reader.fail(limits, "limits.pages must be a whole number")
     source = reader.text(limits, "source", "")
     document = reader.map(root.get("document"), "document", root)
+    rows = _rows(reader, root, fields)
+    editions, country_names, option_words = _editions(reader, root, fields, rows)
     return Template(
         name=reader.text(root, "name", path.name),
         path=path,
         title=reader.text(root, "title", path.name),
         languages=reader.languages,
         fields=fields,
-        rows=_rows(reader, root, fields),
+        rows=rows,
         parts=_parts(reader, root, sections),
         sections=sections,
         criteria=_criteria(reader, root),
@@ -376,6 +521,11 @@ def _build(root: Map, path: Path) -> Template:
         page_limit=int(pages) if pages else None,
         page_limit_source=f" ({source})" if source else "",
         annexes=_annexes(reader, root, fields, sections),
+        editions=editions,
+        country_names=country_names,
+        option_words=option_words,
+        contents_headings=reader.texts(reader.map(root.get("import"), "import", root), "contents"),
+        roles=_roles(reader, root, fields),
     )
 
 

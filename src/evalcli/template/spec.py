@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from evalcli.template.fieldtypes import FieldType
 
 Labels = dict[str, str]
+
+# the fields generic code reads (render, document properties, output names), by what
+# they are for, and the field types each may have. A template names its fields for
+# them under ``roles:``; a role it leaves out is the field of the same key, if any.
+ROLES: dict[str, tuple[str, ...]] = {
+    "title": ("text",),
+    "subtitle": ("text",),
+    "project_code": ("project_codes", "text"),
+    "countries": ("countries",),
+    "locale": ("locale",),
+    "consultants": ("people",),
+    "keywords": ("text_list",),
+}
 
 
 @dataclass(frozen=True)
@@ -17,7 +30,7 @@ class Field:
     """One metadata key of evaluation.yaml, and the type that parses, prints and exports it."""
 
     key: str
-    type: FieldType
+    type: FieldType[Any]
     required: bool
     labels: Labels
     help: Labels = field(default_factory=dict)  # per language
@@ -34,8 +47,34 @@ class Row:
     id: str
     fields: tuple[str, ...]
     labels: Labels
-    format: str = "single"  # single | period (start to end) | dash (first – second)
+    format: str = "single"  # single | period (start to end) | dash (first – second) | words
     aliases: tuple[str, ...] = ()
+    fixed: tuple[tuple[str, str], ...] = ()  # (field, option key) an edition's label implies
+
+
+@dataclass(frozen=True)
+class EditionLabel:
+    """One label an edition printed: its language and the row it fills (None: kept in extra)."""
+
+    text: str
+    lang: str
+    row: Row | None
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the template as the archive holds it, for import and check.
+
+    ``lacks``: fields its documents never had; ``marks``: headings only it prints;
+    ``report``: it is a full report's cover, whose summary is the executive summary chapter.
+    """
+
+    id: str
+    name: Labels  # per language ("the Quick Facts summary (2009–2016)")
+    labels: tuple[EditionLabel, ...] = ()
+    marks: tuple[str, ...] = ()
+    lacks: tuple[str, ...] = ()
+    report: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +199,20 @@ class Template:
     page_limit: int | None
     page_limit_source: str = ""
     annexes: Annexes | None = None
+    editions: tuple[Edition, ...] = ()
+    country_names: dict[str, str] = field(default_factory=dict)  # as the archive writes them
+    option_words: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    contents_headings: tuple[str, ...] = ()  # "Table of contents": a full report's, skipped
+
+    def edition(self, edition_id: str) -> Edition | None:
+        """The edition called ``edition_id``, if the template knows it."""
+        return next((e for e in self.editions if e.id == edition_id), None)
+
+    roles: dict[str, str] = field(default_factory=dict)  # role -> the key of its field
+
+    def role(self, name: str) -> str | None:
+        """The key of the field that plays ``name`` (one of ``ROLES``), if the template has one."""
+        return self.roles.get(name)
 
     def phrase(self, name: str, lang: str) -> str:
         """A fixed phrase of the document (disclaimer, "Page X of Y" ...) in a language."""

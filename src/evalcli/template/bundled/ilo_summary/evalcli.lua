@@ -86,8 +86,8 @@ end
 -- --lang) say so: DOCX runs carry it natively, Typst needs #text(lang: ...).
 local function typst_lang(lang)
   local language, region = lang:match("^(%a%a%a?)[-_]?(%a*)$")
-  if language == nil then
-    return nil
+  if language == nil or (region ~= "" and #region ~= 2) then
+    return nil -- Typst takes two-letter regions only; check reports any other (a draft drops it)
   end
   if region ~= "" then
     return string.format('lang: "%s", region: "%s"', language:lower(), region:upper())
@@ -163,10 +163,83 @@ local function Blocks(blocks)
   return out
 end
 
+-- Alternative text. pandoc 3.9's Typst writer drops an image's description
+-- (tests/test_accessibility.py tells when it stops doing so); a scoped set
+-- rule gives the image its alt text, which Typst writes as the figure's /Alt.
+-- An image of class "decorative" is a PDF artifact, skipped by screen readers.
+-- The description is the content's: it goes into a Typst string literal,
+-- where only the backslash and the double quote need escaping.
+local function typst_string(text)
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
+end
+
+local function description(image)
+  return pandoc.utils.stringify(image.caption)
+end
+
+local function alt_open(image)
+  if image.classes:includes("decorative") then
+    return "#pdf.artifact["
+  end
+  local alt = description(image)
+  if alt == "" then
+    return nil -- no description: evalcli check reports it, and the PDF claims no PDF/UA
+  end
+  -- the semicolon ends the set rule, so that the image's own "#" follows in markup
+  return "#[#set image(alt: " .. typst_string(alt) .. ");"
+end
+
+local function figure_image(figure)
+  local found = nil
+  figure:walk({
+    Image = function(image)
+      found = found or image
+    end,
+  })
+  return found
+end
+
+local ALT_TEXT = {
+  traverse = "topdown",
+  Figure = function(figure)
+    local image = figure_image(figure)
+    local open = image and alt_open(image)
+    if open == nil then
+      return figure, false
+    end
+    return { pandoc.RawBlock("typst", open), figure, pandoc.RawBlock("typst", "]") }, false
+  end,
+  Image = function(image)
+    local open = alt_open(image)
+    if open == nil then
+      return nil
+    end
+    return { pandoc.RawInline("typst", open), image, pandoc.RawInline("typst", "]") }
+  end,
+}
+
+-- In the DOCX, a decorative image carries a title python-docx looks for, to
+-- give it Word's own "Mark as decorative" flag (pandoc cannot write it).
+local DOCX_DECORATIVE = {
+  Image = function(image)
+    if image.classes:includes("decorative") then
+      image.caption = {}
+      image.title = "evalcli-decorative"
+      return image
+    end
+  end,
+}
+
 function Pandoc(doc)
   local lang = doc.meta.lang and pandoc.utils.stringify(doc.meta.lang) or "en"
   quotes = QUOTES[lang:sub(1, 2)] or QUOTES.en
   -- pandoc has already applied Link and Raw* above, so the raw Typst made
   -- here is the template's own, never the content's
-  return doc:walk({ Str = Str, Blocks = Blocks }):walk({ Span = Span, Div = Div })
+  doc = doc:walk({ Str = Str, Blocks = Blocks }):walk({ Span = Span, Div = Div })
+  if FORMAT == "typst" then
+    doc = doc:walk(ALT_TEXT)
+  elseif FORMAT == "docx" then
+    doc = doc:walk(DOCX_DECORATIVE)
+  end
+  return doc
 end

@@ -3,6 +3,11 @@
 Every scalar stays the text the user wrote: YAML 1.1 would turn ``NO`` (Norway)
 into ``False`` and ``8.10`` into ``8.1``. Field types parse their own values.
 
+Inside ``{...}`` and ``[...]`` a comma ends a value, so ``{amount: 7,940,000}``
+is, to YAML, ``amount: 7`` and two more keys ``940`` and ``000``. Such pieces
+are joined back into the text as typed, and the scalar is marked ``split``:
+the field type then says what to write instead (see ``rejoin``).
+
 The nodes are built from PyYAML's event stream with an explicit stack, not
 with ``yaml.compose``: aliases are refused (a few hundred bytes of nested
 aliases expand to gigabytes) and nesting is bounded long before Python's
@@ -11,6 +16,7 @@ recursion limit, so no file can exhaust memory, time or the stack.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +25,7 @@ from typing import Any
 import yaml
 
 from evalcli.diagnostics import Finding, FindingCode, Location
-from evalcli.i18n import msg, verbatim
+from evalcli.i18n import Message, msg, verbatim
 from evalcli.limits import MAX_YAML_DEPTH
 
 try:
@@ -32,18 +38,27 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 
 @dataclass
 class Scalar:
-    """A YAML scalar kept as its source text; ``None`` for null or empty."""
+    """A YAML scalar kept as its source text; ``None`` for null or empty.
+
+    ``plain`` is False for a quoted or block scalar; ``span`` is where it stands
+    in the source (start and end offsets); ``split`` is True when YAML reads the
+    text as several values, because of commas inside ``{...}`` or ``[...]``.
+    """
 
     text: str | None
     loc: Location
+    plain: bool = True
+    span: tuple[int, int] = (0, 0)
+    split: bool = False
 
 
 @dataclass
 class Seq:
-    """A YAML sequence."""
+    """A YAML sequence; ``flow`` for the ``[...]`` form."""
 
     items: list[Node]
     loc: Location
+    flow: bool = False
 
 
 @dataclass
@@ -57,10 +72,11 @@ class Entry:
 
 @dataclass
 class Map:
-    """A YAML mapping, in source order."""
+    """A YAML mapping, in source order; ``flow`` for the ``{...}`` form."""
 
     entries: dict[str, Entry]
     loc: Location
+    flow: bool = False
 
     def get(self, key: str) -> Node | None:
         entry = self.entries.get(key)
@@ -87,8 +103,8 @@ def is_empty(node: Node | None) -> bool:
         return True
     if isinstance(node, Scalar):
         return node.text is None or not node.text.strip()
-    if isinstance(node, Seq):
-        return not node.items
+    if isinstance(node, Seq):  # [] or only blank items, as [""]
+        return all(isinstance(item, Scalar) and is_empty(item) for item in node.items)
     return not node.entries
 
 
@@ -122,11 +138,65 @@ def _loc(path: Path, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
+_GROUP_END = re.compile(r"(?:^|\D)\d{1,3}$")
+_GROUP_START = re.compile(r"^\d{3}(?:\D|$)")
+
+
+def _join(first: Scalar, last: Scalar) -> None:
+    """Stretch ``first`` to the end of ``last`` and mark it split. Its text is cut from
+    the source once, at the end (``_split_texts``): joining piece by piece would copy
+    the text again for every comma."""
+    first.span = (first.span[0], last.span[1])
+    first.split = True
+
+
+def _split_texts(root: Node | None, source: str) -> None:
+    """Give every joined scalar its text as typed, from the first piece to the last."""
+    for scalar in scalars_in(root):
+        if scalar.split:
+            scalar.text = source[scalar.span[0] : scalar.span[1]]
+
+
+def rejoin_key(parent: Map, key: Scalar, value: Node, source: str) -> bool:
+    """A key with no ':' in ``{...}`` after a plain value: the value went on past a comma.
+
+    Joins it back into that value (``7,940,000``) and returns True.
+    """
+    if not parent.flow or not parent.entries:
+        return False
+    if not (isinstance(value, Scalar) and value.text is None and value.plain):
+        return False
+    if ":" in source[key.span[1] : value.span[0]] or value.span[0] != key.span[1]:
+        return False
+    previous = next(reversed(parent.entries.values())).value
+    if not (isinstance(previous, Scalar) and previous.plain and previous.text and key.plain):
+        return False
+    _join(previous, key)
+    return True
+
+
+def rejoin_item(parent: Seq, item: Node, source: str) -> bool:
+    """An item of ``[...]`` that is the rest of a number with thousands separators
+    (``[1,000 children]``): joins it back into the item before and returns True."""
+    if not parent.flow or not parent.items or not isinstance(item, Scalar):
+        return False
+    previous = parent.items[-1]
+    if not (isinstance(previous, Scalar) and previous.plain and previous.text):
+        return False
+    if not (item.plain and item.text) or source[previous.span[1] : item.span[0]] != ",":
+        return False
+    if not (_GROUP_END.search(previous.text) and _GROUP_START.match(item.text)):
+        return False
+    _join(previous, item)
+    return True
+
+
 class _Builder:
     """Nodes from events: a stack of open collections, each mapping with its pending key."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, source: str) -> None:
         self.path = path
+        self.source = source
         self.stack: list[tuple[Seq | Map, Scalar | bool | None]] = []
         self.root: Node | None = None
         self.findings: list[Finding] = []
@@ -137,7 +207,8 @@ class _Builder:
             return
         parent, pending = self.stack[-1]
         if isinstance(parent, Seq):
-            parent.items.append(node)
+            if not rejoin_item(parent, node, self.source):
+                parent.items.append(node)
             return
         if pending is None:  # this node is a key
             if not isinstance(node, Scalar):
@@ -150,6 +221,8 @@ class _Builder:
             return
         self.stack[-1] = (parent, None)
         if not isinstance(pending, Scalar):  # the value of a key that was refused
+            return
+        if rejoin_key(parent, pending, node, self.source):
             return
         key = pending.text or ""
         if key in parent.entries:
@@ -165,7 +238,7 @@ class _Builder:
         self.stack.pop()
 
 
-def _syntax_finding(exc: yaml.YAMLError, path: Path) -> Finding:
+def _syntax_finding(exc: yaml.YAMLError, path: Path, source: str = "") -> Finding:
     if not isinstance(exc, yaml.MarkedYAMLError):
         return Finding.of(
             FindingCode.YAML_SYNTAX, msg("YAML error: {problem}", problem=str(exc)), Location(path)
@@ -180,16 +253,33 @@ def _syntax_finding(exc: yaml.YAMLError, path: Path) -> Finding:
             context=exc.context,
             line=exc.context_mark.line + 1,
         )
+    index = getattr(mark, "index", None) if mark is not None else None
+    at = source[index] if isinstance(index, int) and 0 <= index < len(source) else ""
     return Finding.of(
         FindingCode.YAML_SYNTAX,
         msg(
-            "YAML syntax error: {problem}{context}; check the indentation, and that "
-            "every quote is closed, here and on the lines above",
+            "YAML syntax error: {problem}{context}; {fix}",
             problem=problem,
             context=context,
+            fix=_fix(exc.problem or "", at),
         ),
         loc,
     )
+
+
+def _fix(problem: str, at: str) -> Message:
+    """What to do about a YAML syntax error, for the mistakes people make typing values;
+    ``at`` is the character where the error was found."""
+    if "tab" in problem or at == "\t":
+        return msg("indent with spaces: YAML does not allow tabs for indentation or after '-'")
+    if "mapping values are not allowed" in problem:
+        return msg(
+            "a value holding ': ' must be in quotes, e.g. title: \"Alianzas: en acción\"; "
+            "otherwise check the indentation"
+        )
+    if "cannot start any token" in problem:
+        return msg('a value starting with @, ` or % must be in quotes, e.g. donor: "@ILO"')
+    return msg("check the indentation, and that every quote is closed, here and on the lines above")
 
 
 def _plainly_shallow(text: str) -> bool:
@@ -205,15 +295,25 @@ def _plainly_shallow(text: str) -> bool:
     return max(indents, default=0) <= MAX_YAML_DEPTH
 
 
-def _convert(node: yaml.Node, path: Path, findings: list[Finding]) -> Node:
+def _scalar(value: str, style: str | None, start: Any, end: Any, path: Path) -> Scalar:
+    plain = not style  # libyaml gives "" or None for a plain scalar
+    text = None if plain and value in _NULLS else value
+    return Scalar(text, _loc(path, start), plain, (start.index, end.index))
+
+
+def _convert(node: yaml.Node, path: Path, findings: list[Finding], source: str) -> Node:
     """A composed node (no aliases, shallow: see ``_plainly_shallow``) as our nodes."""
     loc = _loc(path, node.start_mark)
     if isinstance(node, yaml.ScalarNode):
-        plain_null = node.style is None and node.value in _NULLS
-        return Scalar(None if plain_null else node.value, loc)
+        return _scalar(node.value, node.style, node.start_mark, node.end_mark, path)
     if isinstance(node, yaml.SequenceNode):
-        return Seq([_convert(child, path, findings) for child in node.value], loc)
-    entries: dict[str, Entry] = {}
+        seq = Seq([], loc, bool(node.flow_style))
+        for child in node.value:
+            item = _convert(child, path, findings, source)
+            if not rejoin_item(seq, item, source):
+                seq.items.append(item)
+        return seq
+    mapping = Map({}, loc, bool(getattr(node, "flow_style", False)))
     for key_node, value_node in node.value:
         key_loc = _loc(path, key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode):
@@ -221,11 +321,15 @@ def _convert(node: yaml.Node, path: Path, findings: list[Finding]) -> Node:
             findings.append(Finding.of(FindingCode.INVALID_KEY, message, key_loc))
             continue
         key = key_node.value
-        if key in entries:
-            findings.append(_duplicate(key, entries[key].key_loc, key_loc))
+        value = _convert(value_node, path, findings, source)
+        key_scalar = _scalar(key, key_node.style, key_node.start_mark, key_node.end_mark, path)
+        if rejoin_key(mapping, key_scalar, value, source):
             continue
-        entries[key] = Entry(key, key_loc, _convert(value_node, path, findings))
-    return Map(entries, loc)
+        if key in mapping.entries:
+            findings.append(_duplicate(key, mapping.entries[key].key_loc, key_loc))
+            continue
+        mapping.entries[key] = Entry(key, key_loc, value)
+    return mapping
 
 
 def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
@@ -234,10 +338,12 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
         try:
             root = yaml.compose(text, Loader=YAML_LOADER)
         except yaml.YAMLError as exc:
-            return None, [_syntax_finding(exc, path)]
+            return None, [_syntax_finding(exc, path, text)]
         findings: list[Finding] = []
-        return (_convert(root, path, findings) if root is not None else None), findings
-    builder = _Builder(path)
+        node = _convert(root, path, findings, text) if root is not None else None
+        _split_texts(node, text)
+        return node, findings
+    builder = _Builder(path, text)
     documents = 0
     try:
         for event in yaml.parse(text, Loader=YAML_LOADER):
@@ -268,8 +374,9 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
                         )
                     ]
             elif isinstance(event, yaml.ScalarEvent):
-                plain_null = event.style is None and event.value in _NULLS
-                builder.add(Scalar(None if plain_null else event.value, loc))
+                builder.add(
+                    _scalar(event.value, event.style, event.start_mark, event.end_mark, path)
+                )
             elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
                 if len(builder.stack) >= MAX_YAML_DEPTH:
                     return None, [
@@ -283,12 +390,14 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
                             loc,
                         )
                     ]
+                flow = bool(event.flow_style)
                 if isinstance(event, yaml.SequenceStartEvent):
-                    builder.open(Seq([], loc))
+                    builder.open(Seq([], loc, flow))
                 else:
-                    builder.open(Map({}, loc))
+                    builder.open(Map({}, loc, flow))
             elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
                 builder.close()
     except yaml.YAMLError as exc:
-        return None, [_syntax_finding(exc, path)]
+        return None, [_syntax_finding(exc, path, text)]
+    _split_texts(builder.root, text)
     return builder.root, builder.findings

@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-import subprocess
 from pathlib import Path
 
 from evalcli.errors import ConversionError
 from evalcli.files import scratch_dir
 from evalcli.i18n import Message, msg
 from evalcli.limits import PANDOC_MEMORY, PANDOC_TIMEOUT
+from evalcli.tools.sandbox import Confined, child_command
 
 # The reader: pandoc Markdown without raw output blocks (content never injects
 # Typst or OOXML code), without citations ("@name" stays text) and without
@@ -66,50 +66,43 @@ class PandocRun:
         self._input.write_bytes(source)
         command = [pandoc_path(), "+RTS", f"-M{PANDOC_MEMORY}", "-RTS", "--sandbox"]
         try:
-            self._process = subprocess.Popen(
-                [*command, "--from", reader, *args, str(self._input)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
+            # no address-space cap: GHC's runtime reserves a terabyte it never uses;
+            # +RTS -M caps the heap instead
+            self._job = Confined(
+                child_command(0, [*command, "--from", reader, *args, str(self._input)]),
+                what="pandoc",
+                timeout=PANDOC_TIMEOUT,
+                memory=0,
                 env=_environment(epoch),
                 cwd=folder,
             )
-        except OSError as exc:
+        except BaseException:
             self._scratch.__exit__(None, None, None)
-            raise ConversionError(msg("cannot run pandoc: {problem}", problem=str(exc))) from exc
+            raise
 
     def result(self) -> bytes:
         """pandoc's output; a ConversionError with its message if it failed."""
         try:
-            out, err = self._process.communicate(timeout=PANDOC_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.communicate()
-            raise ConversionError(
-                msg(
-                    "pandoc took longer than {seconds} s and was stopped; "
-                    "the document is too large or too complex",
-                    seconds=PANDOC_TIMEOUT,
-                )
-            ) from None
+            done = self._job.result()
         finally:
             self._scratch.__exit__(None, None, None)
-        if self._process.returncode != 0:
-            output = err.decode("utf-8", "replace").strip()
+        if done.returncode != 0:
+            output = done.stderr.decode("utf-8", "replace").strip()
             message: Message | str = output
             if "Heap exhausted" in output or "heap overflow" in output:
                 message = msg(
-                    "it needed more than {memory}B of memory and was stopped",
+                    "it needed more than {memory}B of memory, the limit for one "
+                    "conversion, and was stopped",
                     memory=PANDOC_MEMORY,
                 )
             raise ConversionError(
                 msg(
                     "pandoc failed ({status}): {problem}",
-                    status=self._process.returncode,
+                    status=done.returncode,
                     problem=message,
                 )
             )
-        return out
+        return done.stdout
 
 
 def run_pandoc(

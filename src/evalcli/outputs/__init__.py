@@ -1,0 +1,1 @@
+"""outputs: one checked report to DOCX, PDF and Markdown, written atomically."""

@@ -1,0 +1,259 @@
+"""The build cache: skip a report whose outputs are as this machine last built them.
+
+``lookup`` answers, for one report folder, "was this built here, from these
+very inputs, and are its outputs still as written?" and replays the result;
+``remember`` keeps a build's outcome for next time. The record lives in the
+output folder (``.evalcli-manifest.json``), where anyone who can write to the
+folder (a pull request that commits one) can edit it. So every entry carries
+an HMAC made with a secret that never leaves this machine's user state folder
+(``$XDG_STATE_HOME/evalcli``, else ``~/.local/state/evalcli``): an entry this
+machine did not write, or one edited since, is never replayed. A checkout
+with a forged manifest therefore builds like a first build, and an output
+file that no trusted entry vouches for is removed when its report is not
+built, so a committed document is never left to be published as evalcli's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import stat
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from evalcli import __version__
+from evalcli.config import Settings
+from evalcli.errors import InputError
+from evalcli.outputs.manifest import (
+    Entry,
+    FileState,
+    Manifest,
+    file_sha256,
+    finding_from_record,
+    finding_record,
+    folder_digest,
+    folder_state,
+    outputs_record,
+)
+from evalcli.outputs.plan import annex_stem
+from evalcli.reporting import ReportResult
+from evalcli.template.loader import BUNDLED_DIR
+
+KEY_FILE = "manifest.key"
+KEY_BYTES = 32
+OUTPUT_SUFFIXES = (".docx", ".pdf", ".md")
+
+
+def state_folder() -> Path:
+    """Where this user's evalcli state (the cache's secret) lives, outside any repository."""
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(  # noqa: PTH118
+        os.path.expanduser("~"),  # noqa: PTH111
+        ".local",
+        "state",
+    )
+    return Path(base) / "evalcli"
+
+
+def _private(info: os.stat_result, kind: int) -> bool:
+    """Ours alone: the right kind of file, owned by this user, no access for others."""
+    if stat.S_IFMT(info.st_mode) != kind:
+        return False
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+        return False
+    return kind != stat.S_IFREG or info.st_nlink == 1
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        if not _private(os.fstat(handle), stat.S_IFREG):
+            return None
+        key = os.read(handle, KEY_BYTES + 1)
+    finally:
+        os.close(handle)
+    return key if len(key) == KEY_BYTES else None
+
+
+def _new_key(folder: Path) -> None:
+    """Write a key under a temporary name and link it in: a reader never sees half a key."""
+    temporary = folder / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(temporary, flags, 0o600)
+    try:
+        try:
+            written = os.write(handle, secrets.token_bytes(KEY_BYTES))
+        finally:
+            os.close(handle)
+        if written != KEY_BYTES:
+            return
+        with contextlib.suppress(FileExistsError):  # another run made one first: use it
+            os.link(temporary, folder / KEY_FILE)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _repository(start: Path) -> Path | None:
+    """The git work tree ``start`` lies in (the folder a pull request fills), if any."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def machine_key(output: Path) -> bytes | None:
+    """This user's secret for the manifest, made on first use; None when it cannot be trusted.
+
+    The state folder must be a private folder of this user, outside the output
+    folder and outside the git work tree of the working folder (what a pull
+    request fills); otherwise nothing is replayed.
+    """
+    folder = state_folder()
+    full = Path(os.path.abspath(folder))  # noqa: PTH100 - as written: links are checked below
+    cwd = Path.cwd()
+    for inside in (Path(os.path.abspath(output)), _repository(cwd)):  # noqa: PTH100
+        if inside is not None and full.is_relative_to(inside):
+            return None
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(folder.lstat(), stat.S_IFDIR):
+            return None
+        key = _read_key(folder / KEY_FILE)
+        if key is None and not os.path.lexists(folder / KEY_FILE):
+            _new_key(folder)
+            key = _read_key(folder / KEY_FILE)
+    except OSError:
+        return None
+    return key
+
+
+def _templates_digest(allowed: Sequence[Path]) -> str:
+    digest = hashlib.sha256(folder_digest(BUNDLED_DIR).encode())
+    for folder in allowed:
+        digest.update(folder_digest(folder).encode())
+    return digest.hexdigest()
+
+
+def inputs_key(options: object, name: str, settings: Settings, allowed: Sequence[Path]) -> str:
+    """What every report's outputs depend on besides its own files."""
+    parts = [
+        __version__,
+        _templates_digest(allowed),
+        repr(sorted(vars(options).items())),
+        name,
+        settings.rules_digest(),
+        repr(settings["languages"]),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _inside(output: Path, folder: Path) -> str | None:
+    """``output`` as a path relative to ``folder`` ("build"), if it lies inside it."""
+    try:
+        relative = output.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return None
+    return relative.as_posix() if relative.parts else None
+
+
+class BuildCache:
+    """The outcomes of the last builds into one output folder, as far as this machine wrote them."""
+
+    def __init__(self, output: Path, common: str, force: bool = False) -> None:
+        self.output = output
+        self.common = common
+        self.force = force
+        self.manifest = Manifest(output, machine_key(output))
+        self._keys: dict[Path, str] = {}
+        self._inputs: dict[Path, dict[str, FileState]] = {}
+
+    def _key(self, folder: Path) -> str:
+        key = self._keys.get(folder)
+        if key is None:
+            skip = _inside(self.output, folder)  # build . from inside a report: build/ is no input
+            digest, self._inputs[folder] = folder_state(
+                folder, *self.manifest.known(folder), skip=skip
+            )
+            key = self._keys[folder] = hashlib.sha256((self.common + digest).encode()).hexdigest()
+        return key
+
+    def lookup(self, folder: Path) -> tuple[str, ReportResult] | None:
+        """(output stem, the replayed result) of a report built here from these very inputs.
+
+        None when anything it depends on changed, an output is missing or edited,
+        the entry is not one this machine wrote, or the cache is forced. The
+        report's inputs are hashed either way, for ``remember``.
+        """
+        key = self._key(folder)
+        entry = None if self.force else self.manifest.fresh(folder, key)
+        if entry is None:
+            return None
+        return entry.stem, self._replayed(folder, entry)
+
+    def _replayed(self, folder: Path, entry: Entry) -> ReportResult:
+        files: dict[str, Path] = {}
+        findings = [finding_from_record(f, folder, files) for f in entry.findings]
+        result = ReportResult(folder, findings)
+        result.built, result.note, result.pages = entry.built, entry.note, entry.pages
+        result.language = entry.language
+        result.files = {self.output / name: size for name, (size, _t, _sha) in entry.files.items()}
+        result.fresh = True
+        return result
+
+    def remember(self, folder: Path, stem: Path, result: ReportResult) -> None:
+        """Keep a build's outcome. Only documents written are kept: a report that was not
+        built is checked again next time (checking is cheap), and an older entry stays,
+        for the day its content is back to what was built. Outputs under a report's
+        name that no trusted entry vouches for are removed when it is not built.
+        """
+        if not result.built:
+            self._discard_foreign(stem)
+            return
+        try:
+            files = outputs_record(result.files)
+        except OSError:
+            self.manifest.forget(folder)
+            return
+        self.manifest.record(
+            folder,
+            Entry(
+                self._key(folder),
+                stem.name,
+                bool(result.built),
+                str(result.note),
+                result.pages,
+                files,
+                [finding_record(f, folder) for f in result.findings],
+                self._inputs.get(folder, {}),
+                time.time_ns(),
+                result.language,
+            ),
+        )
+
+    def _discard_foreign(self, stem: Path) -> None:
+        vouched = {
+            (name, sha)
+            for entry in self.manifest.entries.values()
+            for name, (*_, sha) in entry.files.items()
+        }
+        for base in (stem, annex_stem(stem)):
+            for suffix in OUTPUT_SUFFIXES:
+                path = base.with_name(base.name + suffix)
+                with contextlib.suppress(OSError):
+                    # evalcli never writes a link, and an upload step would follow one
+                    foreign = path.is_symlink() or (
+                        path.is_file() and (path.name, file_sha256(path)) not in vouched
+                    )
+                    if foreign:
+                        path.unlink()
+
+    def save(self) -> None:
+        """Write the record back; a cache, so failing to costs time only."""
+        with contextlib.suppress(InputError, OSError):
+            self.manifest.save()

@@ -1,0 +1,1 @@
+"""report: one report folder as loaded (the instance of a template): model, Markdown, load."""

@@ -1,0 +1,1 @@
+"""template: the schema of a report: spec, field types, placeholders, loader, bundled ones."""

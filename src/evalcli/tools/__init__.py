@@ -1,0 +1,1 @@
+"""External tools evalcli runs: pandoc (and, in outputs, Typst and LibreOffice)."""

@@ -1,0 +1,175 @@
+"""Converters run in child processes, each with a wall-clock timeout and a memory cap.
+
+Every converter evalcli starts (pandoc, the Typst compiler, LibreOffice) goes
+through ``Confined``: the child is confined by ``sandbox_child`` before the
+converter runs (an address-space limit, and on Linux death with its parent),
+sits in a process group of its own so that the whole group can be killed,
+and is listed here until it ends, so that SIGTERM or Ctrl-C of evalcli kills
+it at once (``kill_all``) instead of waiting for it to finish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from evalcli.errors import ConversionError
+from evalcli.i18n import Message, msg
+
+_CHILD = Path(__file__).with_name("sandbox_child.py")
+EXIT_TYPST_ERROR = 1
+EXIT_OUT_OF_MEMORY = 75
+EXIT_ORPHAN = 76
+_POSIX = os.name == "posix"
+
+_live: set[subprocess.Popen[bytes]] = set()
+_live_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+class LimitExceeded(ConversionError):
+    """Raised when a converter passes its time or memory limit and is stopped (exit 3)."""
+
+    def __init__(self, message: Message, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit  # "time" or "memory"
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A converter that ended by itself: its exit status and what it printed."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def child_command(memory: int, argv: list[str]) -> list[str]:
+    """``argv`` (a program and its arguments) run under the limits of a confined child."""
+    if not _POSIX:  # pragma: no cover - no rlimit or process groups: run it as it is
+        return argv
+    # -S: the exec wrapper needs no site-packages, which saves a third of its start-up
+    return [sys.executable, "-I", "-S", str(_CHILD), str(memory), str(os.getpid()), "exec", *argv]
+
+
+def typst_command(memory: int, request: Path) -> list[str]:
+    """A confined child that compiles the Typst document ``request`` (JSON) describes."""
+    return [sys.executable, "-I", str(_CHILD), str(memory), str(os.getpid()), "typst", str(request)]
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        if _POSIX:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # pragma: no cover
+            process.kill()
+
+
+def kill_all() -> None:
+    """Kill every converter still running (evalcli got SIGTERM or Ctrl-C); new ones fail."""
+    _stopping.set()
+    with _live_lock:
+        for process in list(_live):
+            _kill(process)
+
+
+def live_children() -> list[int]:
+    """The process ids of the converters running now (tests wait for one to exist)."""
+    with _live_lock:
+        return [process.pid for process in _live]
+
+
+class Confined:
+    """One converter started now and collected later with ``result()``.
+
+    ``what`` names the converter in messages ("typst", "pandoc"); ``timeout``
+    is in seconds of wall-clock time; ``memory`` in bytes (0: no cap, for a
+    program with a cap of its own). The caller decides what a non-zero exit
+    status means; passing a limit is a ``LimitExceeded``.
+    """
+
+    def __init__(
+        self,
+        command: list[str],
+        *,
+        what: str,
+        timeout: float,
+        memory: int,
+        env: dict[str, str],
+        cwd: Path | None = None,
+    ) -> None:
+        self.what, self.timeout, self.memory = what, timeout, memory
+        if _stopping.is_set():
+            raise KeyboardInterrupt
+        try:
+            self.process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                cwd=cwd,
+                start_new_session=_POSIX,
+            )
+        except OSError as exc:
+            raise ConversionError(
+                msg("cannot run {program}: {problem}", program=what, problem=str(exc))
+            ) from exc
+        with _live_lock:
+            _live.add(self.process)
+        if _stopping.is_set():  # a signal came while it started
+            _kill(self.process)
+
+    def result(self) -> Finished:
+        """Wait for the converter; ``LimitExceeded`` if it ran out of time or memory."""
+        try:
+            out, err = self.process.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            _kill(self.process)
+            self.process.communicate()
+            raise LimitExceeded(
+                msg(
+                    "{program} took longer than {seconds} s, the limit for one "
+                    "conversion, and was stopped; the document is too large or too complex "
+                    "(a table, an image or an SVG filter): simplify it",
+                    program=self.what,
+                    seconds=format(self.timeout, "g"),
+                ),
+                "time",
+            ) from None
+        finally:
+            with _live_lock:
+                _live.discard(self.process)
+        code = self.process.returncode
+        if _stopping.is_set() and code < 0:
+            raise KeyboardInterrupt  # killed by kill_all: evalcli is stopping
+        if self.memory and (code == EXIT_OUT_OF_MEMORY or _out_of_memory(code, err)):
+            raise LimitExceeded(
+                msg(
+                    "{program} needed more than {mib} MiB of memory, the "
+                    "limit for one conversion, and was stopped; the document is too large or "
+                    "too complex (a table, an image or an SVG filter): simplify it",
+                    program=self.what,
+                    mib=self.memory // 2**20,
+                ),
+                "memory",
+            )
+        if code == EXIT_ORPHAN:  # pragma: no cover - only when evalcli itself is gone
+            raise KeyboardInterrupt
+        return Finished(code, out, err)
+
+
+def _out_of_memory(code: int, err: bytes) -> bool:
+    """Rust's allocator aborts (SIGABRT) with this message when an allocation fails."""
+    if code not in (-signal.SIGABRT, -signal.SIGSEGV, 134):
+        return False
+    return not err.strip() or any(sign in err for sign in _OUT_OF_MEMORY)
+
+
+_OUT_OF_MEMORY = (b"memory allocation of", b"AllocError", b"out of memory", b"MemoryError")

@@ -1,0 +1,37 @@
+"""The layers point one way: import-linter holds the contract in pyproject.toml."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_no_module_imports_a_layer_above_its_own():
+    lint = Path(sys.executable).parent / "lint-imports"
+    done = subprocess.run(
+        [str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "2 kept, 0 broken" in done.stdout
+
+
+def test_check_loads_no_converter():
+    # check of a report needs neither the build nor the converters: they cost time to import
+    code = (
+        "import sys; from evalcli import api; api.check(['tests/fixtures/valid']); "
+        "loaded = [m for m in ('evalcli.outputs.build', 'evalcli.outputs.docinfo', "
+        "'evalcli.render', 'jinja2', 'docx', 'typst', 'multiprocessing') if m in sys.modules]; "
+        "print(loaded)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "[]"
