@@ -174,9 +174,7 @@ def test_the_sample_in_spanish_and_french_has_the_same_codes_and_places(monkeypa
         assert words not in spanish.stdout and words not in french.stdout
 
 
-def test_an_imported_edition_and_its_import_table_speak_the_chosen_language(
-    tmp_path, monkeypatch
-):
+def test_an_imported_edition_and_its_import_table_speak_the_chosen_language(tmp_path, monkeypatch):
     """The findings and lines main's import of old editions added are messages too."""
     archive = ROOT / "tests" / "fixtures" / "archive"
     monkeypatch.setenv("LANG", "es_PE.UTF-8")
