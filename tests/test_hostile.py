@@ -442,7 +442,7 @@ def test_a_report_cannot_choose_a_typst_function(tmp_path):
 
 
 def test_an_image_shown_many_times_reaches_pandoc_once(tmp_path):
-    from evalcli.outputs.build import _inline_images
+    from evalcli.outputs.convert import inline_images as _inline_images
 
     folder = _valid(tmp_path)
     (folder / "chart.png").write_bytes(_png_of(60, 40) + os.urandom(100_000))
