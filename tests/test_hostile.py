@@ -558,3 +558,16 @@ def test_check_reports_first_what_build_would_refuse(tmp_path, case):
     draft = run("build", "--draft", folder, "-o", tmp_path / "draft")
     assert draft.exit_code == 0, draft.output  # the refused part is left out, the rest builds
     assert "evalcli-" not in draft.output  # no internal temporary path
+
+
+def test_a_typst_error_names_no_private_path(tmp_path):
+    from evalcli.errors import ConversionError
+    from evalcli.outputs.pdf import compile_typst
+
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.typ").write_text('#image("missing.png")\n', encoding="utf-8")
+    with pytest.raises(ConversionError, match="typst could not compile the PDF") as error:
+        compile_typst(tmp_path, root, [], [], 0)
+    assert str(tmp_path) not in str(error.value)
+    assert "missing.png" in str(error.value)
