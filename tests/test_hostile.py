@@ -22,6 +22,7 @@ from docx import Document
 from conftest import FIXTURES, outputs, run
 from evalcli.limits import (
     MAX_FOOTNOTES,
+    MAX_IMAGE_SHOWN_BYTES,
     MAX_LINE_CHARS,
     MAX_PARAGRAPH_CHARS,
     MAX_SECTION_BYTES,
@@ -571,3 +572,14 @@ def test_a_typst_error_names_no_private_path(tmp_path):
         compile_typst(tmp_path, root, [], [], 0)
     assert str(tmp_path) not in str(error.value)
     assert "missing.png" in str(error.value)
+
+
+def test_images_shown_past_the_section_budget_are_refused(tmp_path):
+    folder = _valid(tmp_path)
+    (folder / "c.png").write_bytes(_png_of(60, 40) + bytes(3 * 2**20))  # a 3 MiB file
+    shown = "\n\n".join("![C](c.png)" for _ in range(MAX_IMAGE_SHOWN_BYTES // (3 * 2**20) + 1))
+    (folder / "findings.md").write_text(f"## Relevance\n\n{shown}\n", encoding="utf-8")
+    result = run("check", "--format", "json", folder)
+    assert result.exit_code == 1
+    assert _codes(result).count("too-large") == 1  # only the last one passes the budget
+    assert f"add up to more than {MAX_IMAGE_SHOWN_BYTES // 2**20} MiB" in result.stdout
