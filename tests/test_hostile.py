@@ -583,3 +583,22 @@ def test_images_shown_past_the_section_budget_are_refused(tmp_path):
     assert result.exit_code == 1
     assert _codes(result).count("too-large") == 1  # only the last one passes the budget
     assert f"add up to more than {MAX_IMAGE_SHOWN_BYTES // 2**20} MiB" in result.stdout
+
+
+def test_pandoc_past_its_time_limit_is_a_conversion_finding(tmp_path, monkeypatch):
+    monkeypatch.setattr("evalcli.outputs.pandoc.PANDOC_TIMEOUT", 0.001)
+    result = run("build", _valid(tmp_path), "-o", tmp_path / "out", "--to", "docx")
+    assert result.exit_code == 3
+    assert (
+        "r/evaluation.yaml: error[conversion-failed] pandoc took longer than 0.001 s, "
+        "the limit for one conversion, and was stopped"
+    ) in result.stderr
+
+
+def test_import_holds_the_line_limit_of_check(tmp_path):
+    source = tmp_path / "summary.md"
+    source.write_text("# Title\n\n## Background\n\n" + "x" * (MAX_LINE_CHARS + 1) + "\n")
+    result = run("import", source, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"summary.md: line 5 is longer than {MAX_LINE_CHARS:,} characters" in result.stderr
+    assert not (tmp_path / "out").exists()
