@@ -20,10 +20,14 @@ EXIT_ORPHAN = 76  # the parent was gone before the converter started
 
 
 def _confine(memory: int, parent: int) -> None:
-    if memory > 0:
+    if memory > 0 and os.name == "posix":
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        except (OSError, ValueError):  # pragma: no cover - a system whose hard limit is lower
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            resource.setrlimit(resource.RLIMIT_AS, (min(memory, hard), hard))
     if sys.platform.startswith("linux"):
         try:
             import ctypes
