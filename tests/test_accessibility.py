@@ -240,3 +240,13 @@ def test_the_checkers_are_installed_command_line_tools():
             check=False,
         )
         assert done.returncode == 0, tool
+
+
+def test_row_headers_leave_a_file_they_cannot_read_as_it_is(tmp_path):
+    from evalcli.outputs.pdftags import row_headers
+
+    assert run("build", CONTENT / "example-en", "-o", tmp_path, "--to", "pdf").exit_code == 0
+    pdf = (tmp_path / "example-en.pdf").read_bytes()
+    assert row_headers(pdf) == pdf  # already retagged: nothing left to do
+    shifted = b"%junk\n" + pdf.replace(b"/S/TH", b"/S/TD")  # offsets no longer match
+    assert row_headers(shifted) == shifted
