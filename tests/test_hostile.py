@@ -586,7 +586,7 @@ def test_images_shown_past_the_section_budget_are_refused(tmp_path):
 
 
 def test_pandoc_past_its_time_limit_is_a_conversion_finding(tmp_path, monkeypatch):
-    monkeypatch.setattr("evalcli.outputs.pandoc.PANDOC_TIMEOUT", 0.001)
+    monkeypatch.setattr("evalcli.tools.pandoc.PANDOC_TIMEOUT", 0.001)
     result = run("build", _valid(tmp_path), "-o", tmp_path / "out", "--to", "docx")
     assert result.exit_code == 3
     assert (

@@ -38,8 +38,8 @@ from evalcli.report.markdown import (
     rewrite_images,
 )
 from evalcli.report.model import Report, Section
-from evalcli.report.yamlnodes import Map
 from evalcli.text import count_words
+from evalcli.yamlnodes import Map
 
 PATH = Path("findings.md")
 
