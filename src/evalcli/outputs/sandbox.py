@@ -28,7 +28,7 @@ EXIT_ORPHAN = 76
 _POSIX = os.name == "posix"
 
 _live: set[subprocess.Popen[bytes]] = set()
-_live_lock = threading.Lock()
+_live_lock = threading.RLock()  # re-entrant: kill_all runs in a signal handler
 _stopping = threading.Event()
 
 
