@@ -602,3 +602,15 @@ def test_import_holds_the_line_limit_of_check(tmp_path):
     assert result.exit_code == 2
     assert f"summary.md: line 5 is longer than {MAX_LINE_CHARS:,} characters" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_isolated_typst_child_is_told_where_typst_is_installed():
+    """``python -I`` drops the user's site and PYTHONPATH: a ``pip install --user`` would
+    leave the child without typst, so it gets the folder this process imports it from."""
+    import typst
+
+    from evalcli.outputs.sandbox import typst_command
+
+    command = typst_command(2**30, Path("request.json"))
+    assert command[1] == "-I"
+    assert Path(command[-1]) / "typst" == Path(typst.__file__).parent
