@@ -365,10 +365,8 @@ def _typst_child(process) -> int:
             proc = Path("/proc") / str(child)
             with contextlib.suppress(OSError):
                 words = (proc / "cmdline").read_bytes().split(b"\0")
-                if (
-                    "typst" in (w.decode() for w in words[-3:])
-                    and b"_typst" in (proc / "maps").read_bytes()
-                ):
+                ours = any(w.endswith(b"sandbox_child.py") for w in words) and b"typst" in words
+                if ours and b"_typst" in (proc / "maps").read_bytes():
                     return child
         time.sleep(0.01)
     raise AssertionError(f"the build ended ({process.returncode}) with no Typst child")
