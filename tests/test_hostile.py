@@ -365,10 +365,8 @@ def _typst_child(process) -> int:
             proc = Path("/proc") / str(child)
             with contextlib.suppress(OSError):
                 words = (proc / "cmdline").read_bytes().split(b"\0")
-                if (
-                    "typst" in (w.decode() for w in words[-3:])
-                    and b"_typst" in (proc / "maps").read_bytes()
-                ):
+                ours = any(w.endswith(b"sandbox_child.py") for w in words) and b"typst" in words
+                if ours and b"_typst" in (proc / "maps").read_bytes():
                     return child
         time.sleep(0.01)
     raise AssertionError(f"the build ended ({process.returncode}) with no Typst child")
@@ -602,3 +600,15 @@ def test_import_holds_the_line_limit_of_check(tmp_path):
     assert result.exit_code == 2
     assert f"summary.md: line 5 is longer than {MAX_LINE_CHARS:,} characters" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_isolated_typst_child_is_told_where_typst_is_installed():
+    """``python -I`` drops the user's site and PYTHONPATH: a ``pip install --user`` would
+    leave the child without typst, so it gets the folder this process imports it from."""
+    import typst
+
+    from evalcli.outputs.sandbox import typst_command
+
+    command = typst_command(2**30, Path("request.json"))
+    assert command[1] == "-I"
+    assert Path(command[-1]) / "typst" == Path(typst.__file__).parent

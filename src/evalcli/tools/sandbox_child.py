@@ -1,7 +1,7 @@
 """The child side of ``sandbox``: confine this process, then exec a converter or compile Typst.
 
 Run as a script, never imported by evalcli: ``python -I sandbox_child.py
-MEMORY PARENT exec PROGRAM ARG...`` or ``... typst REQUEST.json``. It uses the
+MEMORY PARENT exec PROGRAM ARG...`` or ``... typst REQUEST.json SITE``. It uses the
 standard library only (and ``typst`` for a compile), so it starts in tens of
 milliseconds. The limits are set here, in the child, before any converter
 code runs: the parent may have threads, and a ``preexec_fn`` is not safe then.
@@ -42,7 +42,9 @@ def _confine(memory: int, parent: int) -> None:
         os._exit(EXIT_ORPHAN)
 
 
-def _typst(request_path: str) -> int:
+def _typst(request_path: str, home: str) -> int:
+    if home not in sys.path:
+        sys.path.append(home)  # where the parent imports typst from
     request = json.loads(Path(request_path).read_text(encoding="utf-8"))
     output = request.pop("output")
     try:
@@ -69,7 +71,7 @@ def main(argv: list[str]) -> int:
     if mode == "exec":
         os.execv(rest[0], rest)
     if mode == "typst":
-        return _typst(rest[0])
+        return _typst(rest[0], rest[1])
     sys.stderr.write(f"unknown mode {mode!r}\n")
     return 2
 
