@@ -607,7 +607,7 @@ def test_the_isolated_typst_child_is_told_where_typst_is_installed():
     leave the child without typst, so it gets the folder this process imports it from."""
     import typst
 
-    from evalcli.outputs.sandbox import typst_command
+    from evalcli.tools.sandbox import typst_command
 
     command = typst_command(2**30, Path("request.json"))
     assert command[1] == "-I"
