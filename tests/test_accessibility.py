@@ -240,3 +240,26 @@ def test_the_checkers_are_installed_command_line_tools():
             check=False,
         )
         assert done.returncode == 0, tool
+
+
+def test_row_headers_leave_a_file_they_cannot_read_as_it_is(tmp_path):
+    from evalcli.outputs.pdftags import row_headers
+
+    assert run("build", CONTENT / "example-en", "-o", tmp_path, "--to", "pdf").exit_code == 0
+    pdf = (tmp_path / "example-en.pdf").read_bytes()
+    assert row_headers(pdf) == pdf  # already retagged: nothing left to do
+    shifted = b"%junk\n" + pdf.replace(b"/S/TH", b"/S/TD")  # offsets no longer match
+    assert row_headers(shifted) == shifted
+
+
+def test_a_table_in_the_prose_keeps_its_column_headers(tmp_path):
+    table = "| District | Trainees |\n|---|---:|\n| Keta | 320 |\n| Ada | 280 |\n\n: By district"
+    folder = _example(tmp_path, table)
+    result = run("build", folder, "-o", tmp_path / "out", "--lang", "fr")
+    assert result.exit_code == 0, result.output
+    scopes = [h["scope"] for h in _elements(tmp_path / "out" / "example-en.pdf", "TH")]
+    assert scopes.count("/Column") == 2  # the prose table's header row, as written
+    assert scopes.count("/Row") == 19  # the quick facts only: prose tables keep their cells
+    assert '<w:tblCaption w:val="Informations clés"/>' in _docx_xml(
+        tmp_path / "out" / "example-en.docx"
+    )

@@ -22,6 +22,7 @@ from docx import Document
 from conftest import FIXTURES, outputs, run
 from evalcli.limits import (
     MAX_FOOTNOTES,
+    MAX_IMAGE_SHOWN_BYTES,
     MAX_LINE_CHARS,
     MAX_PARAGRAPH_CHARS,
     MAX_SECTION_BYTES,
@@ -364,10 +365,8 @@ def _typst_child(process) -> int:
             proc = Path("/proc") / str(child)
             with contextlib.suppress(OSError):
                 words = (proc / "cmdline").read_bytes().split(b"\0")
-                if (
-                    "typst" in (w.decode() for w in words[-3:])
-                    and b"_typst" in (proc / "maps").read_bytes()
-                ):
+                ours = any(w.endswith(b"sandbox_child.py") for w in words) and b"typst" in words
+                if ours and b"_typst" in (proc / "maps").read_bytes():
                     return child
         time.sleep(0.01)
     raise AssertionError(f"the build ended ({process.returncode}) with no Typst child")
@@ -442,7 +441,7 @@ def test_a_report_cannot_choose_a_typst_function(tmp_path):
 
 
 def test_an_image_shown_many_times_reaches_pandoc_once(tmp_path):
-    from evalcli.outputs.build import _inline_images
+    from evalcli.outputs.convert import inline_images as _inline_images
 
     folder = _valid(tmp_path)
     (folder / "chart.png").write_bytes(_png_of(60, 40) + os.urandom(100_000))
@@ -558,3 +557,58 @@ def test_check_reports_first_what_build_would_refuse(tmp_path, case):
     draft = run("build", "--draft", folder, "-o", tmp_path / "draft")
     assert draft.exit_code == 0, draft.output  # the refused part is left out, the rest builds
     assert "evalcli-" not in draft.output  # no internal temporary path
+
+
+def test_a_typst_error_names_no_private_path(tmp_path):
+    from evalcli.errors import ConversionError
+    from evalcli.outputs.pdf import compile_typst
+
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "main.typ").write_text('#image("missing.png")\n', encoding="utf-8")
+    with pytest.raises(ConversionError, match="typst could not compile the PDF") as error:
+        compile_typst(tmp_path, root, [], [], 0)
+    assert str(tmp_path) not in str(error.value)
+    assert "missing.png" in str(error.value)
+
+
+def test_images_shown_past_the_section_budget_are_refused(tmp_path):
+    folder = _valid(tmp_path)
+    (folder / "c.png").write_bytes(_png_of(60, 40) + bytes(3 * 2**20))  # a 3 MiB file
+    shown = "\n\n".join("![C](c.png)" for _ in range(MAX_IMAGE_SHOWN_BYTES // (3 * 2**20) + 1))
+    (folder / "findings.md").write_text(f"## Relevance\n\n{shown}\n", encoding="utf-8")
+    result = run("check", "--format", "json", folder)
+    assert result.exit_code == 1
+    assert _codes(result).count("too-large") == 1  # only the last one passes the budget
+    assert f"add up to more than {MAX_IMAGE_SHOWN_BYTES // 2**20} MiB" in result.stdout
+
+
+def test_pandoc_past_its_time_limit_is_a_conversion_finding(tmp_path, monkeypatch):
+    monkeypatch.setattr("evalcli.tools.pandoc.PANDOC_TIMEOUT", 0.001)
+    result = run("build", _valid(tmp_path), "-o", tmp_path / "out", "--to", "docx")
+    assert result.exit_code == 3
+    assert (
+        "r/evaluation.yaml: error[conversion-failed] pandoc took longer than 0.001 s, "
+        "the limit for one conversion, and was stopped"
+    ) in result.stderr
+
+
+def test_import_holds_the_line_limit_of_check(tmp_path):
+    source = tmp_path / "summary.md"
+    source.write_text("# Title\n\n## Background\n\n" + "x" * (MAX_LINE_CHARS + 1) + "\n")
+    result = run("import", source, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"summary.md: line 5 is longer than {MAX_LINE_CHARS:,} characters" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_isolated_typst_child_is_told_where_typst_is_installed():
+    """``python -I`` drops the user's site and PYTHONPATH: a ``pip install --user`` would
+    leave the child without typst, so it gets the folder this process imports it from."""
+    import typst
+
+    from evalcli.tools.sandbox import typst_command
+
+    command = typst_command(2**30, Path("request.json"))
+    assert command[1] == "-I"
+    assert Path(command[-1]) / "typst" == Path(typst.__file__).parent

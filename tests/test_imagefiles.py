@@ -438,6 +438,7 @@ def test_svg_inner_links_and_gradients_pass(tmp_path: Path) -> None:
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'width="90" height="90"><defs><linearGradient id="g"/></defs>'
-        '<rect fill="url(#g)" width="9" height="9"/><use xlink:href="#g"/></svg>'
+        '<rect fill="url(#g)" width="9" height="9"/><use xlink:href="#g"/>'
+        '<rect style="fill: url( \'#g\')"/><style>a { fill: url("data:x") }</style></svg>'
     )
     assert image_problem(write(tmp_path, "ok.svg", svg)) is None

@@ -25,6 +25,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evalcli.check.languages import language_findings
+from evalcli.diagnostics import Location
 from evalcli.importing.reader import _ends_sentence, _follow_up_value
 from evalcli.importing.run import _drop_dangling_anchors
 from evalcli.limits import MAX_LINE_CHARS
@@ -35,7 +37,9 @@ from evalcli.report.markdown import (
     parse_section,
     rewrite_images,
 )
+from evalcli.report.model import Report, Section
 from evalcli.text import count_words
+from evalcli.yamlnodes import Map
 
 PATH = Path("findings.md")
 
@@ -67,7 +71,14 @@ SCANNERS: dict[str, Callable[[str], object]] = {
     "anchors": _drop_dangling_anchors,
     "sentence": _ends_sentence,
     "follow-up": _follow_up_value,
+    "languages": lambda text: language_findings(_report_of(text)),
 }
+
+
+def _report_of(text: str) -> Report:
+    section = Section("findings", PATH, text)
+    return Report(PATH.parent, Map({}, Location(PATH)), PATH, {"findings": section}, {})
+
 
 # each a function of n: one long crafted line (or n short ones)
 CRAFTED: dict[str, Callable[[int], str]] = {
@@ -90,6 +101,7 @@ CRAFTED: dict[str, Callable[[int], str]] = {
     "internal links": lambda n: "](#" * n,
     "follow-up spaces": lambda n: "x" + " " * n + "y",
     "escapes": lambda n: "\\" * n + "![a](a.png)",
+    "language attributes": lambda n: '[x]{lang="en-ABC" lang=' * n + "}",
 }
 
 

@@ -88,21 +88,21 @@ def test_a_fifo_is_refused_without_hanging(tmp_path):
 
 
 def test_an_image_swapped_for_a_link_after_the_check_is_not_built_in(tmp_path, monkeypatch):
-    from evalcli import api
+    from evalcli.outputs import build as building
 
     folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
     shutil.copy(FIXTURES / "chart.png", folder / "chart.png")
     findings = folder / "findings.md"
     findings.write_text(findings.read_text("utf-8") + "\n![A chart](chart.png)\n", "utf-8")
     shutil.copy(FIXTURES / "chart.png", tmp_path / "outside.png")
-    real = api.build_report
+    real = building.build_report
 
-    def swap_then_build(report, template, options, stem):  # type: ignore[no-untyped-def]
+    def swap_then_build(checked, options, stem):  # type: ignore[no-untyped-def]
         (folder / "chart.png").unlink()
         (folder / "chart.png").symlink_to(tmp_path / "outside.png")
-        return real(report, template, options, stem)
+        return real(checked, options, stem)
 
-    monkeypatch.setattr(api, "build_report", swap_then_build)
+    monkeypatch.setattr(building, "build_report", swap_then_build)
     result = run("build", folder, "--to", "pdf", "-o", tmp_path / "out")
     assert result.exit_code == 2, result.output  # unreadable input: one line, nothing written
     assert "chart.png: Too many levels of symbolic links" in result.stderr

@@ -24,6 +24,9 @@ MAX_PARAGRAPH_CHARS = 50_000
 # note count two): 10,000 notes took pandoc and Typst 13 s; a real summary has none to 30
 MAX_FOOTNOTES = 1_000
 MAX_IMAGE_BYTES = 20 * MIB  # each image file
+# the image files shown in one section, each counted every time it is shown: pandoc
+# decodes an image again for each place (300 uses of a 2 MB image: minutes)
+MAX_IMAGE_SHOWN_BYTES = 32 * MIB
 # Typst decodes every raster image in full (JPEG too). Measured with typst 0.15.2:
 # 40 MP takes 150-600 MiB and 0.3-4 s; 64 MP about 1 GB and 6 s.
 MAX_IMAGE_PIXELS = 40_000_000  # width x height, read from the image's header

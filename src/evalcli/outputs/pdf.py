@@ -188,6 +188,8 @@ def compile_typst(
     ).result()
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
+        # the private folder's path means nothing to the user (and names this machine)
+        message = message.replace(f"{root}{os.sep}", "").replace(str(scratch), "")
         if done.returncode != EXIT_TYPST_ERROR:
             stopped = msg(
                 "it stopped with status {status}: {output}",

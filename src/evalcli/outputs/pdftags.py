@@ -7,7 +7,9 @@ package cannot set. So the label cell of each row of the quick-facts table
 (and of each annex table) is retagged here: ``/TD`` becomes ``/TH`` with
 ``/Scope /Row``. Each edit keeps the object's length (a shorter value is
 padded with spaces, which PDF ignores between tokens), so every offset in the
-file holds and nothing else is rewritten.
+file holds and nothing else is rewritten. Objects are found through the
+file's cross-reference table, so text that only looks like an object (in a
+title or a description) is never taken for one.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ import re
 from dataclasses import dataclass
 
 _ELEMENT = re.compile(
-    rb"(?<![0-9])(?P<num>\d+) 0 obj\s*<</Type/StructElem\s*/S/(?P<type>[\w#]+)"
+    rb"(?P<num>\d+) 0 obj\s*<</Type/StructElem\s*/S/(?P<type>[\w#]+)"
     rb"\s*/P (?P<parent>\d+) 0 R(?P<rest>.*?)>>\s*endobj",
     re.S,
 )
+_OBJECT = re.compile(rb"(?P<num>\d+) 0 obj\s*<<(?P<body>[^<>]*)>>\s*endobj")
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+_SUBSECTION = re.compile(rb"(\d+) (\d+)\s*\n")
+_ENTRY = re.compile(rb"(\d{10}) \d{5} n")
 _ATTRIBUTES = re.compile(rb"/A (\d+) 0 R")
 _KIDS = re.compile(rb"/K\s*(?:\[(?P<list>[^\]]*)\]|(?P<one>\d+ 0 R))")
 _REF = re.compile(rb"(\d+) 0 R")
@@ -37,9 +43,34 @@ class _Element:
     kids: list[int]
 
 
-def _elements(pdf: bytes) -> dict[int, _Element]:
+def _offsets(pdf: bytes) -> dict[int, int]:
+    """Object number -> offset, from the cross-reference table; empty if there is none."""
+    end = _STARTXREF.search(pdf, max(0, len(pdf) - 64))
+    if end is None or pdf[int(end.group(1)) : int(end.group(1)) + 4] != b"xref":
+        return {}
+    position = int(end.group(1)) + 4
+    offsets: dict[int, int] = {}
+    while True:
+        while pdf[position : position + 1] in (b" ", b"\r", b"\n"):
+            position += 1
+        section = _SUBSECTION.match(pdf, position)
+        if section is None:
+            return offsets
+        first, count = int(section.group(1)), int(section.group(2))
+        position = section.end()
+        for number in range(first, first + count):
+            entry = _ENTRY.match(pdf, position)
+            if entry is not None:
+                offsets[number] = int(entry.group(1))
+            position += 20  # every entry is 20 bytes long
+
+
+def _elements(pdf: bytes, offsets: dict[int, int]) -> dict[int, _Element]:
     found = {}
-    for match in _ELEMENT.finditer(pdf):
+    for number, offset in offsets.items():
+        match = _ELEMENT.match(pdf, offset)
+        if match is None or int(match.group("num")) != number:
+            continue
         kids: list[int] = []
         listed = _KIDS.search(match.group("rest"))
         if listed:
@@ -91,7 +122,7 @@ def _label_cells(table: int, elements: dict[int, _Element]) -> list[int]:
 Edit = tuple[int, int, bytes]  # start, end, the same number of new bytes
 
 
-def _retag(pdf: bytes, element: _Element) -> list[Edit]:
+def _retag(pdf: bytes, element: _Element, offsets: dict[int, int]) -> list[Edit]:
     """The edits that make a ``/TD`` a ``/TH`` of ``/Scope /Row``; none if there is no room.
 
     Typst writes a cell's table attributes inline (``/Headers [...]``, which
@@ -113,10 +144,11 @@ def _retag(pdf: bytes, element: _Element) -> list[Edit]:
     shared = _ATTRIBUTES.search(obj)
     if shared is None or pdf.count(b"/A " + shared.group(1) + b" 0 R") != 1:
         return []
-    target = re.search(
-        rb"(?<![0-9])" + shared.group(1) + rb" 0 obj\s*<<(?P<body>[^<>]*)>>\s*endobj", pdf
-    )
-    if target is None or len(target.group("body")) < len(_ROW_HEADER):
+    number = int(shared.group(1))
+    target = _OBJECT.match(pdf, offsets[number]) if number in offsets else None
+    if target is None or int(target.group("num")) != number:
+        return []
+    if len(target.group("body")) < len(_ROW_HEADER):
         return []
     body = target.group("body")
     return [retype, (target.start("body"), target.end("body"), _ROW_HEADER.ljust(len(body)))]
@@ -128,7 +160,8 @@ def row_headers(pdf: bytes, every_table: bool = False) -> bytes:
     Tables inside a cell are left as they are. A file whose tree is not as
     Typst or LibreOffice writes it is returned unchanged.
     """
-    elements = _elements(pdf)
+    offsets = _offsets(pdf)
+    elements = _elements(pdf, offsets)
     tables = [
         num
         for num in _in_order(elements)
@@ -142,6 +175,6 @@ def row_headers(pdf: bytes, every_table: bool = False) -> bytes:
             element = elements.get(cell)
             if element is None or element.type != b"TD":
                 continue
-            for start, end, new in _retag(pdf, element):
+            for start, end, new in _retag(pdf, element, offsets):
                 out[start:end] = new
     return bytes(out)

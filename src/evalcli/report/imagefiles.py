@@ -71,7 +71,8 @@ _ESCAPED_HREF = re.compile(
 _SVG_ENTITY = re.compile(rb"<!ENTITY", re.I)
 _SVG_FILTER = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?(filter|fe[A-Z][A-Za-z]{0,30})(?=[\s/>])")
 _SVG_EXTERNAL = re.compile(
-    rb"(?:href\s{0,40}=\s{0,40}[\"']|url\(\s{0,40}[\"']?|@import\s{0,40}[\"']?)"
+    # atomic: the opening quote, once read, is never given back to the look-ahead
+    rb"(?>href\s{0,40}=\s{0,40}[\"']|url\(\s{0,40}[\"']?|@import\s{0,40}[\"']?)"
     rb"(?!\s{0,40}(?:#|data:))([^\"')>]{0,80})",
     re.I,
 )

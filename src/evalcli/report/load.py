@@ -16,6 +16,7 @@ from evalcli.files import non_utf8_names, read_user_text
 from evalcli.i18n import Message, msg
 from evalcli.limits import (
     MAX_FOOTNOTES,
+    MAX_IMAGE_SHOWN_BYTES,
     MAX_LINE_CHARS,
     MAX_PARAGRAPH_CHARS,
     MAX_SECTION_BYTES,
@@ -172,8 +173,19 @@ def _section(
         too_long.section = spec_id
         return None, [too_long]
     section = parse_section(spec_id, text, path, items, annex)
+    shown = 0
     for image in section.images:
         _find_image(folder, image)
+        if image.file is not None:
+            # pandoc decodes an image again for every place it is shown
+            shown += image.file.stat().st_size
+            if shown > MAX_IMAGE_SHOWN_BYTES:
+                image.file, image.code = None, "too-large"
+                image.problem = (
+                    f"the images shown in {path.name} add up to more than "
+                    f"{MAX_IMAGE_SHOWN_BYTES // 2**20} MiB (an image counts each time it is "
+                    "shown); show fewer or smaller images"
+                )
     return section, []
 
 

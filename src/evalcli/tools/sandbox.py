@@ -11,6 +11,8 @@ it at once (``kill_all``) instead of waiting for it to finish.
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.util
 import os
 import signal
 import subprocess
@@ -29,7 +31,7 @@ EXIT_ORPHAN = 76
 _POSIX = os.name == "posix"
 
 _live: set[subprocess.Popen[bytes]] = set()
-_live_lock = threading.Lock()
+_live_lock = threading.RLock()  # re-entrant: kill_all runs in a signal handler
 _stopping = threading.Event()
 
 
@@ -58,9 +60,25 @@ def child_command(memory: int, argv: list[str]) -> list[str]:
     return [sys.executable, "-I", "-S", str(_CHILD), str(memory), str(os.getpid()), "exec", *argv]
 
 
+@functools.cache
+def _typst_home() -> str:
+    """The folder the ``typst`` package is imported from here (a venv, the user's site ...).
+
+    The child runs isolated (``-I``: no environment variables, no user site),
+    so it is told where to find the package instead.
+    """
+    spec = importlib.util.find_spec("typst")
+    if spec is None or spec.origin is None:
+        raise ConversionError("the typst package is not installed; reinstall evalcli")
+    return str(Path(spec.origin).parent.parent)
+
+
 def typst_command(memory: int, request: Path) -> list[str]:
     """A confined child that compiles the Typst document ``request`` (JSON) describes."""
-    return [sys.executable, "-I", str(_CHILD), str(memory), str(os.getpid()), "typst", str(request)]
+    return [
+        sys.executable, "-I", str(_CHILD), str(memory), str(os.getpid()), "typst",
+        str(request), _typst_home(),
+    ]  # fmt: skip
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:

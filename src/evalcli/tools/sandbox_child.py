@@ -1,7 +1,7 @@
 """The child side of ``sandbox``: confine this process, then exec a converter or compile Typst.
 
 Run as a script, never imported by evalcli: ``python -I sandbox_child.py
-MEMORY PARENT exec PROGRAM ARG...`` or ``... typst REQUEST.json``. It uses the
+MEMORY PARENT exec PROGRAM ARG...`` or ``... typst REQUEST.json SITE``. It uses the
 standard library only (and ``typst`` for a compile), so it starts in tens of
 milliseconds. The limits are set here, in the child, before any converter
 code runs: the parent may have threads, and a ``preexec_fn`` is not safe then.
@@ -20,10 +20,14 @@ EXIT_ORPHAN = 76  # the parent was gone before the converter started
 
 
 def _confine(memory: int, parent: int) -> None:
-    if memory > 0:
+    if memory > 0 and os.name == "posix":
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        except (OSError, ValueError):  # pragma: no cover - a system whose hard limit is lower
+            _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            resource.setrlimit(resource.RLIMIT_AS, (min(memory, hard), hard))
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -38,7 +42,9 @@ def _confine(memory: int, parent: int) -> None:
         os._exit(EXIT_ORPHAN)
 
 
-def _typst(request_path: str) -> int:
+def _typst(request_path: str, home: str) -> int:
+    if home not in sys.path:
+        sys.path.append(home)  # where the parent imports typst from
     request = json.loads(Path(request_path).read_text(encoding="utf-8"))
     output = request.pop("output")
     try:
@@ -65,7 +71,7 @@ def main(argv: list[str]) -> int:
     if mode == "exec":
         os.execv(rest[0], rest)
     if mode == "typst":
-        return _typst(rest[0])
+        return _typst(rest[0], rest[1])
     sys.stderr.write(f"unknown mode {mode!r}\n")
     return 2
 
