@@ -180,11 +180,12 @@ def _section(
             # pandoc decodes an image again for every place it is shown
             shown += image.file.stat().st_size
             if shown > MAX_IMAGE_SHOWN_BYTES:
-                image.file, image.code = None, "too-large"
-                image.problem = (
-                    f"the images shown in {path.name} add up to more than "
-                    f"{MAX_IMAGE_SHOWN_BYTES // 2**20} MiB (an image counts each time it is "
-                    "shown); show fewer or smaller images"
+                image.file, image.code = None, FindingCode.TOO_LARGE
+                image.problem = msg(
+                    "the images shown in {file} add up to more than {mib} MiB (an image "
+                    "counts each time it is shown); show fewer or smaller images",
+                    file=path.name,
+                    mib=MAX_IMAGE_SHOWN_BYTES // 2**20,
                 )
     return section, []
 

@@ -69,7 +69,7 @@ def _typst_home() -> str:
     """
     spec = importlib.util.find_spec("typst")
     if spec is None or spec.origin is None:
-        raise ConversionError("the typst package is not installed; reinstall evalcli")
+        raise ConversionError(msg("the typst package is not installed; reinstall evalcli"))
     return str(Path(spec.origin).parent.parent)
 
 
