@@ -193,6 +193,20 @@ def test_an_imported_edition_and_its_import_table_speak_the_chosen_language(tmp_
     assert "erreur : " in table.stderr and "fichier zip endommagé" in table.stderr
 
 
+def test_why_an_image_is_refused_is_said_in_the_chosen_language(monkeypatch, report_copy):
+    report = report_copy(CONTENT / "alianzas-peru")
+    (report / "empty.png").write_bytes(b"")
+    background = report / "background.md"
+    text = background.read_text(encoding="utf-8")
+    background.write_text(text + "\n![Mapa](empty.png)\n", encoding="utf-8")
+    monkeypatch.setenv("LANG", "es_PE.UTF-8")
+    spanish = run("check", report)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    french = run("check", report)
+    assert "imagen 'empty.png': un archivo vacío, no una imagen" in spanish.stdout
+    assert "image 'empty.png' : un fichier vide, pas une image" in french.stdout
+
+
 def test_the_option_beats_the_setting_which_beats_the_locale(tmp_path, monkeypatch, report_copy):
     report = report_copy(CONTENT / "alianzas-peru")
     monkeypatch.chdir(tmp_path)

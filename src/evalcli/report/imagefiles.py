@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from evalcli.files import open_report_file
+from evalcli.i18n import Message, msg
 from evalcli.limits import MAX_IMAGE_BYTES as MAX_IMAGE_FILE_BYTES
 from evalcli.limits import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MAX_PNG_CHUNK_INFLATED
 
@@ -83,6 +84,13 @@ _URI_RUN = re.compile(rb"[^\"'<>\s)]*")
 class ImageHeaderError(ValueError):
     """Not an image we can size: unknown format, truncated header or nonsense values."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message.render()
+
 
 def image_size(path: Path) -> tuple[str, int, int]:
     """(format, width, height) from the header; format is one of ``FORMATS``.
@@ -95,43 +103,56 @@ def image_size(path: Path) -> tuple[str, int, int]:
 
 
 def image_problem(path: Path) -> str | None:
+    """``image_reason`` as text in the language of this run."""
+    reason = image_reason(path)
+    return reason.render() if reason is not None else None
+
+
+def image_reason(path: Path) -> Message | None:
     """None if Typst may safely decode the image, else a one-line reason to refuse it."""
     try:
         file_bytes = path.stat().st_size
         if file_bytes > MAX_IMAGE_FILE_BYTES:
-            return (
-                f"is {file_bytes / 2**20:.1f} MiB; the limit is "
-                f"{MAX_IMAGE_FILE_BYTES // 2**20} MiB per image; compress or scale it down"
+            return msg(
+                "is {size} MiB; the limit is {limit} MiB per image; compress or scale it down",
+                size=format(file_bytes / 2**20, ".1f"),
+                limit=MAX_IMAGE_FILE_BYTES // 2**20,
             )
         kind, width, height = image_size(path)
         if kind == "svg":
             return _pixel_reason(width, height) or _check_svg_embedded(path)
     except ImageHeaderError as exc:
-        return str(exc)
+        return exc.message
     except OSError as exc:
-        return f"cannot read it: {exc.strerror or exc}"
+        return msg("cannot read it: {problem}", problem=exc.strerror or str(exc))
     return _pixel_reason(width, height)
 
 
-def _pixel_reason(width: int, height: int, what: str = "declares") -> str | None:
-    limit = MAX_IMAGE_PIXELS / 1e6
+def _pixel_reason(width: int, height: int, what: Message | None = None) -> Message | None:
+    """Too many pixels, or too long a side; ``what`` is the part of the image that has them
+    (default: the image itself, "declares")."""
+    size = f"{width}×{height}"
     if width * height > MAX_IMAGE_PIXELS:
-        return (
-            f"{what} {width}×{height} pixels; the limit is {limit:g} megapixels "
-            "(e.g. 8000×5000); scale the image down"
+        limit = msg(
+            "the limit is {megapixels} megapixels (e.g. 8000×5000)",
+            megapixels=format(MAX_IMAGE_PIXELS / 1e6, "g"),
         )
-    if max(width, height) > MAX_IMAGE_SIDE:
-        return (
-            f"{what} {width}×{height} pixels; the limit is {MAX_IMAGE_SIDE} pixels per side; "
-            "scale the image down"
-        )
-    return None
+    elif max(width, height) > MAX_IMAGE_SIDE:
+        limit = msg("the limit is {pixels} pixels per side", pixels=MAX_IMAGE_SIDE)
+    else:
+        return None
+    return msg(
+        "{what} {size} pixels; {limit}; scale the image down",
+        what=what or msg("declares"),
+        size=size,
+        limit=limit,
+    )
 
 
 def _size(stream: BinaryIO) -> tuple[str, int, int]:
     head = stream.read(HEAD_BYTES)
     if not head:
-        raise ImageHeaderError("an empty file, not an image")
+        raise ImageHeaderError(msg("an empty file, not an image"))
     if head.startswith(_PNG_SIGNATURE):
         size = _png(head)
         _png_chunks(stream)
@@ -143,33 +164,39 @@ def _size(stream: BinaryIO) -> tuple[str, int, int]:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return _webp(head)
     if head.startswith(b"\x1f\x8b"):
-        raise ImageHeaderError("a gzip-compressed file (.svgz?); save the SVG uncompressed")
+        raise ImageHeaderError(msg("a gzip-compressed file (.svgz?); save the SVG uncompressed"))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImageHeaderError("a UTF-16 text file; save the SVG as UTF-8")
+        raise ImageHeaderError(msg("a UTF-16 text file; save the SVG as UTF-8"))
     text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
     if text.lstrip().startswith("<"):
         return _svg(text, truncated=len(head) == HEAD_BYTES)
-    raise ImageHeaderError("not a PNG, JPEG, GIF, WebP or SVG image")
+    raise ImageHeaderError(msg("not a PNG, JPEG, GIF, WebP or SVG image"))
 
 
 def _dimensions(kind: str, width: int, height: int) -> tuple[str, int, int]:
     if width <= 0 or height <= 0:
-        raise ImageHeaderError(f"a damaged {kind.upper()} header: it declares {width}×{height}")
+        raise ImageHeaderError(
+            msg(
+                "a damaged {kind} header: it declares {size}",
+                kind=kind.upper(),
+                size=str(width) + "×" + str(height),
+            )
+        )
     return kind, width, height
 
 
 def _png(head: bytes) -> tuple[str, int, int]:
     if len(head) < 33:
-        raise ImageHeaderError("a truncated PNG header")
+        raise ImageHeaderError(msg("a truncated PNG header"))
     length, kind = struct.unpack(">I4s", head[8:16])
     if kind != b"IHDR" or length != 13:
-        raise ImageHeaderError("a damaged PNG: it does not start with an IHDR chunk")
+        raise ImageHeaderError(msg("a damaged PNG: it does not start with an IHDR chunk"))
     (crc,) = struct.unpack(">I", head[29:33])
     if zlib.crc32(head[12:29]) != crc:
-        raise ImageHeaderError("a damaged PNG: the IHDR checksum is wrong")
+        raise ImageHeaderError(msg("a damaged PNG: the IHDR checksum is wrong"))
     width, height = struct.unpack(">II", head[16:24])
     if width >= 2**31 or height >= 2**31:
-        raise ImageHeaderError("a damaged PNG header: its size is out of range")
+        raise ImageHeaderError(msg("a damaged PNG header: its size is out of range"))
     return _dimensions("png", width, height)
 
 
@@ -183,13 +210,19 @@ def _png_chunks(stream: BinaryIO) -> None:
             return  # Typst reports a truncated PNG itself; nothing here grows
         length, kind = struct.unpack(">I4s", header)
         if length >= 2**31:
-            raise ImageHeaderError(f"a damaged PNG: a {kind!r} chunk of {length} bytes")
+            raise ImageHeaderError(
+                msg(
+                    "a damaged PNG: a {chunk} chunk of {length} bytes",
+                    chunk=repr(kind),
+                    length=length,
+                )
+            )
         if kind == b"IEND":
             return
         if kind == b"fcTL" and length >= 12:  # an animation frame
             body = stream.read(length)
             frame_w, frame_h = struct.unpack(">II", body[4:12])
-            reason = _pixel_reason(frame_w, frame_h, "has an animation frame of")
+            reason = _pixel_reason(frame_w, frame_h, msg("has an animation frame of"))
             if reason:
                 raise ImageHeaderError(reason)
         elif kind in _PNG_COMPRESSED:
@@ -197,7 +230,7 @@ def _png_chunks(stream: BinaryIO) -> None:
         else:
             stream.seek(length, io.SEEK_CUR)
         stream.seek(4, io.SEEK_CUR)  # the CRC
-    raise ImageHeaderError(f"a PNG of more than {_PNG_MAX_CHUNKS} chunks; save it again")
+    raise ImageHeaderError(msg("a PNG of more than {n} chunks; save it again", n=_PNG_MAX_CHUNKS))
 
 
 def _png_inflated(kind: bytes, body: bytes) -> None:
@@ -205,7 +238,9 @@ def _png_inflated(kind: bytes, body: bytes) -> None:
     inflating more than that."""
     keyword_end = body.find(b"\0")
     if keyword_end < 0:
-        raise ImageHeaderError(f"a damaged PNG: its {kind.decode()} chunk has no keyword")
+        raise ImageHeaderError(
+            msg("a damaged PNG: its {chunk} chunk has no keyword", chunk=kind.decode())
+        )
     if kind == b"iTXt":
         if body[keyword_end + 1 : keyword_end + 2] != b"\1":
             return  # uncompressed text
@@ -213,27 +248,35 @@ def _png_inflated(kind: bytes, body: bytes) -> None:
         for _ in range(2):  # the language tag and the translated keyword
             start = body.find(b"\0", start) + 1
             if start <= 0:
-                raise ImageHeaderError("a damaged PNG: an iTXt chunk without its fields")
+                raise ImageHeaderError(msg("a damaged PNG: an iTXt chunk without its fields"))
     else:
         start = keyword_end + 2  # the keyword's null and the compression method
     inflater = zlib.decompressobj()
     try:
         inflated = len(inflater.decompress(body[start:], MAX_PNG_CHUNK_INFLATED + 1))
     except zlib.error:
-        reason = f"a damaged PNG: its {kind.decode()} chunk does not inflate"
+        reason = msg("a damaged PNG: its {chunk} chunk does not inflate", chunk=kind.decode())
         raise ImageHeaderError(reason) from None
     if inflated > MAX_PNG_CHUNK_INFLATED or inflater.unconsumed_tail:
-        name = "colour profile (iCCP)" if kind == b"iCCP" else f"text chunk ({kind.decode()})"
+        name = (
+            msg("colour profile (iCCP)")
+            if kind == b"iCCP"
+            else msg("text chunk ({chunk})", chunk=kind.decode())
+        )
         raise ImageHeaderError(
-            f"has a {name} that inflates to more than {MAX_PNG_CHUNK_INFLATED // 2**20} MiB; "
-            "save the image again without it"
+            msg(
+                "has a {name} that inflates to more than {mib} MiB; "
+                "save the image again without it",
+                name=name,
+                mib=MAX_PNG_CHUNK_INFLATED // 2**20,
+            )
         )
 
 
 def _read(stream: BinaryIO, count: int) -> bytes:
     data = stream.read(count)
     if len(data) < count:
-        raise ImageHeaderError("a truncated JPEG: it ends before its frame header")
+        raise ImageHeaderError(msg("a truncated JPEG: it ends before its frame header"))
     return data
 
 
@@ -242,31 +285,35 @@ def _jpeg(stream: BinaryIO) -> tuple[str, int, int]:
     stream.seek(2)
     for _ in range(_JPEG_MAX_SEGMENTS):
         if _read(stream, 1) != b"\xff":
-            raise ImageHeaderError(f"a damaged JPEG: no marker at byte {stream.tell() - 1}")
+            raise ImageHeaderError(
+                msg("a damaged JPEG: no marker at byte {at}", at=stream.tell() - 1)
+            )
         marker = _read(stream, 1)[0]
         fill = 0
         while marker == 0xFF:
             fill += 1
             if fill > _JPEG_MAX_FILL:
-                raise ImageHeaderError("a damaged JPEG: a run of fill bytes")
+                raise ImageHeaderError(msg("a damaged JPEG: a run of fill bytes"))
             marker = _read(stream, 1)[0]
         if marker in _JPEG_STANDALONE:
             continue
         if marker in (0xD8, 0xD9, 0xDA, 0x00):
-            raise ImageHeaderError("a damaged JPEG: no frame header before the image data")
+            raise ImageHeaderError(msg("a damaged JPEG: no frame header before the image data"))
         (length,) = struct.unpack(">H", _read(stream, 2))
         if length < 2:
-            raise ImageHeaderError("a damaged JPEG: a segment shorter than its header")
+            raise ImageHeaderError(msg("a damaged JPEG: a segment shorter than its header"))
         if marker in _JPEG_SOF:
             if length < 8:
-                raise ImageHeaderError("a damaged JPEG frame header")
+                raise ImageHeaderError(msg("a damaged JPEG frame header"))
             _precision, height, width = struct.unpack(">BHH", _read(stream, 5))
             if height == 0:
-                raise ImageHeaderError("a JPEG whose height is only given later (DNL); re-save it")
+                raise ImageHeaderError(
+                    msg("a JPEG whose height is only given later (DNL); re-save it")
+                )
             return _dimensions("jpeg", width, height)
         stream.seek(length - 2, io.SEEK_CUR)
     raise ImageHeaderError(
-        f"a damaged JPEG: no frame header in its first {_JPEG_MAX_SEGMENTS} segments"
+        msg("a damaged JPEG: no frame header in its first {n} segments", n=_JPEG_MAX_SEGMENTS)
     )
 
 
@@ -279,7 +326,7 @@ def _gif(stream: BinaryIO) -> tuple[str, int, int]:
     stream.seek(0)
     header = stream.read(13)
     if len(header) < 13:
-        raise ImageHeaderError("a truncated GIF header")
+        raise ImageHeaderError(msg("a truncated GIF header"))
     width, height, flags = struct.unpack("<HHB", header[6:11])
     if flags & 0x80:
         stream.seek(3 << ((flags & 7) + 1), io.SEEK_CUR)
@@ -301,29 +348,31 @@ def _gif(stream: BinaryIO) -> tuple[str, int, int]:
         while (length := stream.read(1)) and length != b"\0":  # sub-blocks up to the end
             stream.seek(length[0], io.SEEK_CUR)
     else:
-        raise ImageHeaderError(f"a GIF of more than {_GIF_MAX_BLOCKS} blocks; save it as PNG")
+        raise ImageHeaderError(
+            msg("a GIF of more than {n} blocks; save it as PNG", n=_GIF_MAX_BLOCKS)
+        )
     return _dimensions("gif", width, height)
 
 
 def _webp(head: bytes) -> tuple[str, int, int]:
     if len(head) < 30:
-        raise ImageHeaderError("a truncated WebP header")
+        raise ImageHeaderError(msg("a truncated WebP header"))
     chunk = head[12:16]
     if chunk == b"VP8 ":
         if head[23:26] != b"\x9d\x01\x2a":
-            raise ImageHeaderError("a damaged WebP: no VP8 key frame")
+            raise ImageHeaderError(msg("a damaged WebP: no VP8 key frame"))
         width, height = struct.unpack("<HH", head[26:30])
         return _dimensions("webp", width & 0x3FFF, height & 0x3FFF)
     if chunk == b"VP8L":
         if head[20] != 0x2F:
-            raise ImageHeaderError("a damaged WebP: bad VP8L signature")
+            raise ImageHeaderError(msg("a damaged WebP: bad VP8L signature"))
         (bits,) = struct.unpack("<I", head[21:25])
         return _dimensions("webp", (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
     if chunk == b"VP8X":
         width = int.from_bytes(head[24:27], "little") + 1
         height = int.from_bytes(head[27:30], "little") + 1
         return _dimensions("webp", width, height)
-    raise ImageHeaderError(f"a WebP with an unknown first chunk {chunk!r}")
+    raise ImageHeaderError(msg("a WebP with an unknown first chunk {chunk}", chunk=repr(chunk)))
 
 
 def _svg(text: str, truncated: bool) -> tuple[str, int, int]:
@@ -334,14 +383,19 @@ def _svg(text: str, truncated: bool) -> tuple[str, int, int]:
         pos += 1
     if not _ROOT_START.match(text, pos):
         if truncated and text.startswith(("<!", "<?"), pos):
-            raise ImageHeaderError("an SVG whose prologue is longer than 64 KiB")
+            raise ImageHeaderError(msg("an SVG whose prologue is longer than 64 KiB"))
         element = re.match(r"<([^\s>/]*)", text[pos:])
         name = element.group(1) if element else ""
-        raise ImageHeaderError(f"not an image (a text file whose first element is <{name}>)")
+        raise ImageHeaderError(
+            msg("not an image (a text file whose first element is <{name}>)", name=name)
+        )
     root = _ROOT.match(text, pos)
     if root is None:
-        reason = "longer than 64 KiB" if truncated else "malformed"
-        raise ImageHeaderError(f"an SVG whose <svg> tag is {reason}")
+        raise ImageHeaderError(
+            msg("an SVG whose <svg> tag is longer than 64 KiB")
+            if truncated
+            else msg("an SVG whose <svg> tag is malformed")
+        )
     attributes = {
         name.rsplit(":", 1)[-1] if name.startswith("svg:") else name: value_dq or value_sq
         for name, value_dq, value_sq in _ATTRIBUTE.findall(root.group(1))
@@ -361,7 +415,7 @@ def _svg(text: str, truncated: bool) -> tuple[str, int, int]:
 
 def _ceil(value: float) -> int:
     if value > 2**31:
-        raise ImageHeaderError("an SVG whose size is out of range")
+        raise ImageHeaderError(msg("an SVG whose size is out of range"))
     return max(1, -int(-value // 1))
 
 
@@ -372,9 +426,13 @@ def _viewbox(value: str | None) -> tuple[float, float] | None:
     try:
         numbers = [float(part) for part in parts]
     except ValueError:
-        raise ImageHeaderError(f"an SVG with a malformed viewBox {value[:40]!r}") from None
+        raise ImageHeaderError(
+            msg("an SVG with a malformed viewBox {value}", value=repr(value[:40]))
+        ) from None
     if len(numbers) != 4 or not all(0 < n < 1e9 for n in numbers[2:]):
-        raise ImageHeaderError(f"an SVG with a malformed viewBox {value[:40]!r}")
+        raise ImageHeaderError(
+            msg("an SVG with a malformed viewBox {value}", value=repr(value[:40]))
+        )
     return numbers[2], numbers[3]
 
 
@@ -383,19 +441,29 @@ def _svg_length(value: str | None, box: float | None, name: str) -> float | None
     if value is None or value.strip() in ("", "auto"):
         return None
     if "&" in value:
-        raise ImageHeaderError(f"an SVG whose {name} uses an XML entity; write the number itself")
+        raise ImageHeaderError(
+            msg("an SVG whose {name} uses an XML entity; write the number itself", name=name)
+        )
     match = _LENGTH.fullmatch(value)
     if match is None:
-        raise ImageHeaderError(f"an SVG with a malformed {name} {value[:40]!r}")
+        raise ImageHeaderError(
+            msg("an SVG with a malformed {name} {value}", name=name, value=repr(value[:40]))
+        )
     number, unit = float(match.group(1)), (match.group(2) or "").lower()
     if not 0 < number < 1e9:
-        raise ImageHeaderError(f"an SVG whose {name} is not a positive size: {value[:40]!r}")
+        raise ImageHeaderError(
+            msg(
+                "an SVG whose {name} is not a positive size: {value}",
+                name=name,
+                value=repr(value[:40]),
+            )
+        )
     if unit == "%":
         return (box if box is not None else _SVG_DEFAULT) * number / 100
     return number * _UNITS[unit]
 
 
-def _check_svg_embedded(path: Path) -> str | None:
+def _check_svg_embedded(path: Path) -> Message | None:
     """Size the raster images an SVG embeds as data: URIs; Typst decodes them in full.
 
     Scans the whole file through mmap (constant memory) and decodes at most
@@ -406,7 +474,7 @@ def _check_svg_embedded(path: Path) -> str | None:
             return None
         with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
             if _ESCAPED_HREF.search(data):
-                return "an SVG link written with XML character references; write it plainly"
+                return msg("an SVG link written with XML character references; write it plainly")
             costly = _svg_features(data)
             if costly:
                 return costly
@@ -418,23 +486,28 @@ def _check_svg_embedded(path: Path) -> str | None:
                 except ImageHeaderError as exc:
                     mime = match.group(1).lower()
                     if mime.startswith(b"image/") or mime in (b"", b"text/plain"):
-                        return f"embeds an image that cannot be checked ({exc})"
+                        return msg(
+                            "embeds an image that cannot be checked ({problem})",
+                            problem=exc.message,
+                        )
                     continue  # a font or style sheet: resvg does not decode it as an image
                 if kind == "svg":
-                    return "embeds an SVG inside the SVG; convert the inner one to PNG"
-                reason = _pixel_reason(width, height, f"embeds a {kind.upper()} of")
+                    return msg("embeds an SVG inside the SVG; convert the inner one to PNG")
+                reason = _pixel_reason(width, height, msg("embeds a {kind} of", kind=kind.upper()))
                 if reason:
                     return reason
                 total += width * height
                 if total > MAX_IMAGE_PIXELS:
-                    return (
-                        f"embeds images of {total / 1e6:.0f} megapixels in all; the limit is "
-                        f"{MAX_IMAGE_PIXELS / 1e6:g} megapixels; scale them down"
+                    return msg(
+                        "embeds images of {total} megapixels in all; the limit is "
+                        "{limit} megapixels; scale them down",
+                        total=format(total / 1e6, ".0f"),
+                        limit=format(MAX_IMAGE_PIXELS / 1e6, "g"),
                     )
     return None
 
 
-def _svg_features(data: mmap.mmap) -> str | None:
+def _svg_features(data: mmap.mmap) -> Message | None:
     """An SVG feature that reads other files or costs unbounded time, named; else None.
 
     Refused: entity declarations, links to anything but the SVG itself or a
@@ -442,20 +515,22 @@ def _svg_features(data: mmap.mmap) -> str | None:
     feTurbulence of 1.4 KB ran 67 s at 835 MB in Typst).
     """
     if _SVG_ENTITY.search(data):
-        return "an SVG that declares XML entities; export it again without a DOCTYPE"
+        return msg("an SVG that declares XML entities; export it again without a DOCTYPE")
     found = _SVG_FILTER.search(data)
     if found:
         name = found.group(1).decode("ascii", "replace")
-        return (
-            f"an SVG with a filter (<{name}>), which can take minutes to render; "
-            "export it as PNG, or without filters"
+        return msg(
+            "an SVG with a filter (<{name}>), which can take minutes to render; "
+            "export it as PNG, or without filters",
+            name=name,
         )
     found = _SVG_EXTERNAL.search(data)
     if found:
         target = found.group(1).decode("utf-8", "replace").strip()[:40]
-        return (
-            f"an SVG that refers to another file or address ({target!r}); "
-            "embed the image, or export it as PNG"
+        return msg(
+            "an SVG that refers to another file or address ({target}); "
+            "embed the image, or export it as PNG",
+            target=repr(target),
         )
     return None
 
