@@ -22,8 +22,6 @@ from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, Location, Severity, exit_code
 from evalcli.errors import ConversionError, InputError, TemplateError
 from evalcli.files import refuse_linked_folder
-from evalcli.outputs.cache import BuildCache, inputs_key, machine_key
-from evalcli.outputs.manifest import Manifest
 from evalcli.outputs.plan import FORMATS, BuildOptions
 from evalcli.paths import display_path
 from evalcli.portfolio.parallel import run_chunks
@@ -353,6 +351,8 @@ def build(
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown or not options.formats:
         raise InputError(f"--to {','.join(options.formats)}: choose from {', '.join(FORMATS)}")
+    from evalcli.outputs.cache import BuildCache, inputs_key  # hashing and json: not for check
+
     folders = _folders(paths, project)
     refuse_linked_folder(output)
     cache = BuildCache(
@@ -498,6 +498,8 @@ def export(
     folders = [] if empty else find_reports(tuple(map(str, paths)), list(project.content))
     loaded = [_load(folder, project.templates) for folder in folders]
     if items == "reports":
+        from evalcli.outputs.cache import machine_key
+        from evalcli.outputs.manifest import Manifest
         from evalcli.portfolio.index import index_row, index_text
 
         where = output or project.output
