@@ -8,7 +8,6 @@ report gets its own plain line, as before.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from typing import TextIO
 
@@ -61,6 +60,8 @@ class ProgressLine:
         elapsed = time.monotonic() - self.start
         left = elapsed / done * (total - done) if done else 0.0
         line = f"[{done}/{total}] {_clock(left)} left · {self.verb} {current}"
+        import shutil  # loaded only when progress is shown
+
         width = shutil.get_terminal_size((80, 20)).columns - 1
         if len(line) > width:
             line = line[: max(0, width - 1)] + "…"
