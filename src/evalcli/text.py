@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -85,6 +84,8 @@ def has_words(text: str) -> bool:
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     """A " (did you mean 'x'?)" hint, or an empty string."""
+    import difflib  # only for a hint: not loaded by every check
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
