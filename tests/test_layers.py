@@ -24,11 +24,13 @@ def test_no_module_imports_a_layer_above_its_own():
 
 
 def test_check_loads_no_converter():
-    # check of a report needs neither the build nor the converters: they cost time to import
+    # check of a report needs neither the build, its cache, nor the converters, nor babel
+    # (for a report without a date to read): they cost time to import
     code = (
         "import sys; from evalcli import api; api.check(['tests/fixtures/valid']); "
         "loaded = [m for m in ('evalcli.outputs.build', 'evalcli.outputs.docinfo', "
-        "'evalcli.render', 'jinja2', 'docx', 'typst', 'multiprocessing') if m in sys.modules]; "
+        "'evalcli.render', 'jinja2', 'docx', 'typst', 'multiprocessing', 'evalcli.outputs.cache', "
+        "'evalcli.outputs.manifest', 'evalcli.outputs.plan', 'babel') if m in sys.modules]; "
         "print(loaded)"
     )
     done = subprocess.run(
