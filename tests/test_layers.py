@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,14 +26,41 @@ def test_no_module_imports_a_layer_above_its_own():
 
 
 def test_check_loads_no_converter():
-    # check of a report needs neither the build nor the converters: they cost time to import
+    # check of a report needs neither the build, its cache, nor the converters, nor babel
+    # (for a report without a date to read): they cost time to import
     code = (
         "import sys; from evalcli import api; api.check(['tests/fixtures/valid']); "
         "loaded = [m for m in ('evalcli.outputs.build', 'evalcli.outputs.docinfo', "
-        "'evalcli.render', 'jinja2', 'docx', 'typst', 'multiprocessing') if m in sys.modules]; "
+        "'evalcli.render', 'jinja2', 'docx', 'typst', 'multiprocessing', 'evalcli.outputs.cache', "
+        "'evalcli.outputs.manifest', 'evalcli.outputs.plan', 'babel') if m in sys.modules]; "
         "print(loaded)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_date_without_a_year_is_reported_without_loading_babel(tmp_path):
+    # the month names (babel) are looked up only when the text could be a date
+    report = tmp_path / "report"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "valid", report)
+    meta = report / "evaluation.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(
+        re.sub(
+            r"(?m)^approval_date: .*$",
+            'approval_date: "Haga clic aquí para ingresar la fecha"',
+            text,
+        ),
+        encoding="utf-8",
+    )
+    code = (
+        "import sys; from evalcli import api; "
+        f"[r] = api.check([{str(report)!r}]); "
+        "print(sorted({f.code for f in r.findings}), 'babel' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "['placeholder'] False"

@@ -17,15 +17,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, FindingCode, Location, Severity, exit_code
 from evalcli.errors import ConversionError, InputError, TemplateError
 from evalcli.files import refuse_linked_folder
 from evalcli.i18n import msg
-from evalcli.outputs.cache import BuildCache, inputs_key, machine_key
-from evalcli.outputs.manifest import Manifest
-from evalcli.outputs.plan import FORMATS, BuildOptions
 from evalcli.paths import display_path
 from evalcli.portfolio.parallel import run_chunks
 from evalcli.project import Project
@@ -50,6 +48,9 @@ from evalcli.template.spec import ROLES, Template
 from evalcli.text import count_words
 from evalcli.yamlnodes import plain
 
+if TYPE_CHECKING:
+    from evalcli.outputs.plan import FORMATS, BuildOptions
+
 __all__ = [
     "FORMATS",
     "BuildOptions",
@@ -68,6 +69,16 @@ __all__ = [
     "select",
     "settings",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # BuildOptions and FORMATS are loaded on first use: check needs neither
+    if name in ("BuildOptions", "FORMATS"):
+        from evalcli.outputs import plan
+
+        return getattr(plan, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 CHECK_PER_PROCESS = 40  # fewer reports than this are checked in this process
 _NAME_FIELDS = ("folder", "project_code", "language", "template")
@@ -367,6 +378,8 @@ def build(
     would share a name stop the run. ``output`` is the project's output folder
     unless given; the file names follow the project's ``name`` pattern.
     """
+    from evalcli.outputs.plan import FORMATS
+
     project = _project(project)
     options = options or project.build_options()
     output = output if output is not None else project.output
@@ -380,6 +393,8 @@ def build(
                 choices=", ".join(FORMATS),
             )
         )
+    from evalcli.outputs.cache import BuildCache, inputs_key  # hashing and json: not for check
+
     folders = _folders(paths, project)
     refuse_linked_folder(output)
     cache = BuildCache(
@@ -533,6 +548,8 @@ def export(
     folders = [] if empty else find_reports(tuple(map(str, paths)), list(project.content))
     loaded = [_load(folder, project.templates) for folder in folders]
     if items == "reports":
+        from evalcli.outputs.cache import machine_key
+        from evalcli.outputs.manifest import Manifest
         from evalcli.portfolio.index import index_row, index_text
 
         where = output or project.output

@@ -26,7 +26,6 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -350,6 +349,8 @@ class _Lines:
 
 
 def _hint(word: str, choices: list[str]) -> Message:
+    from difflib import get_close_matches  # only for a misspelt setting
+
     close = get_close_matches(word, choices, n=1)
     return msg("; did you mean '{word}'?", word=close[0]) if close else verbatim("")
 

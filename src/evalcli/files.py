@@ -13,9 +13,7 @@ import errno
 import io
 import os
 import re
-import shutil
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +22,9 @@ from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import InputError, os_error
 from evalcli.i18n import Message, msg
 from evalcli.text import normalize_newlines
+
+# shutil and tempfile are imported in the functions that write: check writes nothing,
+# and loading them (with bz2, lzma, random) is a share of its start-up time
 
 _TEMP = ".evalcli-"
 _STALE = re.compile(r"^\.evalcli-(\d+)-")
@@ -105,6 +106,8 @@ def open_report_file(file: Path, folder: Path | None = None) -> BinaryIO:
 
 def copy_report_file(file: Path, target: Path) -> None:
     """Copy a report's file (an image) to ``target`` as ``open_report_file`` reads it."""
+    import shutil
+
     with open_report_file(file) as source, target.open("wb") as copy:
         shutil.copyfileobj(source, copy)
 
@@ -253,6 +256,8 @@ def _process_alive(pid: int) -> bool:
 
 def remove_stale(folder: Path) -> None:
     """Remove temporary files and folders that a killed evalcli run left in ``folder``."""
+    import shutil
+
     with contextlib.suppress(OSError):
         for entry in folder.iterdir():
             match = _STALE.match(entry.name)
@@ -273,6 +278,8 @@ def _scratch_root() -> Path | None:
     folder) if another local user made it first, or made it a link, or can write to it:
     files there could be read, replaced or planted by them.
     """
+    import tempfile
+
     if not hasattr(os, "getuid"):
         return None
     root = Path(tempfile.gettempdir()) / f"evalcli-{os.getuid()}"
@@ -290,6 +297,9 @@ def _scratch_root() -> Path | None:
 @contextlib.contextmanager
 def scratch_dir(purpose: str) -> Iterator[Path]:
     """A private temporary folder, removed on leaving; stale ones of killed runs are removed."""
+    import shutil
+    import tempfile
+
     root = _scratch_root()
     if root is not None:
         remove_stale(root)
@@ -321,6 +331,8 @@ def write_files(files: dict[Path, bytes]) -> None:
     If anything fails before the renames, the previous outputs are untouched
     and no temporary file is left behind. Errors are one-line InputErrors.
     """
+    import tempfile
+
     for parent in {target.parent for target in files}:
         refuse_linked_folder(parent, msg("folder"))
     staged: list[tuple[Path, Path]] = []
@@ -359,6 +371,9 @@ def write_folder(target: Path, files: dict[str, str], replace: bool) -> None:
     An existing folder is refused unless ``replace``; an existing empty folder
     is always fine. The new folder is assembled beside the target and renamed.
     """
+    import shutil
+    import tempfile
+
     refuse_linked_folder(target.parent, msg("folder"))
     exists = target.exists() or target.is_symlink()
     if exists and not target.is_dir():

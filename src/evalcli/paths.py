@@ -20,9 +20,15 @@ def _display(path: Path, cwd: str) -> str:
         if norm != os.pardir and not norm.startswith(os.pardir + os.sep):
             return norm
     full = os.path.realpath(path)
-    cwd = os.path.realpath(cwd)
+    cwd = _real(cwd)
     if full == cwd:
         return "."
     if full.startswith(cwd + os.sep):
         return full[len(cwd) + 1 :]
     return str(path)
+
+
+@functools.lru_cache(maxsize=16)
+def _real(folder: str) -> str:
+    # the working folder, resolved once rather than once per path shown
+    return os.path.realpath(folder)

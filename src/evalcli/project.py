@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, Severity
-from evalcli.outputs.plan import BuildOptions
 from evalcli.template.loader import template_folder
+
+if TYPE_CHECKING:
+    from evalcli.outputs.plan import BuildOptions
 
 
 def allowed_templates(folders: Sequence[Path]) -> tuple[Path, ...]:
@@ -87,6 +89,8 @@ class Project:
         self, *, draft: bool = False, docx_pages: str = "typst", annexes: bool = False
     ) -> BuildOptions:
         """How to build, from the settings and the choices only the command line makes."""
+        from evalcli.outputs.plan import BuildOptions  # not imported by check
+
         return BuildOptions(
             self.formats,
             self.lang,

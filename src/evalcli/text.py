@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -87,6 +86,8 @@ def has_words(text: str) -> bool:
 
 def did_you_mean(word: str, choices: list[str]) -> Message:
     """A " (did you mean 'x'?)" hint, or nothing."""
+    import difflib  # only for a hint: not loaded by every check
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return msg(" (did you mean '{word}'?)", word=close[0]) if close else verbatim("")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import difflib
 import json
 
 from evalcli.diagnostics import Finding, FindingCode
@@ -69,6 +68,8 @@ def _presence(report: Report, template: Template) -> list[Finding]:
     known = list(template.fields)
     unknown = [key for key in meta.entries if key != "extra" and key not in template.fields]
     misspelt: dict[str, str] = {}  # field -> the unknown key that looks like it
+    if unknown:
+        import difflib  # only for unknown keys: most reports have none
     for key in unknown:
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         if close and close[0] not in meta.entries and template.fields[close[0]].required:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 from evalcli.outputs.docinfo import DocInfo
@@ -88,6 +89,7 @@ def rule_table(table: Any, text_width: int, share: float = LABEL_SHARE) -> list[
 
 
 def _style_facts_table(doc: Any, text_width: int) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Emu
 
     if not doc.tables:
@@ -99,12 +101,16 @@ def _style_facts_table(doc: Any, text_width: int) -> None:
         col.set(
             "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}w", str(width // 635)
         )
+    # the style ids looked up once: python-docx scans every style each time a style is set
+    label, value = (
+        doc.part.get_style_id(doc.styles[name], WD_STYLE_TYPE.PARAGRAPH)
+        for name in ("Quick Facts Label", "Quick Facts")
+    )
     for row in table.rows:
         for index, cell in enumerate(row.cells):
             cell.width = Emu(widths[min(index, 1)])
-            style = doc.styles["Quick Facts Label" if index == 0 else "Quick Facts"]
             for paragraph in cell.paragraphs:
-                paragraph.style = style
+                paragraph._p.style = label if index == 0 else value
             if index == 0:
                 tc_pr = cell._tc.get_or_add_tcPr()
                 _replace(
@@ -179,6 +185,25 @@ def _alt_text(doc: Any) -> None:
             picture.set("descr", props.get("descr", ""))
 
 
+def _style_names(doc: Any) -> Callable[[Any], str | None]:
+    """A paragraph's style name, as ``paragraph.style.name`` gives it, each style looked up once.
+
+    python-docx scans every style of the document for each paragraph's style.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+
+    names: dict[str | None, str | None] = {}
+
+    def name(paragraph: Any) -> str | None:
+        style_id = paragraph._p.style
+        if style_id not in names:
+            style = doc.part.get_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
+            names[style_id] = None if style is None else style.name
+        return names[style_id]
+
+    return name
+
+
 def _keep_follow_up(doc: Any) -> None:
     """A recommendation's last paragraph and its follow-up facts stay on one page.
 
@@ -187,14 +212,15 @@ def _keep_follow_up(doc: Any) -> None:
     paragraph before them moves with them, as the PDF's sticky block does.
     """
     paragraphs = doc.paragraphs
+    style_name = _style_names(doc)
     for index, paragraph in enumerate(paragraphs):
-        if paragraph.style is None or paragraph.style.name != FOLLOW_UP:
+        if style_name(paragraph) != FOLLOW_UP:
             continue
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
-        last = following is None or following.style is None or following.style.name != FOLLOW_UP
+        last = following is None or style_name(following) != FOLLOW_UP
         paragraph.paragraph_format.keep_with_next = not last
         previous = paragraphs[index - 1] if index else None
-        if previous is not None and getattr(previous.style, "name", None) != FOLLOW_UP:
+        if previous is not None and style_name(previous) != FOLLOW_UP:
             previous.paragraph_format.keep_with_next = True
             previous.paragraph_format.keep_together = True
 

@@ -8,7 +8,6 @@ through real folders: a symbolic link is never taken to find a report.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -168,6 +167,8 @@ def select_changed(
 
 def shard_key(report: Path, root: Path) -> int:
     """A number for a report that does not depend on the machine or on the other reports."""
+    import hashlib  # only sharding hashes: not imported by every check
+
     relative = os.path.relpath(absolute(report), absolute(root))
     digest = hashlib.sha256(Path(relative).as_posix().encode("utf-8", "surrogateescape")).digest()
     return int.from_bytes(digest[:8], "big")

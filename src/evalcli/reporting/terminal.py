@@ -8,7 +8,6 @@ report gets its own plain line, as before.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from typing import TextIO
 
@@ -64,6 +63,8 @@ class ProgressLine:
         left = elapsed / done * (total - done) if done else 0.0
         left_text = msg("{time} left", time=_clock(left))
         line = f"[{done}/{total}] {left_text} · {self.verb} {current}"
+        import shutil  # loaded only when progress is shown
+
         width = shutil.get_terminal_size((80, 20)).columns - 1
         if len(line) > width:
             line = line[: max(0, width - 1)] + "…"

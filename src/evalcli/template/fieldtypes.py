@@ -1104,6 +1104,8 @@ def read_date(text: str, languages: tuple[str, ...]) -> str | None:
     if match and 1 <= int(match.group(1)) <= 12:
         return f"{match.group(2)}-{int(match.group(1)):02d}"
     raw = re.sub(r"\b[dl]['’]", "", raw)  # French elision: "d'octobre"
+    if not re.search(r"\d{4}", raw):
+        return None  # no year: no date, and no need to load the month names (babel)
     tokens = [
         t for t in re.split(r"[\s,.]+", raw) if t and t not in {"de", "del", "le", "of", "the"}
     ]

@@ -15,16 +15,18 @@ from evalcli.text import fold_keep_length
 class _Index:
     """Regexes by anchor: a word every match of that regex contains."""
 
-    anchored: dict[str, tuple[re.Pattern[str], ...]]
-    always: tuple[re.Pattern[str], ...]
+    anchored: dict[str, tuple[str, ...]]  # regex sources, compiled when their anchor is met
+    always: tuple[str, ...]
 
     def spans(self, folded: str) -> list[tuple[int, int]]:
         # substring tests run at C speed; most text holds no anchor, so no regex runs
-        regexes = set(self.always)
+        # (or is even compiled: a template has dozens)
+        sources = set(self.always)
         flat = folded.replace("\n", " ")
         for anchor, found in self.anchored.items():
             if anchor in flat:
-                regexes.update(found)
+                sources.update(found)
+        regexes = [_compiled(source) for source in sources]
         return sorted({m.span() for regex in regexes for m in regex.finditer(folded)})
 
     def may_match(self, text: str) -> bool:
@@ -50,19 +52,24 @@ def _phrase_anchor(phrase: str) -> str | None:
 
 
 @functools.cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
+@functools.cache
 def _index(template: Template) -> _Index:
-    anchored: dict[str, list[re.Pattern[str]]] = {}
+    anchored: dict[str, list[str]] = {}
     always = []
     for phrase in template.placeholder_phrases:
         words = fold_keep_length(phrase).rstrip(". ").split()
-        regex = re.compile(r"\s+".join(re.escape(word) for word in words))
+        regex = r"\s+".join(re.escape(word) for word in words)
         anchor = _phrase_anchor(phrase)
         if anchor:
             anchored.setdefault(anchor, []).append(regex)
         else:
             always.append(regex)
     for anchors, pattern in template.placeholder_patterns:
-        regex = re.compile(pattern)
+        regex = pattern
         if not anchors or not all(a.isascii() for a in anchors):
             always.append(regex)
         for anchor in anchors:
