@@ -96,6 +96,23 @@ def _build_once(
     return lines
 
 
+class _Flag:
+    """Set by Ctrl-C. Not a ``threading.Event``: its ``set`` takes a lock, and a signal
+    handler that takes a lock the interrupted code holds waits for ever."""
+
+    def __init__(self) -> None:
+        self.is_set = False
+
+    def set(self, _signum: int = 0, _frame: object = None) -> None:
+        self.is_set = True
+
+    def wait(self, seconds: float) -> None:
+        """Sleep ``seconds``, in short steps, ending early once set."""
+        end = time.monotonic() + seconds
+        while not self.is_set and (left := end - time.monotonic()) > 0:
+            time.sleep(min(left, 0.05))
+
+
 def watch(
     report: Path,
     output: Path,
@@ -128,15 +145,15 @@ def watch(
     seen: Snapshot | None = None
     shown: list[str] | None = None
     builds = 0
-    stop = threading.Event()
+    stop = _Flag()
     main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set()) if main else None
+    previous = signal.signal(signal.SIGINT, stop.set) if main else None
     try:
-        while not stop.is_set():
+        while not stop.is_set:
             now = snapshot(folder, output)
             if now != seen:
                 stop.wait(min(interval, 0.05))  # let an editor finish writing
-                if stop.is_set():
+                if stop.is_set:
                     break
                 now = snapshot(folder, output)
                 seen = now
