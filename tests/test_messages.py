@@ -207,6 +207,21 @@ def test_why_an_image_is_refused_is_said_in_the_chosen_language(monkeypatch, rep
     assert "image 'empty.png' : un fichier vide, pas une image" in french.stdout
 
 
+def test_why_a_docx_is_refused_is_said_in_the_chosen_language(tmp_path, monkeypatch):
+    import zipfile
+
+    docx = tmp_path / "summary.docx"
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("../escape.xml", "x")
+    monkeypatch.setenv("LANG", "es_PE.UTF-8")
+    result = run("import", docx, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "rechazado: contiene un archivo cuyo nombre sale del archivo comprimido" in (
+        result.stderr
+    )
+
+
 def test_the_option_beats_the_setting_which_beats_the_locale(tmp_path, monkeypatch, report_copy):
     report = report_copy(CONTENT / "alianzas-peru")
     monkeypatch.chdir(tmp_path)

@@ -58,7 +58,7 @@ def read_input(path: Path) -> tuple[str, bytes]:
                 check_docx_archive(data)
             except ArchiveError as exc:
                 raise InputError(
-                    msg("{path}: refused: {problem}", path=str(path), problem=str(exc))
+                    msg("{path}: refused: {problem}", path=str(path), problem=exc.message)
                 ) from None
             return "docx", data
         kind = (

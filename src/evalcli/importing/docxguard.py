@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
+from evalcli.i18n import Message, msg
 from evalcli.limits import (
     KIB,
     MIB,
@@ -45,6 +46,13 @@ _PARSED = (".xml", ".rels")
 class ArchiveError(ValueError):
     """The archive is damaged or could exhaust memory or disk; the message says why."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message.render()
+
 
 def check_docx_archive(data: bytes) -> None:
     """Raise ArchiveError with a one-line reason unless ``data`` is a zip safe for pandoc.
@@ -58,11 +66,15 @@ def check_docx_archive(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
-        raise ArchiveError(f"not a readable zip archive ({exc})") from None
+        raise ArchiveError(
+            msg("not a readable zip archive ({problem})", problem=str(exc))
+        ) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
-            raise ArchiveError(f"holds {len(members)} files; the limit is {MAX_MEMBERS}")
+            raise ArchiveError(
+                msg("holds {n} files; the limit is {limit}", n=len(members), limit=MAX_MEMBERS)
+            )
         seen: set[str] = set()
         total = xml_total = 0
         for info in members:
@@ -72,16 +84,23 @@ def check_docx_archive(data: bytes) -> None:
                 xml_total += info.file_size
         if _uses_zip64(data, members):
             raise ArchiveError(
-                "uses ZIP64, which pandoc cannot read; open it in Word and save it again"
+                msg("uses ZIP64, which pandoc cannot read; open it in Word and save it again")
             )
         if total > MAX_UNCOMPRESSED:
             raise ArchiveError(
-                f"declares {_mib(total)} uncompressed; the limit is {_mib(MAX_UNCOMPRESSED)}"
+                msg(
+                    "declares {size} uncompressed; the limit is {limit}",
+                    size=_mib(total),
+                    limit=_mib(MAX_UNCOMPRESSED),
+                )
             )
         if xml_total > MAX_XML_UNCOMPRESSED:
             raise ArchiveError(
-                f"declares {_mib(xml_total)} of XML; the limit is {_mib(MAX_XML_UNCOMPRESSED)} "
-                "(a long report is 1-3 MiB)"
+                msg(
+                    "declares {size} of XML; the limit is {limit} (a long report is 1-3 MiB)",
+                    size=_mib(xml_total),
+                    limit=_mib(MAX_XML_UNCOMPRESSED),
+                )
             )
         _check_overlaps(data, members)
         for info in members:
@@ -90,7 +109,12 @@ def check_docx_archive(data: bytes) -> None:
                 inflated += len(block)
             if inflated != info.file_size:
                 raise ArchiveError(
-                    f"{info.filename!r} inflates to {inflated} bytes but declares {info.file_size}"
+                    msg(
+                        "{name} inflates to {inflated} bytes but declares {declared}",
+                        name=repr(info.filename),
+                        inflated=inflated,
+                        declared=info.file_size,
+                    )
                 )
 
 
@@ -104,7 +128,7 @@ def inflate_bounded(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     try:
         info = archive.getinfo(name)
     except KeyError:
-        raise ArchiveError(f"has no member {name!r}") from None
+        raise ArchiveError(msg("has no member {name}", name=repr(name))) from None
     return b"".join(_inflate(archive, info, limit))
 
 
@@ -119,35 +143,60 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> Ite
                 produced += len(block)
                 if produced > limit:
                     raise ArchiveError(
-                        f"{info.filename!r} inflates to more than {limit} bytes"
-                        + (f" but declares {info.file_size}" if limit == info.file_size else "")
+                        msg(
+                            "{name} inflates to more than {limit} bytes but declares {declared}",
+                            name=repr(info.filename),
+                            limit=limit,
+                            declared=info.file_size,
+                        )
+                        if limit == info.file_size
+                        else msg(
+                            "{name} inflates to more than {limit} bytes",
+                            name=repr(info.filename),
+                            limit=limit,
+                        )
                     )
                 yield block
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
-        raise ArchiveError(f"{info.filename!r} is damaged ({exc})") from None
+        raise ArchiveError(
+            msg("{name} is damaged ({problem})", name=repr(info.filename), problem=str(exc))
+        ) from None
 
 
 def _check_member(info: zipfile.ZipInfo, seen: set[str]) -> None:
     name = info.filename
     parts = re.split(r"[/\\]", name)
     if name.startswith(("/", "\\")) or _DRIVE.match(name):
-        raise ArchiveError(f"holds a file with an absolute path: {name[:80]!r}")
+        raise ArchiveError(msg("holds a file with an absolute path: {name}", name=repr(name[:80])))
     if ".." in parts or "\x00" in name:
-        raise ArchiveError(f"holds a file whose name leaves the archive: {name[:80]!r}")
+        raise ArchiveError(
+            msg("holds a file whose name leaves the archive: {name}", name=repr(name[:80]))
+        )
     if name in seen:
-        raise ArchiveError(f"holds two files named {name[:80]!r}")
+        raise ArchiveError(msg("holds two files named {name}", name=repr(name[:80])))
     seen.add(name)
     if info.flag_bits & 0x1:
-        raise ArchiveError(f"{name[:80]!r} is encrypted")
+        raise ArchiveError(msg("{name} is encrypted", name=repr(name[:80])))
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise ArchiveError(
-            f"{name[:80]!r} uses compression method {info.compress_type}; a DOCX uses only deflate"
+            msg(
+                "{name} uses compression method {method}; a DOCX uses only deflate",
+                name=repr(name[:80]),
+                method=info.compress_type,
+            )
         )
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
         raise ArchiveError(
-            f"{name[:80]!r} inflates {ratio:.0f}:1 to {_mib(info.file_size)}; "
-            f"the limit is {MAX_RATIO}:1 for files over {_mib(RATIO_FLOOR)}"
+            msg(
+                "{name} inflates {ratio}:1 to {size}; "
+                "the limit is {limit}:1 for files over {floor}",
+                name=repr(name[:80]),
+                ratio=format(ratio, ".0f"),
+                size=_mib(info.file_size),
+                limit=MAX_RATIO,
+                floor=_mib(RATIO_FLOOR),
+            )
         )
 
 
@@ -158,15 +207,21 @@ def _check_overlaps(data: bytes, members: list[zipfile.ZipInfo]) -> None:
         start = info.header_offset
         header = data[start : start + _LOCAL_HEADER.size]
         if len(header) < _LOCAL_HEADER.size:
-            raise ArchiveError(f"{info.filename[:80]!r} lies past the end of the archive")
+            raise ArchiveError(
+                msg("{name} lies past the end of the archive", name=repr(info.filename[:80]))
+            )
         signature, name_length, extra_length = _LOCAL_HEADER.unpack(header)
         if signature != b"PK\x03\x04":
-            raise ArchiveError(f"{info.filename[:80]!r} has no local header")
+            raise ArchiveError(msg("{name} has no local header", name=repr(info.filename[:80])))
         if start < end:
-            raise ArchiveError(f"{info.filename[:80]!r} overlaps another file in the archive")
+            raise ArchiveError(
+                msg("{name} overlaps another file in the archive", name=repr(info.filename[:80]))
+            )
         end = start + _LOCAL_HEADER.size + name_length + extra_length + info.compress_size
         if end > len(data):
-            raise ArchiveError(f"{info.filename[:80]!r} lies past the end of the archive")
+            raise ArchiveError(
+                msg("{name} lies past the end of the archive", name=repr(info.filename[:80]))
+            )
 
 
 def _uses_zip64(data: bytes, members: list[zipfile.ZipInfo]) -> bool:
