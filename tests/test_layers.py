@@ -58,7 +58,7 @@ def test_a_date_without_a_year_is_reported_without_loading_babel(tmp_path):
     code = (
         "import sys; from evalcli import api; "
         f"[r] = api.check([{str(report)!r}]); "
-        "print(sorted({f.code for f in r.findings}), 'babel' in sys.modules)"
+        "print(sorted({str(f.code) for f in r.findings}), 'babel' in sys.modules)"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
