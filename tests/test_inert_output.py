@@ -134,3 +134,21 @@ def test_the_csv_index_cells_are_never_formulas(tmp_path):
 
 if sys.platform == "win32":  # pragma: no cover - names with newlines are POSIX only
     pytestmark = pytest.mark.skip
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+@pytest.mark.parametrize("lang", ["en", "es", "fr"])
+def test_import_notes_quote_a_value_once_and_inertly(tmp_path, fmt, lang):
+    """A value quoted in a message is substituted once (its own "{field}" stays as written)
+    and cannot start a workflow command from a line separator or an escape, in any
+    language and format."""
+    text = (FIXTURES / "import" / "alianzas-peru-summary-es.md").read_text(encoding="utf-8")
+    hostile = "x \u2028::error title=forged::p \x85::warning::q {field} {{n}} \x1b]0;t\x07"
+    source = tmp_path / "summary.md"
+    source.write_text(text.replace("*Diciembre 2024*", f"*{hostile}*"), encoding="utf-8")
+    result = run("import", source, "-o", tmp_path / "out", "--format", fmt, "--messages", lang)
+    assert result.exit_code == 0
+    assert "{field} {{n}}" in result.output.replace("\\u2028", "")
+    lines = re.split(r"[\n\r]", result.output)  # where the runner breaks lines (not U+2028)
+    assert [line for line in lines if line.lstrip().startswith("::") and not OURS.match(line)] == []
+    assert "\x1b" not in result.output

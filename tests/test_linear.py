@@ -17,6 +17,7 @@ milliseconds.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,8 +26,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import run
 from evalcli.check.languages import language_findings
 from evalcli.diagnostics import Location
+from evalcli.importing import pagetext
 from evalcli.importing.reader import _ends_sentence, _follow_up_value
 from evalcli.importing.run import _drop_dangling_anchors
 from evalcli.limits import MAX_LINE_CHARS
@@ -135,3 +138,49 @@ def test_an_image_whose_description_holds_brackets_is_found() -> None:
     assert [image.target for image in images] == ["/abs", "out.png", "in.png"]
     rewritten = rewrite_images("![x ![y](in.png) z](out.png)", {"out.png": "image-1.png"})
     assert rewritten == "![x \\![y](in.png) z](<image-1.png>)"  # the inner one is a link now
+
+
+class _CountedSearch:
+    """A pattern whose ``search`` counts the characters it is given."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern, self.scanned = pattern, 0
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.scanned += len(text)
+        return self.pattern.search(text)
+
+
+# the pieces of a page of text that a row or a paragraph joins, n lines long
+PAGE_SHAPES: dict[str, Callable[[int], str]] = {
+    "a cell of many lines": lambda n: "Label   value\n" + "      x\n" * n,
+    "a label of many lines": lambda n: "Label   value\n" + "b\n" * n,
+    "a row joined to many rows": lambda n: "Label of   value\n" + "and   more\n" * n,
+    "a word hyphenated at every line": lambda n: "Title\n\n" + "ab-\n" * n,
+}
+
+
+@pytest.mark.parametrize("shape", PAGE_SHAPES)
+def test_page_text_joins_lines_in_linear_work(shape: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hyphen test looked at the whole text joined so far, at every line: 20,000
+    lines of a table cell took `import` 26 s, 80,000 over a minute."""
+    scanned = []
+    for n in (2_000, 8_000):
+        counted = _CountedSearch(pagetext._HYPHEN_END)
+        monkeypatch.setattr(pagetext, "_HYPHEN_END", counted)
+        pagetext.pages_markdown([PAGE_SHAPES[shape](n)])
+        scanned.append(counted.scanned)
+    assert scanned[1] <= 5 * scanned[0] + 200, f"{scanned[0]} characters at 2,000, {scanned[1]}"
+
+
+def test_a_text_file_is_held_to_the_line_limit_before_its_pages_are_read(
+    tmp_path: Path,
+) -> None:
+    """Justified spaces collapse, so the limit on the Markdown made came too late: a text
+    file of 50 MiB in one line was read whole by the page reader first."""
+    source = tmp_path / "summary.txt"
+    source.write_text("Title\n\nWord" + " " * (MAX_LINE_CHARS + 10) + "word\n", encoding="utf-8")
+    result = run("import", source, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "line 3 is longer than 50,000 characters" in result.output
+    assert not (tmp_path / "out").exists()

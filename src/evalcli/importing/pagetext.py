@@ -113,11 +113,40 @@ def _label_goes_on(line: str, after: list[str]) -> bool:
     return text[:1].islower() or bool(after and _row(after[0]))
 
 
-def _join(text: str, more: str) -> str:
-    """Two pieces of a wrapped line, a word hyphenated at the break joined again."""
-    if _HYPHEN_END.search(text) and more[:1].islower():
-        return text[:-1] + more
-    return f"{text} {more}" if text else more
+class _Joined:
+    """The pieces of a wrapped line, joined in linear time: a str grown by ``+`` is copied
+    whole at every line, and a search at its end scanned all of it (quadratic on a cell
+    of many lines)."""
+
+    def __init__(self, text: str) -> None:
+        self.parts = [text]
+
+    def tail(self, count: int) -> str:
+        """The last ``count`` characters of the text."""
+        taken: list[str] = []
+        size = 0
+        for part in reversed(self.parts):
+            if size >= count:
+                break
+            taken.append(part)
+            size += len(part)
+        return "".join(reversed(taken))[-count:]
+
+    def hyphenated(self, more: str) -> bool:
+        """Join ``more`` to a word hyphenated at the break, if the text ends with one."""
+        if _HYPHEN_END.search(self.tail(2)) and more[:1].islower():
+            self.parts[-1] = self.parts[-1][:-1]  # each part is trimmed once: it is last once
+            self.parts.append(more)
+            return True
+        return False
+
+    def join(self, more: str) -> None:
+        """Join ``more`` with a space, or to the word hyphenated at the break."""
+        if not self.hyphenated(more):
+            self.parts.extend((" ", more) if self.tail(1) else (more,))
+
+    def __str__(self) -> str:
+        return "".join(self.parts)
 
 
 def _cell(text: str) -> str:
@@ -146,24 +175,28 @@ def _paragraphs(lines: list[str]) -> list[str]:
         row = _row(line)
         if row is not None:
             flush()
-            label, value, column = row
+            first_label, first_value, column = row
+            label, value = _Joined(first_label), _Joined(first_value)
             while index < len(lines) and lines[index].strip():
                 following = lines[index]
                 indent = len(following) - len(following.lstrip())
                 if indent >= column - 2:
-                    value = _join(value, following.strip())
+                    value.join(following.strip())
                 elif (
                     (more := _row(following)) is not None
                     and abs(more[2] - column) <= 2
-                    and (_open_ended(label) or more[0][:1].islower())
+                    and (_open_ended(label.tail(80)) or more[0][:1].islower())
                 ):
-                    label, value = _join(label, more[0]), _join(value, more[1])
-                elif _row(following) is None and _label_goes_on(following, lines[index + 1 :]):
-                    label = _join(label, following.strip())  # a label wrapped in its cell
+                    label.join(more[0])
+                    value.join(more[1])
+                elif _row(following) is None and _label_goes_on(
+                    following, lines[index + 1 : index + 2]
+                ):
+                    label.join(following.strip())  # a label wrapped in its cell
                 else:
                     break
                 index += 1
-            blocks.append(f"| {_cell(label)} | {_cell(value)} |")
+            blocks.append(f"| {_cell(str(label))} | {_cell(str(value))} |")
             continue
         text = " ".join(line.split())  # a justified line's wide spaces as one
         bullet = _BULLET.match(text)
@@ -191,11 +224,8 @@ def pages_markdown(pages: list[str]) -> PageText:
 
 def _dehyphenate(block: str) -> str:
     """A paragraph's lines with the hyphenation at their ends undone."""
-    lines = block.split("\n")
-    out: list[str] = []
-    for line in lines:
-        if out and _HYPHEN_END.search(out[-1]) and line[:1].islower():
-            out[-1] = out[-1][:-1] + line
-        else:
-            out.append(line)
-    return "\n".join(out)
+    out: list[_Joined] = []
+    for line in block.split("\n"):
+        if not (out and out[-1].hyphenated(line)):
+            out.append(_Joined(line))
+    return "\n".join(str(line) for line in out)

@@ -117,6 +117,7 @@ def import_file(
         pages = (
             pdf_pages(data, str(source)) if kind == "pdf" else data.decode("utf-8-sig").split("\f")
         )
+        text_limits("\n".join(pages), source)  # before the page reader sees it, not only after
         page_text = pages_markdown(pages)
         markdown, skipped = page_text.markdown, page_text.dropped
     else:
