@@ -83,13 +83,13 @@ def _page_limit(
     ]
 
 
-def _not_ua(report: Report, options: BuildOptions) -> list[Finding]:
+def _not_ua(report: Report, pdf_from: str | None, draft: bool, described: bool) -> list[Finding]:
     """Say so when the PDF cannot claim PDF/UA-1 for a reason no other finding gives."""
     from evalcli.outputs.pdf import LO_DRAFT_NOT_UA
 
-    if plan(options).pdf_from != "libreoffice" or not options.draft:
+    if pdf_from != "libreoffice" or not draft:
         return []
-    if not all_described(report):
+    if not described:
         return []  # missing-alt-text already says the PDF does not claim it
     return [
         Finding.of(
@@ -131,6 +131,7 @@ def build_report(checked: CheckedReport, options: BuildOptions, stem: Path) -> B
         as_written = render(report, template, options.lang, {t: t for t in images}, facts)
         files[stem.with_suffix(".md")] = as_written.markdown.encode("utf-8")
     decided = plan(options)
+    described = all_described(report)
     if decided.needs_soffice and soffice() is None:
         raise InputError(
             msg(
@@ -145,19 +146,17 @@ def build_report(checked: CheckedReport, options: BuildOptions, stem: Path) -> B
         files_by_name,
         decided.summary,
         options.pdf_standard,
-        described=all_described(report),
+        described=described,
         not_ua=not_ua,
     )
     built.findings.extend(not_ua_findings(report, not_ua))
     lo_pdf = None
     if docx is not None and decided.summary.libreoffice:
         lo_standard = options.pdf_standard if decided.pdf_from == "libreoffice" else None
-        lo_pdf = make_pdf_libreoffice(
-            docx, template, info, lo_standard, described=all_described(report)
-        )
+        lo_pdf = make_pdf_libreoffice(docx, template, info, lo_standard, described=described)
     if docx is not None and decided.summary.write_docx:
         files[stem.with_suffix(".docx")] = docx
-    built.findings.extend(_not_ua(report, options))
+    built.findings.extend(_not_ua(report, decided.pdf_from, options.draft, described))
     if decided.pdf_from is not None:
         pdf = pdf if decided.pdf_from == "typst" else lo_pdf
         assert pdf is not None

@@ -153,10 +153,11 @@ def inputs_key(options: object, name: str, settings: Settings, allowed: Sequence
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _inside(output: Path, folder: Path) -> str | None:
-    """``output`` as a path relative to ``folder`` ("build"), if it lies inside it."""
+def _inside(real_output: Path, folder: Path) -> str | None:
+    """The output folder (resolved) as a path relative to ``folder`` ("build"), if it lies
+    inside it."""
     try:
-        relative = output.resolve().relative_to(folder.resolve())
+        relative = real_output.relative_to(folder.resolve())
     except (ValueError, OSError):
         return None
     return relative.as_posix() if relative.parts else None
@@ -167,6 +168,10 @@ class BuildCache:
 
     def __init__(self, output: Path, common: str, force: bool = False) -> None:
         self.output = output
+        try:
+            self._real_output: Path | None = output.resolve()  # once, not per report
+        except (OSError, RuntimeError):
+            self._real_output = None
         self.common = common
         self.force = force
         self.manifest = Manifest(output, machine_key(output))
@@ -176,7 +181,9 @@ class BuildCache:
     def _key(self, folder: Path) -> str:
         key = self._keys.get(folder)
         if key is None:
-            skip = _inside(self.output, folder)  # build . from inside a report: build/ is no input
+            # build . from inside a report: its build/ is no input
+            real = self._real_output
+            skip = _inside(real, folder) if real is not None else None
             digest, self._inputs[folder] = folder_state(
                 folder, *self.manifest.known(folder), skip=skip
             )
