@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, FindingCode, Location, Severity, exit_code
@@ -202,8 +204,7 @@ def _checked(item: CheckedReport, project: Project | None = None) -> ReportResul
     return _result(_check(item, project))
 
 
-@dataclass(frozen=True)
-class _CheckJob:
+class _CheckJob(Struct, frozen=True):
     folder: Path
     project: Project
     words: bool
@@ -305,8 +306,7 @@ def _page_strict(options: BuildOptions, project: Project, report: Report) -> Bui
     return replace(options, strict=level == "error")
 
 
-@dataclass(frozen=True)
-class _BuildJob:
+class _BuildJob(Struct, frozen=True):
     folder: Path
     options: BuildOptions
     stem: Path
@@ -449,8 +449,7 @@ def build(
 # --- import, export, init, schema -----------------------------------------------------
 
 
-@dataclass
-class ImportResult:
+class ImportResult(Struct):
     """What an import wrote, what it found, and what the user should look at."""
 
     folder: Path

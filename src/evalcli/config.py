@@ -25,9 +25,11 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from evalcli.diagnostics import CODES, Finding, FindingCode, Location, Severity
 from evalcli.i18n import CHOICES, Message, msg, verbatim
@@ -93,8 +95,7 @@ def _table(value: Any) -> Message | None:
     return None if isinstance(value, dict) else msg("must be a table")
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(Struct, frozen=True):
     """One setting: its default, how its value is checked, and what it is for."""
 
     default: Any
@@ -124,8 +125,7 @@ OPTIONS: dict[str, Option] = {
 _PATHS = ("content", "output", "template-dirs")  # relative to the settings file
 
 
-@dataclass(frozen=True)
-class PathRule:
+class PathRule(Struct, frozen=True):
     """Codes ignored for files matching a glob."""
 
     glob: str
@@ -133,8 +133,7 @@ class PathRule:
     codes: frozenset[str]
 
 
-@dataclass
-class Settings:
+class Settings(Struct):
     """The settings in effect, where each came from, and what was wrong in the file."""
 
     root: Path  # the folder of the settings file, or the working folder without one

@@ -10,10 +10,11 @@ one-line description; the README's table of codes is checked against it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, NamedTuple
+
+from msgspec import Struct
 
 from evalcli.errors import EXIT_CONTENT, EXIT_CONVERSION, EXIT_OK, EXIT_USAGE
 from evalcli.i18n import Message
@@ -33,8 +34,7 @@ class Location(NamedTuple):
     column: int = 1
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(Struct, frozen=True):
     """A registered finding code."""
 
     name: str
@@ -187,8 +187,7 @@ class FindingCode(StrEnum):
     CONFIG_VALUE = "config-value"
 
 
-@dataclass
-class Finding:
+class Finding(Struct):
     """One problem found in a report, a template or an imported file."""
 
     code: FindingCode

@@ -24,9 +24,10 @@ import gettext
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
+
+from msgspec import Struct, field
 
 LANGUAGES = ("en", "es", "fr")
 CHOICES = (*LANGUAGES, "report")
@@ -39,8 +40,7 @@ Arg = Union[str, int, float, "Message", Mapping[str, str]]
 _FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(Struct, frozen=True):
     """A message to print: its English text (the catalog id), its arguments, maybe a plural."""
 
     msgid: str
@@ -172,8 +172,7 @@ def _text(value: Arg, lang: str) -> str:
 # --- which language --------------------------------------------------------------------
 
 
-@dataclass
-class _State:
+class _State(Struct):
     language: str = "en"  # the language messages are rendered in now
     choice: str | None = None  # --messages or the setting, when given
     from_command_line: bool = False  # --messages was given: the setting does not override it

@@ -14,9 +14,10 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from evalcli.errors import InputError
 from evalcli.i18n import msg, nmsg

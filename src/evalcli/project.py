@@ -8,9 +8,10 @@ settings keys again or reassemble options from them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, Severity
@@ -25,8 +26,7 @@ def allowed_templates(folders: Sequence[Path]) -> tuple[Path, ...]:
     return tuple(template_folder(Path(folder)) for folder in folders)
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(Struct, frozen=True):
     """The settings in effect and what follows from them, each with its type.
 
     ``templates`` are the template folders reports may name (the settings'

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct
 
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message, msg, verbatim
@@ -36,8 +36,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass
-class Scalar:
+class Scalar(Struct):
     """A YAML scalar kept as its source text; ``None`` for null or empty.
 
     ``plain`` is False for a quoted or block scalar; ``span`` is where it stands
@@ -52,8 +51,7 @@ class Scalar:
     split: bool = False
 
 
-@dataclass
-class Seq:
+class Seq(Struct):
     """A YAML sequence; ``flow`` for the ``[...]`` form."""
 
     items: list[Node]
@@ -61,8 +59,7 @@ class Seq:
     flow: bool = False
 
 
-@dataclass
-class Entry:
+class Entry(Struct):
     """One key of a YAML mapping, with where the key itself stands."""
 
     key: str
@@ -70,8 +67,7 @@ class Entry:
     value: Node
 
 
-@dataclass
-class Map:
+class Map(Struct):
     """A YAML mapping, in source order; ``flow`` for the ``{...}`` form."""
 
     entries: dict[str, Entry]

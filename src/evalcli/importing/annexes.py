@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from evalcli.importing.blocks import Block
 from evalcli.report.annex import annex_names
@@ -32,8 +33,7 @@ _LIST_ITEM = re.compile(r"^\\?([-+*]|\d+[.)])\s")
 _HEADER_LINE = re.compile(r"^\*\*(?P<label>[^*]+?):?\*\*:?\s*(?P<value>.*)$", re.S)
 
 
-@dataclass
-class AnnexPage:
+class AnnexPage(Struct):
     """One annex page as found: its section, item number and title, and its fields."""
 
     section: str

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from evalcli.report.markdown import heading_text
 from evalcli.text import normalize_newlines
@@ -13,8 +14,7 @@ from evalcli.yamlnodes import parse_yaml, plain
 _TABLE_RULE = re.compile(r"^\|?[\s:|\-]+\|?$")
 
 
-@dataclass
-class Block:
+class Block(Struct):
     """One block of the source, with the line it starts on."""
 
     kind: str  # "heading" | "para" | "row"

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 _PAGE_NUMBER = re.compile(
     r"(?:(?:page|p[aá]gina|p\.)\s*)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|de|sur|/)\s*\d{1,4})?"
@@ -26,8 +27,7 @@ _BULLET = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸➢➤✓✔\uf0
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 
 
-@dataclass
-class PageText:
+class PageText(Struct):
     """The Markdown, and what was dropped as page furniture."""
 
     markdown: str

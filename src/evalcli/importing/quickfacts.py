@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from evalcli.i18n import Message, msg
 from evalcli.report.markdown import strip_emphasis, unescape
@@ -40,8 +41,7 @@ def normalised(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-@dataclass
-class LabelEntry:
+class LabelEntry(Struct):
     """What one label fills, the languages it is written in, the editions that print it."""
 
     row: Row
@@ -49,8 +49,7 @@ class LabelEntry:
     editions: set[str] = field(default_factory=set)
 
 
-@dataclass
-class LabelIndex:
+class LabelIndex(Struct):
     """Folded label -> what it fills; every edition's labels, then the fields' own."""
 
     rows: dict[str, LabelEntry] = field(default_factory=dict)
@@ -142,8 +141,7 @@ def label_index(template: Template) -> LabelIndex:
     return index
 
 
-@dataclass
-class FactResult:
+class FactResult(Struct):
     """What one quick-facts line gave: values for fields, and notes on what was kept as written."""
 
     values: dict[str, Any] = field(default_factory=dict)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message, msg, nmsg
@@ -44,15 +45,13 @@ def _follow_up_value(raw: str) -> str:
 _EVALUATION_WORDS = ("evaluacion", "evaluation")
 
 
-@dataclass
-class Item:
+class Item(Struct):
     title: str
     attrs: dict[str, str] = field(default_factory=dict)
     body: list[str] = field(default_factory=list)
 
 
-@dataclass
-class SectionText:
+class SectionText(Struct):
     """A section being assembled: prose blocks, or items."""
 
     spec: SectionSpec
@@ -60,8 +59,7 @@ class SectionText:
     items: list[Item] = field(default_factory=list)
 
 
-@dataclass
-class Imported:
+class Imported(Struct):
     """What an import found."""
 
     lang: str

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import InputError
@@ -19,8 +20,7 @@ from evalcli.report.model import Report
 from evalcli.template.spec import Template
 
 
-@dataclass
-class Built:
+class Built(Struct):
     """What building one report gave: the files written, their pages, any finding.
 
     ``pages`` is the most any output has, which the page limit is checked on;

@@ -24,6 +24,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from msgspec import Struct
+from msgspec.structs import asdict
+
 from evalcli import __version__
 from evalcli.config import Settings
 from evalcli.errors import InputError
@@ -139,12 +142,12 @@ def _templates_digest(allowed: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def inputs_key(options: object, name: str, settings: Settings, allowed: Sequence[Path]) -> str:
+def inputs_key(options: Struct, name: str, settings: Settings, allowed: Sequence[Path]) -> str:
     """What every report's outputs depend on besides its own files."""
     parts = [
         __version__,
         _templates_digest(allowed),
-        repr(sorted(vars(options).items())),
+        repr(sorted(asdict(options).items())),
         name,
         settings.rules_digest(),
         repr(settings["languages"]),

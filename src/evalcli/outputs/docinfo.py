@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from msgspec import Struct
 
 from evalcli.report.facts import Facts
 from evalcli.template.fieldtypes import PartialDate, Person
@@ -29,8 +30,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"[*_`\\]")
 
 
-@dataclass(frozen=True)
-class DocInfo:
+class DocInfo(Struct, frozen=True):
     """Document properties and fixed strings shared by the DOCX and the PDF.
 
     ``lang`` is the prose's language and region ("es-PE"), for readers,

@@ -20,10 +20,11 @@ import hmac
 import io
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISLNK
 from typing import Any
+
+from msgspec import Struct, field
 
 from evalcli.diagnostics import CODES, Finding, FindingCode, Location
 from evalcli.files import write_files
@@ -128,8 +129,7 @@ def _plain_name(name: object) -> bool:
     )
 
 
-@dataclass
-class Entry:
+class Entry(Struct):
     """One report's last build: its input hash, outcome and outputs."""
 
     key: str

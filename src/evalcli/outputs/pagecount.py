@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from evalcli.i18n import Message, nmsg
 
 LAYOUTS = {"typst": "Typst", "libreoffice": "LibreOffice"}
 
 
-@dataclass(frozen=True)
-class PageCount:
+class PageCount(Struct, frozen=True):
     """The pages of one output as one engine laid them out.
 
     A PDF's count is its own. A DOCX has no pages until a word processor lays

@@ -15,7 +15,8 @@ title or a description) is never taken for one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 _ELEMENT = re.compile(
     rb"(?P<num>\d+) 0 obj\s*<</Type/StructElem\s*/S/(?P<type>[\w#]+)"
@@ -34,8 +35,7 @@ _ROW_SCOPE = b"/Scope/Row"
 _ROW_HEADER = b"/O/Table/Scope/Row"
 
 
-@dataclass
-class _Element:
+class _Element(Struct):
     type: bytes
     parent: int
     start: int

@@ -6,14 +6,14 @@ from here without loading the converters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 FORMATS = ("docx", "pdf", "md")
 
 
-@dataclass(frozen=True)
-class BuildOptions:
+class BuildOptions(Struct, frozen=True):
     """How to build: which formats, in which language, with which engine."""
 
     formats: tuple[str, ...] = ("docx", "pdf")
@@ -28,8 +28,7 @@ class BuildOptions:
     annexes: bool = False  # also <name>-annexes.*: one ILO annex page per lesson and practice
 
 
-@dataclass(frozen=True)
-class DocumentPlan:
+class DocumentPlan(Struct, frozen=True):
     """The conversions one document (the summary, or its annexes) needs.
 
     ``docx``: pandoc makes a DOCX (to write, or for LibreOffice to lay out);
@@ -45,8 +44,7 @@ class DocumentPlan:
     write_pdf: bool
 
 
-@dataclass(frozen=True)
-class BuildPlan:
+class BuildPlan(Struct, frozen=True):
     """The summary's and the annexes' conversions, and how each output's pages are counted.
 
     ``pdf_from`` names the engine whose PDF is written ("typst" or

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from evalcli.errors import InputError
 from evalcli.i18n import msg
@@ -22,8 +23,7 @@ GIT_TIMEOUT = 120  # seconds; a diff of a large repository is still far below th
 _SAFE = ("-c", "core.fsmonitor=false", "-c", "diff.external=", "-c", "core.pager=cat")
 
 
-@dataclass
-class Changes:
+class Changes(Struct):
     """Paths (absolute) changed since a ref: in commits, in the working tree, or untracked."""
 
     top: Path

@@ -11,9 +11,11 @@ from __future__ import annotations
 import functools
 import re
 import string
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from evalcli.errors import TemplateError
 from evalcli.locales import bcp47, resolve_locale
@@ -32,8 +34,7 @@ _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _SPACES = re.compile(r"[^\S\u00a0\u202f\u2007]+")
 
 
-@dataclass
-class Rendered:
+class Rendered(Struct):
     """The Markdown document and the facts it was made from."""
 
     markdown: str

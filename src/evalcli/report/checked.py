@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from evalcli.diagnostics import Finding
 from evalcli.report.facts import Facts
@@ -13,8 +14,7 @@ from evalcli.template.loader import load_template
 from evalcli.template.spec import Template
 
 
-@dataclass
-class CheckedReport:
+class CheckedReport(Struct):
     """A report loaded once, its template, its metadata parsed once, and its findings.
 
     ``template`` is None (and ``facts`` too) when the report names no usable
@@ -28,16 +28,15 @@ class CheckedReport:
     facts: Facts | None = None
     findings: list[Finding] = field(default_factory=list)
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __reduce__(self) -> tuple[Any, ...]:
         # to a worker process, the template travels as its folder: each process loads
         # (and caches) it once, rather than unpickling a copy with every report
-        state = dict(self.__dict__)
-        if self.template is not None:
-            state["template"] = self.template.path
-        return state
+        template = self.template.path if self.template is not None else None
+        return (_restored, (self.path, self.report, template, self.facts, self.findings))
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        folder = state["template"]
-        if isinstance(folder, Path):
-            state["template"] = load_template(folder)
-        self.__dict__.update(state)
+
+def _restored(
+    path: Path, report: Report, template: Path | None, facts: Facts | None, findings: list[Finding]
+) -> CheckedReport:
+    loaded = load_template(template) if template is not None else None
+    return CheckedReport(path, report, loaded, facts, findings)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from evalcli.errors import InputError
 from evalcli.i18n import msg
@@ -21,8 +22,7 @@ DEFAULT_ROOT = Path("content")
 _SKIP = {".git", "build", "node_modules", "__pycache__", ".venv", "venv"}
 
 
-@dataclass
-class Selection:
+class Selection(Struct):
     """The reports a command works on, and what was passed over and why."""
 
     reports: list[Path] = field(default_factory=list)

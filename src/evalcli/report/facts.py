@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from evalcli.diagnostics import Finding
 from evalcli.report.model import Report
@@ -13,8 +14,7 @@ from evalcli.yamlnodes import Scalar
 FALLBACK_LANGUAGE = "en"
 
 
-@dataclass
-class Facts:
+class Facts(Struct):
     """The report's metadata as typed values, with the findings of what could not be parsed."""
 
     language: str

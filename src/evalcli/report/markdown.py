@@ -11,8 +11,9 @@ import bisect
 import re
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from evalcli.diagnostics import Location
 from evalcli.i18n import Message, msg
@@ -49,8 +50,7 @@ _SPACES = re.compile(r"\s*")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-@dataclass(frozen=True)
-class ItemNumber:
+class ItemNumber(Struct, frozen=True):
     """A number typed before an item title: its prefix ("R", or "" when bare) and the rest."""
 
     prefix: str
@@ -210,8 +210,7 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-@dataclass(frozen=True)
-class _ImageMatch:
+class _ImageMatch(Struct, frozen=True):
     """One ``![alt](target "title")``, ``![alt][ref]`` or ``![alt]`` in a text."""
 
     start: int

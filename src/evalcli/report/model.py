@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message
 from evalcli.yamlnodes import Map, Node
 
 
-@dataclass
-class Heading:
+class Heading(Struct):
     """An ATX heading in a section file."""
 
     level: int
@@ -21,8 +21,7 @@ class Heading:
     attr_error: Message | None = None
 
 
-@dataclass
-class AnnexEntry:
+class AnnexEntry(Struct):
     """One annex field an item carries under a ``### Name`` subheading (see template annexes).
 
     ``key`` is None when the subheading, among annex fields, names no field.
@@ -33,8 +32,7 @@ class AnnexEntry:
     text: str
 
 
-@dataclass
-class Item:
+class Item(Struct):
     """One numbered item (a lesson, good practice or recommendation).
 
     ``body`` is the text the summary prints; ``annex`` the fields below it that
@@ -55,8 +53,7 @@ class Item:
         return "\n\n".join(texts) if texts else None
 
 
-@dataclass
-class Image:
+class Image(Struct):
     """An image a section refers to (``![caption](file.png)``), and the file load found for it."""
 
     target: str
@@ -68,8 +65,7 @@ class Image:
     decorative: bool = False  # marked {.decorative}: no description needed
 
 
-@dataclass
-class Section:
+class Section(Struct):
     """A section file: its text, headings and, for item sections, its items."""
 
     id: str
@@ -81,8 +77,7 @@ class Section:
     images: list[Image] = field(default_factory=list)
 
 
-@dataclass
-class Report:
+class Report(Struct):
     """A loaded report folder. Only parsing has happened; nothing is checked."""
 
     path: Path

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from evalcli import i18n
 from evalcli.diagnostics import Finding, count
@@ -17,8 +18,7 @@ from evalcli.paths import display_path as display_path  # where it was, for call
 JSON_VERSION = 1
 
 
-@dataclass
-class ReportResult:
+class ReportResult(Struct):
     """One report's outcome in any command: its findings and, for build, what it wrote."""
 
     path: Path

@@ -12,12 +12,12 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import yaml
+from msgspec import Struct
 
 from evalcli import locales
 from evalcli.diagnostics import Finding, FindingCode, Location
@@ -48,8 +48,7 @@ _EXAMPLE_COUNTRY = {"en": "GB", "es": "PE", "fr": "FR"}
 # --- the values --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, order=True)
-class PartialDate:
+class PartialDate(Struct, frozen=True, order=True):
     """A date given to the year, the month or the day."""
 
     year: int
@@ -72,8 +71,7 @@ class PartialDate:
         return "-".join(parts)
 
 
-@dataclass(frozen=True)
-class Money:
+class Money(Struct, frozen=True):
     """An amount in an ISO 4217 currency, with an optional note."""
 
     amount: Decimal
@@ -81,8 +79,7 @@ class Money:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(Struct, frozen=True):
     """A consultant and, optionally, their role key or text."""
 
     name: str

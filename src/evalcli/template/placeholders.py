@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from evalcli.template.spec import Template
 from evalcli.text import fold_keep_length
 
 
-@dataclass(frozen=True)
-class _Index:
+class _Index(Struct, frozen=True):
     """Regexes by anchor: a word every match of that regex contains."""
 
     anchored: dict[str, tuple[str, ...]]  # regex sources, compiled when their anchor is met

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 if TYPE_CHECKING:
     from evalcli.template.fieldtypes import FieldType
@@ -25,8 +26,7 @@ ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(Struct, frozen=True):
     """One metadata key of evaluation.yaml, and the type that parses, prints and exports it."""
 
     key: str
@@ -40,8 +40,7 @@ class Field:
     join: str = "and"
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Struct, frozen=True):
     """One line of the quick-facts block: one field, or several under one label."""
 
     id: str
@@ -52,8 +51,7 @@ class Row:
     fixed: tuple[tuple[str, str], ...] = ()  # (field, option key) an edition's label implies
 
 
-@dataclass(frozen=True)
-class EditionLabel:
+class EditionLabel(Struct, frozen=True):
     """One label an edition printed: its language and the row it fills (None: kept in extra)."""
 
     text: str
@@ -61,8 +59,7 @@ class EditionLabel:
     row: Row | None
 
 
-@dataclass(frozen=True)
-class Edition:
+class Edition(Struct, frozen=True):
     """One edition of the template as the archive holds it, for import and check.
 
     ``lacks``: fields its documents never had; ``marks``: headings only it prints;
@@ -77,8 +74,7 @@ class Edition:
     report: bool = False
 
 
-@dataclass(frozen=True)
-class Attribute:
+class Attribute(Struct, frozen=True):
     """A follow-up fact an item heading may carry, such as a priority."""
 
     key: str
@@ -86,8 +82,7 @@ class Attribute:
     options: dict[str, Labels] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class SectionSpec:
+class SectionSpec(Struct, frozen=True):
     """One section file of a report."""
 
     id: str
@@ -108,8 +103,7 @@ class SectionSpec:
         return self.kind == "items"
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(Struct, frozen=True):
     """A top-level division of the document, holding one or more sections."""
 
     id: str
@@ -118,16 +112,14 @@ class Part:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Criterion:
+class Criterion(Struct, frozen=True):
     """An OECD-DAC criterion and its names in each language."""
 
     id: str
     names: dict[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True)
-class AnnexField:
+class AnnexField(Struct, frozen=True):
     """One row of an annex page: a field an item carries under a ``### Heading`` of its own.
 
     ``key`` is i-eval Discovery's name for the field (export uses it); ``labels``
@@ -154,8 +146,7 @@ class AnnexField:
         )
 
 
-@dataclass(frozen=True)
-class AnnexSpec:
+class AnnexSpec(Struct, frozen=True):
     """The annex page of one item section (the ILO lesson-learned template, say)."""
 
     section: str
@@ -168,8 +159,7 @@ class AnnexSpec:
         return next((f for f in self.fields if f.key == key), None)
 
 
-@dataclass(frozen=True)
-class Annexes:
+class Annexes(Struct, frozen=True):
     """The annex pages ``build --annexes`` writes: one page per item of each section here."""
 
     document: Labels  # what the annex document is, e.g. "Lessons learned and good practices"
@@ -179,8 +169,7 @@ class Annexes:
     colon: Labels = field(default_factory=dict)  # after a header label: ":", French " :"
 
 
-@dataclass(eq=False)
-class Template:
+class Template(Struct, eq=False):
     """A template folder, loaded."""
 
     name: str

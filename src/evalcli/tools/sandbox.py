@@ -18,8 +18,9 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from evalcli.errors import ConversionError
 from evalcli.i18n import Message, msg
@@ -43,8 +44,7 @@ class LimitExceeded(ConversionError):
         self.limit = limit  # "time" or "memory"
 
 
-@dataclass(frozen=True)
-class Finished:
+class Finished(Struct, frozen=True):
     """A converter that ended by itself: its exit status and what it printed."""
 
     returncode: int
