@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import time
@@ -21,21 +22,31 @@ def timed(command: list[str], runs: int, check: bool = False) -> tuple[float, fl
     return min(samples), statistics.median(samples)
 
 
-def interleaved(commands: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float, float]]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def interleaved(
+    commands: dict[str, list[str]], runs: int, cpu: bool = False
+) -> dict[str, tuple[float, float, float]]:
     """(best, median, worst) wall time in ms of each command, their runs taken in turn.
 
     On a shared machine, load comes and goes: running the commands one after
     the other, round after round, lets each see the same load, so their ratio
-    holds even when the absolute figures do not.
+    holds even when the absolute figures do not. With ``cpu``, the processor
+    time the command and its children used (user and system) instead: steadier
+    than wall time under load, but blind to waiting and to work done in parallel.
     """
+    clock = _children_cpu if cpu else time.perf_counter
     for command in commands.values():
         subprocess.run(command, capture_output=True, check=False)
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
-            start = time.perf_counter()
+            start = clock()
             subprocess.run(command, capture_output=True, check=False)
-            samples[name].append((time.perf_counter() - start) * 1000)
+            samples[name].append((clock() - start) * 1000)
     return {
         name: (min(times), statistics.median(times), max(times)) for name, times in samples.items()
     }

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import jsonschema
 import pytest
@@ -85,3 +88,25 @@ def test_schema_accepts_the_valid_reports_and_rejects_bad_ones():
     assert [e.absolute_path[0] for e in errors] == ["project_code"]
     errors = list(validator.iter_errors(_as_data(FIXTURES / "missing-field")))
     assert any("'title' is a required property" in e.message for e in errors)
+
+
+def test_schema_is_the_same_in_every_run():
+    """Committed beside the content for editors, the schema must not change from run to run.
+
+    Its patterns are built from sets (SDG targets, locale names, phrases), whose
+    order changes with Python's string hashing from one process to the next.
+    """
+    code = "import sys; from evalcli.cli import cli; cli(prog_name='evalcli')"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code, "schema"],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert json.loads(outputs.pop())["type"] == "object"

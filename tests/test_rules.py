@@ -164,3 +164,21 @@ def test_locale_cache_matches_the_installed_babel():
     assert json.loads(DATA.read_text(encoding="utf-8")) == fresh, (
         "babel's data changed: run python scripts/make_locale_data.py"
     )
+
+
+@pytest.mark.parametrize(
+    ("date", "ok"),
+    [
+        ("2024-02-29", True),  # a leap year
+        ("2023-02-29", False),
+        ("1900-02-29", False),  # a century, not a leap year
+        ("2000-02-29", True),  # every fourth century is
+        ("2023-04-31", False),
+        ("2023-12-31", True),
+        ("2023-11-31", False),
+    ],
+)
+def test_the_last_day_of_a_month_is_known(report_copy, date, ok):
+    found = findings_for(report_copy, {"completion_date: 2023-05": f"completion_date: {date}"})
+    said = [f["message"] for f in found if "does not exist in that month" in f["message"]]
+    assert (said == []) is ok

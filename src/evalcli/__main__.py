@@ -1,3 +1,3 @@
-from evalcli.cli import main
+from evalcli.entry import main
 
 main()

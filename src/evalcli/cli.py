@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from evalcli import __version__, console, i18n
-from evalcli.errors import EXIT_INTERRUPTED, EXIT_USAGE, EvalcliError, os_error
+from evalcli.check_command import FORMATS as CHECK_FORMATS
+from evalcli.check_command import run_check
+from evalcli.errors import EXIT_INTERRUPTED, EXIT_USAGE, EvalcliError
 from evalcli.i18n import Message, join, msg, nmsg, verbatim
 
 if TYPE_CHECKING:
     from evalcli.project import Project
-
-EXIT_TERMINATED = 143  # 128 + SIGTERM
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 
 
 class Group(click.Group):
@@ -30,39 +26,8 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except EvalcliError as exc:
-            from evalcli.reporting import inert
-
-            problem = inert(str(exc))
-            click.echo(str(msg("evalcli: error: {problem}", problem=problem)), err=True)
-            ctx.exit(exc.exit_code)
-        except BrokenPipeError:
-            # the reader went away (evalcli export | head): stop quietly, as other tools do
-            with contextlib.suppress(OSError, ValueError):
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(EXIT_BROKEN_PIPE)
-        except OSError as exc:
-            from evalcli.reporting import inert
-
-            problem = inert(str(os_error(exc, msg("use"))))
-            click.echo(str(msg("evalcli: error: {problem}", problem=problem)), err=True)
-            ctx.exit(EXIT_USAGE)
-        except KeyboardInterrupt:
-            stopped = msg("interrupted; nothing half-written was left behind")
-            click.echo(f"evalcli: {stopped}", err=True)  # the program name, not a sentence
-            ctx.exit(EXIT_INTERRUPTED)
-
-
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM (a CI job cancelled) unwinds like Ctrl-C, so temporary files are removed.
-
-    Converters run in process groups of their own (``tools.sandbox``), so
-    neither signal reaches them: they are killed here, at once.
-    """
-    from evalcli.tools.sandbox import kill_all
-
-    kill_all()
-    raise KeyboardInterrupt
+        except (EvalcliError, OSError, KeyboardInterrupt) as exc:
+            ctx.exit(console.report_failure(exc))
 
 
 # --- options shared by several commands, defined once ---------------------------------
@@ -168,7 +133,7 @@ def cli(messages: str | None) -> None:
 
 @cli.command()
 @reports_argument
-@findings_format_option("text", "json", "github")
+@findings_format_option(*CHECK_FORMATS)
 @strict_option
 @click.option("-v", "--verbose", is_flag=True, help="Also print the word count of each section.")
 @quiet_option
@@ -198,42 +163,7 @@ def check(
       evalcli check .                         inside a report folder
       evalcli check --strict --format github  every report; warnings fail too
     """
-    from evalcli import api
-    from evalcli.reporting import shown_path as display_path
-    from evalcli.reporting import tally
-
-    project = console.load_project(fmt, template_dirs, strict=strict)
-    selection, notes = console.select(reports, changed_since, shard, project, "check")
-    console.echo_notes(notes, fmt, quiet)
-    if not selection.reports:
-        console.nothing_to_do("check", fmt, notes)
-    progress = console.Progress("checked", quiet or fmt != "text", None)
-    try:
-        results = api.check(
-            selection,
-            project,
-            jobs=project.processes(jobs),
-            progress=progress,
-            words=verbose,
-        )
-    finally:
-        progress.close()
-    if fmt == "text":
-        if verbose:
-            for result in results:
-                for path, sid, words in result.words:
-                    count = nmsg("{n} word", "{n} words", words, n=words)
-                    click.echo(f"{display_path(path)}: {count} ({sid})")
-        console.echo_findings(results, err=False)
-        if not quiet:
-            click.echo(tally(results))
-    else:
-        console.print_findings(results, fmt)
-        if fmt == "github":
-            from evalcli.reporting.jobsummary import append_summary
-
-            append_summary("check", results, notes)
-    sys.exit(api.worst_exit_code(results, project.strict))
+    run_check(reports, fmt, strict, verbose, quiet, changed_since, shard, jobs, template_dirs)
 
 
 @cli.command()
@@ -557,7 +487,6 @@ def _import_many(
     import json
 
     from evalcli import api
-    from evalcli.errors import EXIT_USAGE
     from evalcli.reporting import FORMATTERS, ReportResult, inert
     from evalcli.reporting import shown_path as display_path
     from evalcli.reporting.imports import import_table
@@ -685,7 +614,6 @@ def config_(fmt: str) -> None:
     override them.
     """
     import json
-    import os
 
     from evalcli import api
     from evalcli.config import describe
@@ -764,10 +692,3 @@ def preview(
 
 for _command in cli.commands.values():  # --messages after the command name, too
     _command.params.append(messages_option)
-
-
-def main() -> None:
-    """Entry point of the ``evalcli`` command."""
-    signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGINT, _terminate)
-    cli(prog_name="evalcli")

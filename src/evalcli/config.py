@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -272,6 +271,8 @@ def find_settings(start: Path) -> tuple[Path | None, dict[str, Any] | None, str]
             if not candidate.is_file():
                 continue
             text = _read(candidate)
+            import tomllib  # only where there is a settings file
+
             try:
                 data = tomllib.loads(text)
             except tomllib.TOMLDecodeError:
@@ -406,6 +407,8 @@ def load_settings(start: Path | None = None) -> Settings:
     check = _Validator(file, text, prefix)
     settings = Settings(file.parent, file, values, sources)
     if table is None:
+        import tomllib
+
         try:
             tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:

@@ -6,15 +6,17 @@ options and one API call each.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from evalcli import i18n
-from evalcli.errors import EXIT_USAGE
+from evalcli.errors import EXIT_INTERRUPTED, EXIT_USAGE
 from evalcli.i18n import msg, nmsg
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that went away
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -25,6 +27,42 @@ if TYPE_CHECKING:
     from evalcli.reporting import ReportResult
 
 
+def echo(text: object = "", err: bool = False) -> None:
+    """One line to standard output (or error), flushed as it is written.
+
+    What ``click.echo`` does for these lines, without importing click: ``check``
+    runs through here without it (``evalcli.entry``). Lines come painted only
+    when colour is wanted, so there is no colour to strip.
+    """
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n")
+    stream.flush()
+
+
+def report_failure(exc: BaseException) -> int:
+    """An evalcli error, an OS error or an interruption as one line; its exit code."""
+    from evalcli.errors import EvalcliError, os_error
+    from evalcli.reporting import inert
+
+    if isinstance(exc, KeyboardInterrupt):
+        stopped = msg("interrupted; nothing half-written was left behind")
+        echo(f"evalcli: {stopped}", err=True)  # the program name, not a sentence
+        return EXIT_INTERRUPTED
+    if isinstance(exc, BrokenPipeError):
+        # the reader went away (evalcli export | head): stop quietly, as other tools do
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    if isinstance(exc, EvalcliError):
+        problem, code = inert(str(exc)), exc.exit_code
+    elif isinstance(exc, OSError):
+        problem, code = inert(str(os_error(exc, msg("use")))), EXIT_USAGE
+    else:
+        raise exc
+    echo(str(msg("evalcli: error: {problem}", problem=problem)), err=True)
+    return code
+
+
 def print_findings(results: list[ReportResult], fmt: str) -> None:
     from evalcli.reporting import FORMATTERS
 
@@ -32,9 +70,9 @@ def print_findings(results: list[ReportResult], fmt: str) -> None:
         echo_findings(results, err=False)
         from evalcli.reporting import tally
 
-        click.echo(tally(results))
+        echo(tally(results))
         return
-    click.echo(FORMATTERS[fmt](results))
+    echo(FORMATTERS[fmt](results))
 
 
 def wants_colour(err: bool) -> bool:
@@ -52,7 +90,7 @@ def echo_findings(results: list[ReportResult], err: bool) -> None:
     for result in results:
         for finding, line in zip(result.findings, result_lines(result), strict=True):
             shown = paint_finding(line, finding.severity) if colour else line
-            click.echo(shown, err=err, color=colour)
+            echo(shown, err=err)
 
 
 def load_settings(fmt: str = "text") -> Settings:
@@ -69,7 +107,7 @@ def load_settings(fmt: str = "text") -> Settings:
         if fmt == "text":
             echo_findings(results, err=True)
             line = msg("fix the settings in {file} first", file=inert(settings.file.name))
-            click.echo(str(msg("evalcli: error: {problem}", problem=line)), err=True)
+            echo(str(msg("evalcli: error: {problem}", problem=line)), err=True)
         else:
             print_findings(results, fmt)
         sys.exit(EXIT_USAGE)
@@ -157,10 +195,10 @@ def echo_notes(notes: list[str], fmt: str, quiet: bool) -> None:
 
     if fmt == "github":
         for note in notes:
-            click.echo(github_notice(note))
+            echo(github_notice(note))
     elif fmt == "text" and not quiet:
         for note in notes:
-            click.echo(inert(note), err=True)
+            echo(inert(note), err=True)
 
 
 def nothing_to_do(command: str, fmt: str, notes: list[str]) -> None:
@@ -224,10 +262,10 @@ def _built_line(number: int, total: int, result: ReportResult, draft: bool, colo
         verb = green(verb) if colour else verb
         draft_mark = " (" + msg("draft").render() + ")" if draft else ""
         line = f"{prefix}: {verb} {written}{pages}{draft_mark}"
-        click.echo(line, color=colour)
+        echo(line)
     else:
         not_built = msg("not built")
-        click.echo(f"{prefix}: {not_built}{pages}: {inert(str(result.note))}", err=True)
+        echo(f"{prefix}: {not_built}{pages}: {inert(str(result.note))}", err=True)
 
 
 def recap(results: list[ReportResult]) -> None:
@@ -238,7 +276,7 @@ def recap(results: list[ReportResult]) -> None:
     failed = [r for r in results if r.built is False]
     if len(results) < 2 or not failed:
         return
-    click.echo(
+    echo(
         nmsg(
             "not built ({failed} of {total}):",
             "not built ({failed} of {total}):",
@@ -256,7 +294,7 @@ def recap(results: list[ReportResult]) -> None:
             warnings=nmsg("{n} warning", "{n} warnings", warnings, n=warnings),
         )
         note = inert(str(result.note))
-        click.echo(f"  {shown_path(result.path)} ({counts}): {note}", err=True)
+        echo(f"  {shown_path(result.path)} ({counts}): {note}", err=True)
 
 
 def preview_echo(line: str, severity: str | None = None) -> None:
@@ -265,4 +303,4 @@ def preview_echo(line: str, severity: str | None = None) -> None:
 
     colour = bool(severity) and wants_colour(err=False)
     line = inert_lines(line)
-    click.echo(paint_finding(line, severity) if colour and severity else line, color=colour)
+    echo(paint_finding(line, severity) if colour and severity else line)

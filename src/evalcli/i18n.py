@@ -20,14 +20,16 @@ only when the locale is not C), then ``LC_ALL``, ``LC_MESSAGES``, ``LANG``.
 from __future__ import annotations
 
 import contextlib
-import gettext
 import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from msgspec import Struct, field
+
+if TYPE_CHECKING:
+    import gettext
 
 LANGUAGES = ("en", "es", "fr")
 CHOICES = (*LANGUAGES, "report")
@@ -239,15 +241,24 @@ def speaking(lang: str | None) -> Iterator[None]:
         _state.language = before
 
 
-_catalogs: dict[str, gettext.NullTranslations] = {}
+class _English:
+    """The English "catalog": the message ids are the English text (gettext is not loaded)."""
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
 
 
-def _catalog(lang: str) -> gettext.NullTranslations:
+_catalogs: dict[str, _English | gettext.NullTranslations] = {"en": _English()}
+
+
+def _catalog(lang: str) -> _English | gettext.NullTranslations:
     found = _catalogs.get(lang)
     if found is None:
-        if lang == "en":
-            found = gettext.NullTranslations()  # the message ids are the English text
-        else:
-            found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+        import gettext  # loaded for Spanish and French only
+
+        found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
         _catalogs[lang] = found
     return found

@@ -12,7 +12,6 @@ import contextlib
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
@@ -47,6 +46,8 @@ def _context(preload: str) -> multiprocessing.context.BaseContext:
 
     if os.name != "posix":
         return multiprocessing.get_context("spawn")
+    import threading
+
     if threading.active_count() == 1 and "typst" not in sys.modules:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
@@ -92,6 +93,8 @@ def _die_with(parent: int) -> None:
         while alive():
             time.sleep(PARENT_POLL)
         os._exit(1)
+
+    import threading
 
     threading.Thread(target=watch, name="evalcli-parent-watch", daemon=True).start()
 

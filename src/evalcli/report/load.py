@@ -23,7 +23,6 @@ from evalcli.limits import (
     MAX_YAML_BYTES,
 )
 from evalcli.report.annex import annex_names, annex_spec
-from evalcli.report.imagefiles import image_reason
 from evalcli.report.markdown import parse_section
 from evalcli.report.model import Image, Report, Section
 from evalcli.template.loader import DEFAULT_TEMPLATE, find_template, load_template
@@ -195,6 +194,8 @@ def _find_image(folder: Path, image: Image) -> None:
     if file is None:
         image.problem = why
         return
+    from evalcli.report.imagefiles import image_reason  # most summaries show no image
+
     too_large = image_reason(file)
     if too_large:
         image.problem, image.code = too_large, FindingCode.TOO_LARGE

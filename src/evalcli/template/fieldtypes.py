@@ -9,7 +9,6 @@ to ``export``. Adding a type is adding one class to ``FIELD_TYPES``.
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from decimal import Decimal, InvalidOperation
@@ -87,6 +86,13 @@ class Person(Struct, frozen=True):
 
 
 @functools.cache
+def _days_in(year: int, month: int) -> int:
+    """The days of a month: what ``calendar.monthrange`` gives, without loading calendar."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def sdg_targets() -> frozenset[str]:
     """Every official SDG target ("8.7", "16.a") and goal ("8")."""
     path = Path(__file__).resolve().parent.parent / "data" / "sdg_targets.yaml"
@@ -413,7 +419,7 @@ class LocaleType(FieldType[str]):
     by_language = True
 
     def schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
-        names = sorted(locales.locale_names(lang), key=len, reverse=True)
+        names = sorted(locales.locale_names(lang), key=vs.longest_first)
         forms = [vs.any_case(name).replace("_", "[-_]") for name in names]
         return {"type": "string", "pattern": vs.whole("|".join(forms))}
 
@@ -484,7 +490,7 @@ class DateType(FieldType[PartialDate]):
                 value=text,
                 month=month,
             )
-        elif day is not None and month and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        elif day is not None and month and not 1 <= day <= _days_in(year, month):
             problem = msg("'{value}': day {day} does not exist in that month", value=text, day=day)
         if problem:
             return None, [self.finding(FindingCode.INVALID_DATE, spec, problem, scalar.loc)]
@@ -842,7 +848,7 @@ class SdgsType(EachType[str]):
     code = FindingCode.INVALID_SDG
 
     def item_schema(self, spec: Field, template: Template, lang: str) -> dict[str, Any]:
-        targets = sorted(sdg_targets(), key=len, reverse=True)
+        targets = sorted(sdg_targets(), key=vs.longest_first)
         prefix = "|".join(vs.any_case(p) for p in _SDG_PREFIXES)
         body = "|".join(vs.any_case(t) for t in targets)
         # a number YAML reads (8.7) is written as it prints: "8.7" is the target

@@ -32,6 +32,12 @@ EMPTY: dict[str, Any] = {
 }
 
 
+def longest_first(text: str) -> tuple[int, str]:
+    """Sort key for alternatives: longer first (so none stops short), then by text, so that a
+    pattern built from a set reads the same in every run."""
+    return -len(text), text
+
+
 def whole(body: str) -> str:
     """A pattern for the whole text, with the spaces ``strip`` would remove around it."""
     return rf"^\s*(?:{body})\s*$"
@@ -86,7 +92,7 @@ def folded(text: str) -> str:
 
 def one_of_folded(forms: Iterable[str]) -> str:
     """A whole-text pattern for any of ``forms`` as ``fold`` matches them."""
-    unique = sorted({" ".join(f.split()) for f in forms if f.strip()}, key=len, reverse=True)
+    unique = sorted({" ".join(f.split()) for f in forms if f.strip()}, key=longest_first)
     return whole("|".join(folded(form) for form in unique))
 
 

@@ -1,0 +1,149 @@
+"""`evalcli check` starts without click, with the same results; the rest goes to the command line.
+
+Each case runs twice as a user meets it, in a subprocess: once through the
+``evalcli`` entry point (its quick path) and once straight through the click
+command line. Output, errors and exit codes must match to the byte.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, FIXTURES
+from evalcli.entry import quick_check
+
+ENTRY = "import sys; from evalcli.entry import main; sys.argv[0] = 'evalcli'; main()"
+CLICK = "import sys; from evalcli.cli import cli; cli(prog_name='evalcli')"
+# what was loaded, told at exit: the quick path must not load click
+SPY = (
+    "import atexit, sys; atexit.register(lambda: print('click' in sys.modules, file=sys.stderr)); "
+)
+
+
+def _run(code: str, args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "LANG": "C.UTF-8", **env}
+    environment.pop("GITHUB_STEP_SUMMARY", None)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("quick")
+    shutil.copytree(CONTENT / "alianzas-peru", root / "content" / "alianzas-peru")
+    shutil.copytree(CONTENT / "example-en", root / "content" / "example-en")
+    for name in ("missing-section", "yaml-syntax", "placeholder-text"):
+        shutil.copytree(FIXTURES / name, root / "broken" / name)
+    (root / "a-file").write_text("not a folder\n", encoding="utf-8")
+    return root
+
+
+CASES = [
+    ["check", "content/alianzas-peru"],
+    ["check", "content/example-en"],
+    ["check"],
+    ["check", "broken"],
+    ["check", "--format", "json", "broken"],
+    ["check", "--format=github", "content/alianzas-peru"],
+    ["check", "-q", "--strict", "content/example-en", "broken/yaml-syntax"],
+    ["check", "--no-strict", "-v", "content/example-en"],
+    ["check", "-j", "1", "--jobs=2", "broken"],
+    ["check", "--messages", "es", "content/alianzas-peru"],
+    ["--messages", "fr", "check", "broken/missing-section"],
+    ["--messages=fr", "check", "--messages=es", "broken/missing-section"],
+    ["check", "--template-dir", "templates", "content/example-en"],
+    ["check", "--", "content/example-en"],
+    ["check", "nothere"],
+    ["check", "content/alianzas-peru/evaluation.yaml"],
+    ["check", "--changed-since", "HEAD", "content"],
+    ["check", "--shard", "1/2", "content"],
+    ["check", "--shard", "3/2", "content"],
+    # not for the quick path: click explains these
+    ["check", "--format", "xml", "content"],
+    ["check", "-j", "0", "content"],
+    ["check", "-qv", "content/example-en"],
+    ["check", "--template-dir", "a-file", "content"],
+    ["check", "--strict=yes", "content"],
+    ["check", "--help"],
+    ["--version"],
+    ["schema"],
+]
+
+
+@pytest.mark.parametrize("args", CASES, ids=" ".join)
+def test_the_quick_path_prints_what_the_command_line_prints(reports: Path, args: list[str]):
+    quick = _run(ENTRY, args, reports)
+    full = _run(CLICK, args, reports)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        full.returncode,
+        full.stdout,
+        full.stderr,
+    )
+    assert "Traceback" not in quick.stderr
+
+
+def test_a_plain_check_does_not_load_click(reports: Path):
+    done = _run(SPY + ENTRY, ["check", "--format", "json", "content/example-en"], reports)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "False"
+    helped = _run(SPY + ENTRY, ["check", "--help"], reports)
+    assert "Usage: evalcli check" in helped.stdout
+    assert helped.stderr.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build"],
+        ["check", "-h"],
+        ["check", "-qv"],
+        ["check", "-j2"],
+        ["check", "--jobs", "257"],
+        ["check", "--jobs", "٣"],
+        ["check", "--format"],
+        ["check", "--format", "--strict"],
+        ["check", "--messages", "de"],
+        ["--messages", "es"],
+        ["--messages", "es", "build"],
+        ["--verbose", "check"],
+        ["check", "--unknown"],
+    ],
+    ids=" ".join,
+)
+def test_anything_unusual_goes_to_the_full_command_line(argv: list[str]):
+    assert quick_check(argv) is None
+
+
+def test_the_quick_path_reads_options_as_the_command_line_does():
+    options = quick_check(
+        ["check", "a", "-q", "--template-dir=t1", "--template-dir", "t2", "--", "-b", "--strict"]
+    )
+    assert options is not None
+    assert options["reports"] == ["a", "-b", "--strict"]
+    assert options["quiet"] is True
+    assert "strict" not in options
+    assert options["template_dirs"] == [Path("t1"), Path("t2")]
+
+
+def test_shell_completion_goes_to_click(reports: Path):
+    done = _run(
+        ENTRY,
+        ["check"],
+        reports,
+        _EVALCLI_COMPLETE="bash_complete",
+        COMP_WORDS="evalcli che",
+        COMP_CWORD="1",
+    )
+    assert "check" in done.stdout
