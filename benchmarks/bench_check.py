@@ -1,6 +1,7 @@
 """Time `evalcli check` against its floors. Run by hand; not part of the tests.
 
     python benchmarks/bench_check.py [--copies 1000] [--runs 10] [--baseline OTHER/src] [--cpu]
+        [--instructions]
 
 1. One report: `evalcli check content/alianzas-peru` against `python -c "import yaml"`.
 2. Many reports: check on N copies of the sample against a script that only
@@ -21,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import baseline_command, interleaved
+from timing import baseline_command, instructions, interleaved
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "alianzas-peru"
@@ -57,6 +58,11 @@ def main() -> None:
         action="store_true",
         help="processor time instead of wall time (steadier under load)",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each command's instructions with valgrind (the same under any load)",
+    )
     args = parser.parse_args()
 
     ours = [sys.executable, "-m", "evalcli"]
@@ -75,6 +81,14 @@ def main() -> None:
         interleaved(one, args.runs, args.cpu),
         "import yaml",
     )
+    if args.instructions:
+        counts = {name: instructions(command) for name, command in one.items()}
+        floor = counts["import yaml"]
+        for name, count in counts.items():
+            if count is None or floor is None:
+                print(f"  {name:<22} (valgrind did not run)")
+                continue
+            print(f"  {name:<22} {count:7.0f} M instructions | / import yaml: {count / floor:.2f}")
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

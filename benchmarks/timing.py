@@ -52,6 +52,27 @@ def interleaved(
     }
 
 
+def instructions(command: list[str]) -> float | None:
+    """Millions of instructions a command executes (valgrind's cachegrind), or None without it.
+
+    Worker processes count too. The same from run to run and under any load,
+    where times on a shared machine swing by a third: the figure to compare two
+    trees by. It counts work, not waiting, and a slow instruction as one, so it
+    approximates a time ratio.
+    """
+    import re
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        return None
+    tool = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--trace-children=yes"]
+    tool.append("--cachegrind-out-file=/dev/null")
+    done = subprocess.run([*tool, *command], capture_output=True, text=True, check=False)
+    # one count per process (env execs Python; worker processes): their sum is the work
+    found = re.findall(r"I\s+refs:\s+([\d,]+)", done.stderr)
+    return sum(int(n.replace(",", "")) for n in found) / 1e6 if found else None
+
+
 def baseline_command(source: str | None, args: list[str]) -> list[str] | None:
     """``python -m evalcli ARGS`` run from another source tree (``--baseline SRC``), or None."""
     if source is None:

@@ -85,7 +85,6 @@ class Person(Struct, frozen=True):
     role: str | None = None
 
 
-@functools.cache
 def _days_in(year: int, month: int) -> int:
     """The days of a month: what ``calendar.monthrange`` gives, without loading calendar."""
     if month == 2:
@@ -93,6 +92,7 @@ def _days_in(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
+@functools.cache
 def sdg_targets() -> frozenset[str]:
     """Every official SDG target ("8.7", "16.a") and goal ("8")."""
     path = Path(__file__).resolve().parent.parent / "data" / "sdg_targets.yaml"
