@@ -147,3 +147,14 @@ def test_shell_completion_goes_to_click(reports: Path):
         COMP_CWORD="1",
     )
     assert "check" in done.stdout
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "."], ["check", "--format", "json", "."]])
+def test_inside_a_report_folder_too(reports: Path, args: list[str]):
+    folder = reports / "content" / "example-en"
+    quick, full = _run(ENTRY, args, folder), _run(CLICK, args, folder)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        full.returncode,
+        full.stdout,
+        full.stderr,
+    )

@@ -15,7 +15,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from evalcli.check_command import FORMATS
+from evalcli import console, i18n
+from evalcli.check_command import FORMATS, run_check
+from evalcli.errors import EvalcliError
 from evalcli.i18n import CHOICES as MESSAGE_CHOICES
 
 _FLAGS = {
@@ -118,10 +120,6 @@ def main() -> None:
 
         cli(prog_name="evalcli")
         return
-    from evalcli import console, i18n
-    from evalcli.check_command import run_check
-    from evalcli.errors import EvalcliError
-
     try:
         i18n.choose(quick.pop("first_messages", None), command_line=True)
         if quick["messages"] is not None:
