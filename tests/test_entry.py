@@ -158,3 +158,15 @@ def test_inside_a_report_folder_too(reports: Path, args: list[str]):
         full.stdout,
         full.stderr,
     )
+
+
+def test_the_quick_path_knows_check_options_and_no_others():
+    """A new option of check goes to click until the quick path learns it; none is made up."""
+    from evalcli.cli import cli
+    from evalcli.entry import _FLAGS, _VALUES
+
+    command = cli.commands["check"]
+    options = [param for param in command.params if param.param_type_name == "option"]
+    click_names = {name for param in options for name in param.opts + param.secondary_opts}
+    click_names -= {"-h", "--help"}
+    assert set(_FLAGS) | set(_VALUES) == click_names
