@@ -61,7 +61,10 @@ def english_locale(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _private_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """The build cache's secret goes to a folder of the test run, never the user's own."""
+    """The build cache's secret and the parsed templates go to folders of the test run,
+    never the user's own."""
     state = tmp_path_factory.getbasetemp() / "state"
     state.mkdir(mode=0o700, exist_ok=True)
     monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    # and the parsed templates go to one of its own
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))

@@ -201,13 +201,27 @@ def non_utf8_names(folder: Path) -> list[Finding]:
     return findings
 
 
+def git_work_tree(start: Path) -> Path | None:
+    """The git work tree ``start`` lies in (the folder a pull request fills), if any."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def workspace(start: Path | None = None) -> Path:
     """The git work tree of the working folder (what a pull request fills), else that folder."""
     here = Path(os.path.normpath(Path(start or Path.cwd()).absolute()))
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return folder
-    return here
+    return git_work_tree(here) or here
+
+
+def private_to_user(info: os.stat_result, kind: int) -> bool:
+    """Ours alone: the right kind of file, owned by this user, no access for others."""
+    if stat.S_IFMT(info.st_mode) != kind:
+        return False
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+        return False
+    return kind != stat.S_IFREG or info.st_nlink == 1
 
 
 def refuse_linked_folder(folder: Path, what: Message | None = None) -> None:

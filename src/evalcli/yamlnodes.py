@@ -36,7 +36,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-class Scalar(Struct):
+class Scalar(Struct, tag=True, array_like=True):
     """A YAML scalar kept as its source text; ``None`` for null or empty.
 
     ``plain`` is False for a quoted or block scalar; ``span`` is where it stands
@@ -51,7 +51,7 @@ class Scalar(Struct):
     split: bool = False
 
 
-class Seq(Struct):
+class Seq(Struct, tag=True, array_like=True):
     """A YAML sequence; ``flow`` for the ``[...]`` form."""
 
     items: list[Node]
@@ -59,7 +59,7 @@ class Seq(Struct):
     flow: bool = False
 
 
-class Entry(Struct):
+class Entry(Struct, array_like=True):
     """One key of a YAML mapping, with where the key itself stands."""
 
     key: str
@@ -67,7 +67,7 @@ class Entry(Struct):
     value: Node
 
 
-class Map(Struct):
+class Map(Struct, tag=True, array_like=True):
     """A YAML mapping, in source order; ``flow`` for the ``{...}`` form."""
 
     entries: dict[str, Entry]

@@ -30,6 +30,7 @@ from msgspec.structs import asdict
 from evalcli import __version__
 from evalcli.config import Settings
 from evalcli.errors import InputError
+from evalcli.files import git_work_tree, private_to_user
 from evalcli.outputs.manifest import (
     Entry,
     FileState,
@@ -60,22 +61,13 @@ def state_folder() -> Path:
     return Path(base) / "evalcli"
 
 
-def _private(info: os.stat_result, kind: int) -> bool:
-    """Ours alone: the right kind of file, owned by this user, no access for others."""
-    if stat.S_IFMT(info.st_mode) != kind:
-        return False
-    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
-        return False
-    return kind != stat.S_IFREG or info.st_nlink == 1
-
-
 def _read_key(path: Path) -> bytes | None:
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
-        if not _private(os.fstat(handle), stat.S_IFREG):
+        if not private_to_user(os.fstat(handle), stat.S_IFREG):
             return None
         key = os.read(handle, KEY_BYTES + 1)
     finally:
@@ -101,14 +93,6 @@ def _new_key(folder: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _repository(start: Path) -> Path | None:
-    """The git work tree ``start`` lies in (the folder a pull request fills), if any."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
 def machine_key(output: Path) -> bytes | None:
     """This user's secret for the manifest, made on first use; None when it cannot be trusted.
 
@@ -119,12 +103,12 @@ def machine_key(output: Path) -> bytes | None:
     folder = state_folder()
     full = Path(os.path.abspath(folder))  # noqa: PTH100 - as written: links are checked below
     cwd = Path.cwd()
-    for inside in (Path(os.path.abspath(output)), _repository(cwd)):  # noqa: PTH100
+    for inside in (Path(os.path.abspath(output)), git_work_tree(cwd)):  # noqa: PTH100
         if inside is not None and full.is_relative_to(inside):
             return None
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _private(folder.lstat(), stat.S_IFDIR):
+        if not private_to_user(folder.lstat(), stat.S_IFDIR):
             return None
         key = _read_key(folder / KEY_FILE)
         if key is None and not os.path.lexists(folder / KEY_FILE):

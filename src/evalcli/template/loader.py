@@ -19,6 +19,7 @@ from evalcli.files import read_user_text
 from evalcli.i18n import msg
 from evalcli.limits import MAX_YAML_BYTES
 from evalcli.template.fieldtypes import FIELD_TYPES
+from evalcli.template.parsed import parse_template_yaml
 from evalcli.template.spec import (
     ROLES,
     Annexes,
@@ -36,7 +37,7 @@ from evalcli.template.spec import (
     Template,
 )
 from evalcli.text import fold_key
-from evalcli.yamlnodes import Map, Node, Scalar, Seq, parse_yaml
+from evalcli.yamlnodes import Map, Node, Scalar, Seq
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 DEFAULT_TEMPLATE = "ilo_summary"
@@ -536,7 +537,7 @@ def load_template(path: Path) -> Template:
     text, problem = read_user_text(source, MAX_YAML_BYTES)
     if problem is not None or text is None:
         raise TemplateError(problem.message if problem else f"cannot read {source}")
-    root, findings = parse_yaml(text, source)
+    root, findings = parse_template_yaml(text, source)
     if findings:
         first = findings[0]
         raise TemplateError(
