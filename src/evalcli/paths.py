@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from pathlib import Path
 
 
@@ -19,7 +20,7 @@ def _display(path: Path, cwd: str) -> str:
         norm = os.path.normpath(text)
         if norm != os.pardir and not norm.startswith(os.pardir + os.sep):
             return norm
-    full = os.path.realpath(path)
+    full = _real_path(text)
     cwd = _real(cwd)
     if full == cwd:
         return "."
@@ -32,3 +33,20 @@ def _display(path: Path, cwd: str) -> str:
 def _real(folder: str) -> str:
     # the working folder, resolved once rather than once per path shown
     return os.path.realpath(folder)
+
+
+@functools.lru_cache(maxsize=65536)
+def _real_path(path: str) -> str:
+    """``os.path.realpath(path)``, with each folder resolved once: a portfolio's findings
+    name thousands of files in a few folders, and realpath looks at every part each time."""
+    parent, name = os.path.split(path)
+    plain = name and parent != path and "/." not in path and "//" not in path
+    if not plain or not os.path.isabs(path):  # noqa: PTH117 - strings, for speed
+        return os.path.realpath(path)  # relative, the root, "." or "..", doubled slashes
+    try:
+        linked = stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:  # as realpath: a part that cannot be looked at is taken as written
+        linked = False
+    if linked or os.sep != "/":
+        return os.path.realpath(path)
+    return os.path.join(_real_path(parent), name)  # noqa: PTH118 - strings, for speed

@@ -17,7 +17,6 @@ recursion limit, so no file can exhaust memory, time or the stack.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,16 +107,21 @@ def is_empty(node: Node | None) -> bool:
     return not node.entries
 
 
-def scalars_in(node: Node | None) -> Iterator[Scalar]:
+def scalars_in(node: Node | None) -> list[Scalar]:
     """Every scalar under a node, depth first."""
-    if isinstance(node, Scalar):
-        yield node
-    elif isinstance(node, Seq):
-        for item in node.items:
-            yield from scalars_in(item)
-    elif isinstance(node, Map):
-        for entry in node.entries.values():
-            yield from scalars_in(entry.value)
+    if isinstance(node, Scalar):  # most values: no list of work to keep
+        return [node]
+    found: list[Scalar] = []
+    todo: list[Node | None] = [node]  # a stack: generators nested per level cost more
+    while todo:
+        current = todo.pop()
+        if isinstance(current, Scalar):
+            found.append(current)
+        elif isinstance(current, Seq):
+            todo.extend(reversed(current.items))
+        elif isinstance(current, Map):
+            todo.extend(entry.value for entry in reversed(current.entries.values()))
+    return found
 
 
 def _duplicate(key: str, first: Location, again: Location) -> Finding:
@@ -301,7 +305,7 @@ def _scalar(value: str, style: str | None, start: Any, end: Any, path: Path) -> 
     return Scalar(text, _loc(path, start), plain, (start.index, end.index))
 
 
-class _Composer(YAML_LOADER):  # type: ignore[misc, valid-type]
+class _Composer(YAML_LOADER):  # type: ignore[misc]
     """A loader for ``compose`` that resolves no tags: the nodes' tags are never read
     (field types parse the text), and resolving each scalar's implicit tag with PyYAML's
     regexes, in Python, costs more than composing it in C."""
