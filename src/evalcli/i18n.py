@@ -151,7 +151,7 @@ def from_data(data: object) -> Message | None:
         return None
     args: dict[str, Arg] = {}
     for key, value in raw.items():
-        arg = _arg(value)
+        arg = value if type(value) is str else _arg(value)
         if arg is None:
             return None
         args[str(key)] = arg
@@ -162,6 +162,8 @@ def from_data(data: object) -> Message | None:
 
 
 def _arg(value: object) -> Arg | None:
+    if type(value) is str:  # most arguments: one test before the others
+        return value
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, str | int | float):

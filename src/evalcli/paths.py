@@ -20,7 +20,7 @@ def _display(path: Path, cwd: str) -> str:
         norm = os.path.normpath(text)
         if norm != os.pardir and not norm.startswith(os.pardir + os.sep):
             return norm
-    full = _real_path(text)
+    full = real_path(text)
     cwd = _real(cwd)
     if full == cwd:
         return "."
@@ -36,7 +36,7 @@ def _real(folder: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
-def _real_path(path: str) -> str:
+def real_path(path: str) -> str:
     """``os.path.realpath(path)``, with each folder resolved once: a portfolio's findings
     name thousands of files in a few folders, and realpath looks at every part each time."""
     parent, name = os.path.split(path)
@@ -49,4 +49,4 @@ def _real_path(path: str) -> str:
         linked = False
     if linked or os.sep != "/":
         return os.path.realpath(path)
-    return os.path.join(_real_path(parent), name)  # noqa: PTH118 - strings, for speed
+    return os.path.join(real_path(parent), name)  # noqa: PTH118 - strings, for speed

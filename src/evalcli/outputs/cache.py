@@ -39,6 +39,7 @@ from evalcli.outputs.manifest import (
     outputs_record,
 )
 from evalcli.outputs.plan import annex_stem
+from evalcli.paths import real_path
 from evalcli.reporting import ReportResult
 from evalcli.template.loader import BUNDLED_DIR
 
@@ -156,9 +157,21 @@ def inputs_key(options: object, name: str, settings: Settings, allowed: Sequence
 def _inside(real_output: Path, folder: Path) -> str | None:
     """The output folder (resolved) as a path relative to ``folder`` ("build"), if it lies
     inside it."""
+    if os.sep == "/":
+        # as strings, with each folder above resolved once for the whole portfolio
+        text = os.fspath(folder)
+        if not os.path.isabs(text):  # noqa: PTH117 - strings, for speed
+            text = os.path.join(os.getcwd(), text)  # noqa: PTH109, PTH118 - as resolve does
+        try:
+            real = real_path(text)
+        except OSError:
+            return None
+        output = os.fspath(real_output)
+        prefix = real if real.endswith("/") else real + "/"
+        return output[len(prefix) :] if output.startswith(prefix) else None
     try:
         relative = real_output.relative_to(folder.resolve())
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):
         return None
     return relative.as_posix() if relative.parts else None
 

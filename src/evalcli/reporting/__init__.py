@@ -62,7 +62,9 @@ def inert(text: str) -> str:
     As ``one_line``, and no CI log can take it for a workflow command: ``##[``
     is shown as ``##\\x5b`` and a leading ``::`` (after spaces) as ``\\x3a:``.
     """
-    shown = _OLD_COMMAND.sub(r"##\\x5b", one_line(text))
+    shown = one_line(text)
+    if "##[" in shown:
+        shown = _OLD_COMMAND.sub(r"##\\x5b", shown)
     stripped = shown.lstrip()
     if stripped.startswith("::"):
         shown = shown[: len(shown) - len(stripped)] + "\\x3a" + stripped[1:]
