@@ -96,6 +96,22 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="evalcli-parent-watch", daemon=True).start()
 
 
+def chunk_sizes(count: int, chunk: int, jobs: int) -> list[int]:
+    """How many of ``count`` items each chunk takes: ``chunk`` at most, and in several
+    processes, toward the end, a share of what is left, so that the last chunks are
+    small and every process ends at about the same time (no core idles while one
+    works through a last large chunk)."""
+    largest = max(1, chunk)
+    sizes = []
+    left = count
+    while left > 0:
+        size = largest if jobs <= 1 else max(1, min(largest, left // (2 * jobs)))
+        size = min(size, left)
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
 def run_chunks(
     func: Callable[[list[T]], list[R]],
     items: Sequence[T],
@@ -105,12 +121,15 @@ def run_chunks(
 ) -> list[R]:
     """``func`` over ``items``, in chunks, in ``jobs`` processes; ``done`` is told as each ends.
 
+    Chunks hold ``chunk`` items at most, fewer toward the end (see ``chunk_sizes``).
     With one job, or one chunk, everything runs here in this process.
     """
     results: dict[int, R] = {}
-    size = max(1, chunk)
-    starts = range(0, len(items), size)
-    chunks = [list(range(start, min(start + size, len(items)))) for start in starts]
+    chunks = []
+    start = 0
+    for size in chunk_sizes(len(items), chunk, jobs):
+        chunks.append(list(range(start, start + size)))
+        start += size
     if jobs <= 1 or len(chunks) <= 1:
         for indexes in chunks:
             for index, result in zip(indexes, func([items[i] for i in indexes]), strict=True):
