@@ -317,3 +317,16 @@ def test_an_entry_moved_under_another_reports_name_is_not_replayed(tmp_path, mon
     path.write_text(json.dumps(data), encoding="utf-8")
     again = run("build", "--to", "md", "content", "-o", "out")
     assert again.exit_code == 0 and "1 built, 1 up to date" in again.stderr
+
+
+def collecting(numbers: list[int]) -> list[bool]:
+    import gc
+
+    return [gc.isenabled() for _ in numbers]
+
+
+def test_workers_collect_garbage_and_the_run_leaves_collection_as_it_found_it():
+    import gc
+
+    assert run_chunks(collecting, list(range(8)), 2, 1) == [True] * 8
+    assert gc.isenabled() and gc.get_freeze_count() == 0
