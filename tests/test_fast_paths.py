@@ -186,13 +186,15 @@ def test_paths_resolve_as_realpath_resolves_them(tmp_path):
     (tmp_path / "a" / "fl").symlink_to("b/f")
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
     (tmp_path / "a" / "b" / "up").symlink_to("../../a")
+    folders: dict[str, str] = {}  # kept from one path to the next, as a build keeps it
     for name in [
         *("a/b/f", "l/f", "a/fl", "loop", "loop/x", "a/b/up/b/f", "missing/x/y"),
         *("a/b/../b/f", "l", "a/b/up", "a/./b", ".hidden/x", "l/../a"),
     ]:
         path = f"{tmp_path}/{name}"
-        assert real_path(path) == os.path.realpath(path), name
-    assert real_path(f"{tmp_path}//a/b/f") == os.path.realpath(f"{tmp_path}//a/b/f")
+        assert real_path(path, {}) == os.path.realpath(path), name
+        assert real_path(path, folders) == os.path.realpath(path), name
+    assert real_path(f"{tmp_path}//a/b/f", {}) == os.path.realpath(f"{tmp_path}//a/b/f")
 
 
 # --- a report folder's inputs, listed with scandir ------------------------------------------
