@@ -230,6 +230,9 @@ def _entry(data: Any) -> Entry | None:
     return entry
 
 
+_CODE_OF = {code.value: code for code in FindingCode}  # a look-up, not an Enum call
+
+
 def finding_record(finding: Finding, report: Path) -> dict[str, Any]:
     """A finding as manifest data, its file relative to the report folder."""
     file = os.path.relpath(_absolute(finding.loc.file), _absolute(report))
@@ -258,7 +261,7 @@ def finding_from_record(
     if path is None:
         path = cache[name] = Path(os.path.normpath(os.path.join(report, name)))  # noqa: PTH118
     return Finding(
-        FindingCode(data["code"]),
+        _CODE_OF.get(data["code"]) or FindingCode(data["code"]),
         from_data(data.get("message")) or verbatim(""),
         Location(path, int(data.get("line") or 0), int(data.get("column") or 0)),
         severity,
@@ -281,6 +284,7 @@ class Manifest:
         self._texts: dict[str, tuple[dict[str, Any], str]] = {}
         self._names: dict[Path, str] = {}
         self._base = _absolute(folder)
+        self._base_parts = [part for part in os.fspath(self._base).split("/") if part]
         self._read()
 
     def _read(self) -> None:
@@ -331,9 +335,25 @@ class Manifest:
         """The manifest's name for a report: its path from the output folder."""
         name = self._names.get(report)
         if name is None:
-            relative = os.path.relpath(_absolute(report), self._base)
-            name = self._names[report] = relative.replace(os.sep, "/")
+            if os.sep == "/":
+                name = self._names[report] = self._relative(report)
+            else:
+                relative = os.path.relpath(_absolute(report), self._base)
+                name = self._names[report] = relative.replace(os.sep, "/")
         return name
+
+    def _relative(self, report: Path) -> str:
+        """``os.path.relpath`` from the output folder, with that folder's parts split once
+        (relpath splits both paths again for every report)."""
+        full = os.path.normpath(os.path.join(os.getcwd(), report))  # noqa: PTH109, PTH118
+        parts = [part for part in full.split("/") if part]
+        base = self._base_parts
+        common = 0
+        for mine, theirs in zip(base, parts, strict=False):
+            if mine != theirs:
+                break
+            common += 1
+        return "/".join([os.pardir] * (len(base) - common) + parts[common:]) or os.curdir
 
     def known(self, report: Path) -> tuple[dict[str, FileState], int]:
         """The report's files as the last build recorded them, and when it did."""
