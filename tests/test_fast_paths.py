@@ -334,15 +334,13 @@ def test_workers_collect_garbage_and_the_run_leaves_collection_as_it_found_it():
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-def test_a_reports_name_in_the_manifest_is_its_relative_path_from_the_output(
-    tmp_path, monkeypatch
-):
+def test_a_reports_name_in_the_manifest_is_its_relative_path_from_the_output(tmp_path, monkeypatch):
     from evalcli.outputs.manifest import Manifest
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "out").mkdir()
     (tmp_path / "c" / "r").mkdir(parents=True)
-    reports = [tmp_path / "c" / "r", Path("c/r"), Path("c/../c/r"), tmp_path, Path("."), Path("/")]
+    reports = [tmp_path / "c" / "r", Path("c/r"), Path("c/../c/r"), tmp_path, Path(), Path("/")]
     for base in (tmp_path / "out", Path("out"), tmp_path, Path("c/r")):
         manifest = Manifest(base, None)
         for report in reports:
