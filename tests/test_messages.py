@@ -284,8 +284,9 @@ def test_replayed_findings_speak_the_language_of_the_run(tmp_path, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     first = run("build", report.name, "--draft", "-o", tmp_path / "out", "--format", "json")
     assert first.exit_code == 0, first.output
-    manifest = (tmp_path / "out" / ".evalcli-manifest.json").read_text(encoding="utf-8")
-    assert '"id": "{item} (' in manifest or '"id":"{item} (' in manifest
+    manifest = json.loads((tmp_path / "out" / ".evalcli-manifest.json").read_bytes())
+    (entry,) = manifest["reports"].values()
+    assert '"id":"{item} (' in entry["entry"]  # the entry as signed
     monkeypatch.setenv("LANG", "fr_FR.UTF-8")
     again = json.loads(
         run("build", report.name, "--draft", "-o", tmp_path / "out", "--format", "json").stdout

@@ -54,8 +54,10 @@ def test_a_section_swapped_for_a_link_after_the_check_is_not_read(tmp_path, outs
     folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
     checked = loading.inside_file
 
-    def check_then_swap(where: Path, relative: str | Path) -> tuple[Path | None, str | None]:
-        found = checked(where, relative)
+    def check_then_swap(
+        where: Path, relative: str | Path, *rest: object
+    ) -> tuple[Path | None, str | None]:
+        found = checked(where, relative, *rest)
         if str(relative) == "background.md" and found[0] is not None:
             found[0].unlink()
             found[0].symlink_to(outside)

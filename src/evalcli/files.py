@@ -46,7 +46,7 @@ class NotOwnFileError(OSError):
         return self.message.render()
 
 
-def _checked_fd(handle: int, name: str) -> int:
+def _checked_fd(handle: int, name: str) -> tuple[int, os.stat_result]:
     info = os.fstat(handle)
     if not stat.S_ISREG(info.st_mode):
         os.close(handle)
@@ -61,12 +61,10 @@ def _checked_fd(handle: int, name: str) -> int:
                 count=info.st_nlink,
             )
         )
-    return handle
+    return handle, info
 
 
 def _reader(handle: int) -> BinaryIO:
-    if _NONBLOCK:  # opened non-blocking only to refuse a FIFO; read as usual
-        os.set_blocking(handle, True)
     return io.BufferedReader(io.FileIO(handle, "r", closefd=True))
 
 
@@ -79,6 +77,22 @@ def open_report_file(file: Path, folder: Path | None = None) -> BinaryIO:
     must be a regular file with one hard link (a second link could be a file
     from outside the folder). Raises OSError (``NotOwnFileError``) otherwise.
     """
+    return _reader(_open_checked(file, folder)[0])
+
+
+def _open_checked(file: Path, folder: Path | None) -> tuple[int, os.stat_result]:
+    """``open_report_file``'s descriptor, blocking again, with the file's status."""
+    handle, info = _open_own(file, folder)
+    if _NONBLOCK:  # opened non-blocking only to refuse a FIFO; read as usual
+        try:
+            os.set_blocking(handle, True)
+        except OSError:
+            os.close(handle)
+            raise
+    return handle, info
+
+
+def _open_own(file: Path, folder: Path | None) -> tuple[int, os.stat_result]:
     flags = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     parts: tuple[str, ...] = ()
     if folder is not None and os.open in os.supports_dir_fd:
@@ -90,7 +104,7 @@ def open_report_file(file: Path, folder: Path | None = None) -> BinaryIO:
                     parts = file.relative_to(base).parts
                     break
     if not parts:
-        return _reader(_checked_fd(os.open(file, flags), file.name))
+        return _checked_fd(os.open(file, flags), file.name)
     assert folder is not None
     current = os.open(folder, os.O_RDONLY | _DIRECTORY)
     try:
@@ -101,7 +115,7 @@ def open_report_file(file: Path, folder: Path | None = None) -> BinaryIO:
         handle = os.open(parts[-1], flags, dir_fd=current)
     finally:
         os.close(current)
-    return _reader(_checked_fd(handle, file.name))
+    return _checked_fd(handle, file.name)
 
 
 def copy_report_file(file: Path, target: Path) -> None:
@@ -112,6 +126,18 @@ def copy_report_file(file: Path, target: Path) -> None:
         shutil.copyfileobj(source, copy)
 
 
+def _read_up_to(handle: int, count: int) -> bytes:
+    """Up to ``count`` bytes from ``handle``: fewer only at the end of the file."""
+    parts = []
+    while count > 0:
+        chunk = os.read(handle, count)
+        if not chunk:
+            break
+        parts.append(chunk)
+        count -= len(chunk)
+    return b"".join(parts)
+
+
 def read_user_text(
     path: Path, limit: int, folder: Path | None = None
 ) -> tuple[str | None, Finding | None]:
@@ -120,11 +146,19 @@ def read_user_text(
     With ``folder`` (a report's), the file is opened as ``open_report_file`` does.
     """
     try:
-        opened = open_report_file(path, folder) if folder is not None else path.open("rb")
-        with opened as stream:
-            # read(n) would allocate n bytes at once: ask for what the file holds
-            size = os.fstat(stream.fileno()).st_size
-            data = stream.read(min(size, limit) + 1)
+        if folder is not None:
+            # the descriptor read directly: the buffered file objects around it would
+            # cost as much again as reading a section
+            handle, info = _open_checked(path, folder)
+            try:
+                # reading n bytes would allocate n at once: ask for what the file holds
+                data = _read_up_to(handle, min(info.st_size, limit) + 1)
+            finally:
+                os.close(handle)
+        else:
+            with path.open("rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                data = stream.read(min(size, limit) + 1)
     except NotOwnFileError as exc:
         return None, Finding.of(FindingCode.NOT_A_FILE, exc.message, Location(path))
     except OSError as exc:

@@ -20,6 +20,7 @@ only when the locale is not C), then ``LC_ALL``, ``LC_MESSAGES``, ``LANG``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -106,14 +107,34 @@ def join(parts: list[Message], separator: str = ", ") -> Message:
 
 def substitute(template: str, values: Mapping[str, str]) -> str:
     """``{name}`` replaced by its value; ``{{`` and ``}}`` are braces; nothing else happens."""
+    fields, tail = _parts(template)
+    if not fields:
+        return tail
+    out = []
+    for before, name, token in fields:
+        out.append(before)
+        out.append(values.get(name, token))
+    out.append(tail)
+    return "".join(out)
 
-    def one(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token in ("{{", "}}"):
-            return token[0]
-        return values.get(match.group(1), token)
 
-    return _FIELD.sub(one, template)
+@functools.lru_cache(maxsize=1024)
+def _parts(template: str) -> tuple[tuple[tuple[str, str, str], ...], str]:
+    """A message text cut once into (the text before, a field's name, the field as written)
+    and the text after the last field: a portfolio prints the same few thousand times."""
+    fields = []
+    text = []
+    position = 0
+    for match in _FIELD.finditer(template):
+        text.append(template[position : match.start()])
+        position = match.end()
+        if match.group(1) is None:  # "{{" or "}}": a brace
+            text.append(match.group(0)[0])
+            continue
+        fields.append(("".join(text), match.group(1), match.group(0)))
+        text = []
+    text.append(template[position:])
+    return tuple(fields), "".join(text)
 
 
 def placeholders(text: str) -> set[str]:
@@ -132,7 +153,7 @@ def from_data(data: object) -> Message | None:
         return None
     args: dict[str, Arg] = {}
     for key, value in raw.items():
-        arg = _arg(value)
+        arg = value if type(value) is str else _arg(value)
         if arg is None:
             return None
         args[str(key)] = arg
@@ -143,6 +164,8 @@ def from_data(data: object) -> Message | None:
 
 
 def _arg(value: object) -> Arg | None:
+    if type(value) is str:  # most arguments: one test before the others
+        return value
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, str | int | float):
@@ -164,6 +187,8 @@ def _data(value: Arg) -> object:
 
 
 def _text(value: Arg, lang: str) -> str:
+    if type(value) is str:  # the usual argument, tested before the costlier ABC check
+        return value
     if isinstance(value, Message):
         return value.render(lang)
     if isinstance(value, Mapping):

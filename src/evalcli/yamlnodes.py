@@ -17,7 +17,6 @@ recursion limit, so no file can exhaust memory, time or the stack.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,16 +103,21 @@ def is_empty(node: Node | None) -> bool:
     return not node.entries
 
 
-def scalars_in(node: Node | None) -> Iterator[Scalar]:
+def scalars_in(node: Node | None) -> list[Scalar]:
     """Every scalar under a node, depth first."""
-    if isinstance(node, Scalar):
-        yield node
-    elif isinstance(node, Seq):
-        for item in node.items:
-            yield from scalars_in(item)
-    elif isinstance(node, Map):
-        for entry in node.entries.values():
-            yield from scalars_in(entry.value)
+    if isinstance(node, Scalar):  # most values: no list of work to keep
+        return [node]
+    found: list[Scalar] = []
+    todo: list[Node | None] = [node]  # a stack: generators nested per level cost more
+    while todo:
+        current = todo.pop()
+        if isinstance(current, Scalar):
+            found.append(current)
+        elif isinstance(current, Seq):
+            todo.extend(reversed(current.items))
+        elif isinstance(current, Map):
+            todo.extend(entry.value for entry in reversed(current.entries.values()))
+    return found
 
 
 def _duplicate(key: str, first: Location, again: Location) -> Finding:
@@ -297,11 +301,26 @@ def _scalar(value: str, style: str | None, start: Any, end: Any, path: Path) -> 
     return Scalar(text, _loc(path, start), plain, (start.index, end.index))
 
 
+class _Composer(YAML_LOADER):  # type: ignore[misc]
+    """A loader for ``compose`` that resolves no tags: the nodes' tags are never read
+    (field types parse the text), and resolving each scalar's implicit tag with PyYAML's
+    regexes, in Python, costs more than composing it in C."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return ""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
 def _convert(node: yaml.Node, path: Path, findings: list[Finding], source: str) -> Node:
     """A composed node (no aliases, shallow: see ``_plainly_shallow``) as our nodes."""
-    loc = _loc(path, node.start_mark)
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node.value, node.style, node.start_mark, node.end_mark, path)
+    loc = _loc(path, node.start_mark)
     if isinstance(node, yaml.SequenceNode):
         seq = Seq([], loc, bool(node.flow_style))
         for child in node.value:
@@ -311,14 +330,15 @@ def _convert(node: yaml.Node, path: Path, findings: list[Finding], source: str) 
         return seq
     mapping = Map({}, loc, bool(getattr(node, "flow_style", False)))
     for key_node, value_node in node.value:
-        key_loc = _loc(path, key_node.start_mark)
         if not isinstance(key_node, yaml.ScalarNode):
             message = msg("a key must be a plain name")
+            key_loc = _loc(path, key_node.start_mark)
             findings.append(Finding.of(FindingCode.INVALID_KEY, message, key_loc))
             continue
         key = key_node.value
         value = _convert(value_node, path, findings, source)
         key_scalar = _scalar(key, key_node.style, key_node.start_mark, key_node.end_mark, path)
+        key_loc = key_scalar.loc
         if rejoin_key(mapping, key_scalar, value, source):
             continue
         if key in mapping.entries:
@@ -332,7 +352,7 @@ def parse_yaml(text: str, path: Path) -> tuple[Node | None, list[Finding]]:
     """Parse YAML text into nodes. Syntax errors and refused constructs come back as findings."""
     if _plainly_shallow(text):
         try:
-            root = yaml.compose(text, Loader=YAML_LOADER)
+            root = yaml.compose(text, Loader=_Composer)
         except yaml.YAMLError as exc:
             return None, [_syntax_finding(exc, path, text)]
         findings: list[Finding] = []

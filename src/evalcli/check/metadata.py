@@ -104,7 +104,6 @@ def _presence(report: Report, template: Template) -> list[Finding]:
     edition = _edition(report, template)
     for key, spec in template.fields.items():
         entry = meta.entries.get(key)
-        help_text = labels(spec.help, ". ")
         if entry is None and spec.required and edition and key in edition.lacks:
             message = msg(
                 "{field}: not in {edition}; the document could not give it",
@@ -121,7 +120,7 @@ def _presence(report: Report, template: Template) -> list[Finding]:
                     "add '{field}:' to {file}{help}",
                     field=key,
                     file=report.metadata_path.name,
-                    help=help_text,
+                    help=labels(spec.help, ". "),
                 )
             )
             findings.append(
@@ -142,7 +141,9 @@ def _presence(report: Report, template: Template) -> list[Finding]:
                 Finding.of(
                     FindingCode.EMPTY_FIELD,
                     msg(
-                        "{field} is required but empty; fill it in{help}", field=key, help=help_text
+                        "{field} is required but empty; fill it in{help}",
+                        field=key,
+                        help=labels(spec.help, ". "),
                     ),
                     entry.value.loc if isinstance(entry.value, Scalar) else entry.key_loc,
                     field=key,

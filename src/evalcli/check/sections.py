@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from evalcli.check.annexes import check_annexes
@@ -34,15 +35,25 @@ def _placeholders(section: Section, template: Template) -> list[Finding]:
     return findings
 
 
+@functools.cache
+def _criterion_names(template: Template) -> tuple[tuple[str, ...], ...]:
+    """Each criterion's names in every language, folded and padded (`` relevance ``)."""
+    return tuple(
+        tuple(
+            f" {fold(name)} "
+            for language in template.languages
+            for name in criterion.names.get(language, ())
+        )
+        for criterion in template.criteria
+    )
+
+
 def _criteria(section: Section, template: Template, lang: str) -> list[Finding]:
     headings = [f" {fold(h.text)} " for h in section.headings]
     findings = []
-    for criterion in template.criteria:
+    for criterion, every in zip(template.criteria, _criterion_names(template), strict=True):
         names = criterion.names.get(lang, ())
-        every = [
-            name for language in template.languages for name in criterion.names.get(language, ())
-        ]
-        if any(f" {fold(name)} " in heading for heading in headings for name in every):
+        if any(name in heading for heading in headings for name in every):
             continue
         findings.append(
             Finding.of(

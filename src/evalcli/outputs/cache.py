@@ -43,6 +43,7 @@ from evalcli.outputs.manifest import (
     outputs_record,
 )
 from evalcli.outputs.plan import annex_stem
+from evalcli.paths import real_path
 from evalcli.reporting import ReportResult
 from evalcli.template.loader import BUNDLED_DIR
 
@@ -140,12 +141,24 @@ def inputs_key(options: Struct, name: str, settings: Settings, allowed: Sequence
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _inside(real_output: Path, folder: Path) -> str | None:
+def _inside(real_output: Path, folder: Path, folders: dict[str, str]) -> str | None:
     """The output folder (resolved) as a path relative to ``folder`` ("build"), if it lies
-    inside it."""
+    inside it; ``folders`` are the folders resolved so far in this build."""
+    if os.sep == "/":
+        # as strings, with each folder above resolved once for the whole portfolio
+        text = os.fspath(folder)
+        if not os.path.isabs(text):  # noqa: PTH117 - strings, for speed
+            text = os.path.join(os.getcwd(), text)  # noqa: PTH109, PTH118 - as resolve does
+        try:
+            real = real_path(text, folders)
+        except OSError:
+            return None
+        output = os.fspath(real_output)
+        prefix = real if real.endswith("/") else real + "/"
+        return output[len(prefix) :] if output.startswith(prefix) else None
     try:
         relative = real_output.relative_to(folder.resolve())
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):
         return None
     return relative.as_posix() if relative.parts else None
 
@@ -164,13 +177,14 @@ class BuildCache:
         self.manifest = Manifest(output, machine_key(output))
         self._keys: dict[Path, str] = {}
         self._inputs: dict[Path, dict[str, FileState]] = {}
+        self._folders: dict[str, str] = {}  # resolved once per build, not per report
 
     def _key(self, folder: Path) -> str:
         key = self._keys.get(folder)
         if key is None:
             # build . from inside a report: its build/ is no input
             real = self._real_output
-            skip = _inside(real, folder) if real is not None else None
+            skip = _inside(real, folder, self._folders) if real is not None else None
             digest, self._inputs[folder] = folder_state(
                 folder, *self.manifest.known(folder), skip=skip
             )

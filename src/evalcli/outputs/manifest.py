@@ -11,6 +11,11 @@ Anyone who can write to the output folder can edit the file, so each entry
 carries an HMAC-SHA256 made with a key of the machine that wrote it (see
 ``outputs/cache.py``): an entry without a valid one is dropped on reading, as
 if it had never been written. The file's size is bounded before it is parsed.
+
+Each entry is stored as the JSON text that was signed (a string inside the
+file), so checking a signature hashes that text as it is, instead of writing
+every entry out again in a canonical form: for a portfolio, that writing was
+the largest part of reading the manifest.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import io
 import json
 import os
 from pathlib import Path
-from stat import S_ISLNK
+from stat import S_ISLNK, S_ISREG
 from typing import Any
 
 from msgspec import Struct, field
@@ -31,7 +36,7 @@ from evalcli.files import write_files
 from evalcli.i18n import LANGUAGES, from_data, verbatim
 
 MANIFEST_FILE = ".evalcli-manifest.json"
-MANIFEST_VERSION = 2  # 2: entries signed
+MANIFEST_VERSION = 3  # 2: entries signed; 3: each entry kept as the very text signed
 # about 1.1 KB per report as written: 16 MiB holds over 10,000 reports, and parsing that
 # much JSON costs about 390 MB at worst (docs/security.md)
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
@@ -77,41 +82,78 @@ def folder_state(
     known = known or {}
     digest = hashlib.sha256()
     states: dict[str, FileState] = {}
-    top = os.fspath(folder)
-    # plain strings and os calls: this runs for every report of a portfolio on every build
-    for current, subfolders, files in os.walk(top):
-        prefix = os.path.relpath(current, top).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        subfolders[:] = sorted(name for name in subfolders if prefix + name != skip)
-        for name in sorted(files):
-            path = os.path.join(current, name)  # noqa: PTH118 - strings, for speed
-            relative = prefix + name
-            digest.update(b"\0" + relative.encode("utf-8", "surrogateescape") + b"\0")
+    # os.scandir, not os.walk: this runs for every report of a portfolio on every build,
+    # and the entries' types and paths come with the listing; the order is os.walk's
+    todo = [(os.fspath(folder), "")]
+    while todo:
+        current, prefix = todo.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=_name)
+        except OSError:  # as os.walk: a folder that cannot be listed adds nothing
+            continue
+        subfolders = []
+        for entry in entries:
             try:
-                stat = os.lstat(path)
-                if S_ISLNK(stat.st_mode):
-                    link = os.readlink(path)  # noqa: PTH115 - strings, for speed
-                    digest.update(b"link:" + link.encode("utf-8", "surrogateescape"))
-                    continue
-                old = known.get(relative)
-                if (
-                    old is not None
-                    and old[:2] == (stat.st_size, stat.st_mtime_ns)
-                    and stat.st_mtime_ns < before - TRUST_AFTER_NS
-                ):
-                    sha = old[2]
-                else:
-                    sha = file_sha256(Path(path))
-                states[relative] = (stat.st_size, stat.st_mtime_ns, sha)
-                digest.update(sha.encode())
-            except OSError as exc:  # unreadable now: never equal to a readable state
-                digest.update(f"unreadable:{exc.errno}".encode())
-        for name in subfolders:
-            path = os.path.join(current, name)  # noqa: PTH118 - strings, for speed
-            if os.path.islink(path):  # noqa: PTH114 - strings, for speed
-                link = os.readlink(path)  # noqa: PTH115
-                digest.update(f"\0{name}\0dirlink:{link}".encode("utf-8", "surrogateescape"))
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if prefix + entry.name != skip:
+                    subfolders.append(entry)
+                continue
+            _add_file(entry, prefix + entry.name, digest, states, known, before)
+        below = []
+        for entry in subfolders:
+            if _is_link(entry):
+                link = os.readlink(entry.path)  # noqa: PTH115 - strings, for speed
+                digest.update(f"\0{entry.name}\0dirlink:{link}".encode("utf-8", "surrogateescape"))
+            else:
+                below.append((entry.path, prefix + entry.name + "/"))
+        todo.extend(reversed(below))  # the first subfolder is taken next
     return digest.hexdigest(), states
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
+
+
+def _add_file(
+    entry: os.DirEntry[str],
+    relative: str,
+    digest: Any,
+    states: dict[str, FileState],
+    known: dict[str, FileState],
+    before: int,
+) -> None:
+    """One file's name, and its link target or contents, into the folder's hash."""
+    digest.update(b"\0" + relative.encode("utf-8", "surrogateescape") + b"\0")
+    try:
+        stat = entry.stat(follow_symlinks=False)
+        if S_ISLNK(stat.st_mode):
+            link = os.readlink(entry.path)  # noqa: PTH115 - strings, for speed
+            digest.update(b"link:" + link.encode("utf-8", "surrogateescape"))
+            return
+        old = known.get(relative)
+        if (
+            old is not None
+            and old[:2] == (stat.st_size, stat.st_mtime_ns)
+            and stat.st_mtime_ns < before - TRUST_AFTER_NS
+        ):
+            sha = old[2]
+        else:
+            sha = file_sha256(Path(entry.path))
+        states[relative] = (stat.st_size, stat.st_mtime_ns, sha)
+        digest.update(sha.encode())
+    except OSError as exc:  # unreadable now: never equal to a readable state
+        digest.update(f"unreadable:{exc.errno}".encode())
 
 
 def _absolute(path: Path) -> Path:
@@ -188,6 +230,9 @@ def _entry(data: Any) -> Entry | None:
     return entry
 
 
+_CODE_OF = {code.value: code for code in FindingCode}  # a look-up, not an Enum call
+
+
 def finding_record(finding: Finding, report: Path) -> dict[str, Any]:
     """A finding as manifest data, its file relative to the report folder."""
     file = os.path.relpath(_absolute(finding.loc.file), _absolute(report))
@@ -216,7 +261,7 @@ def finding_from_record(
     if path is None:
         path = cache[name] = Path(os.path.normpath(os.path.join(report, name)))  # noqa: PTH118
     return Finding(
-        FindingCode(data["code"]),
+        _CODE_OF.get(data["code"]) or FindingCode(data["code"]),
         from_data(data.get("message")) or verbatim(""),
         Location(path, int(data.get("line") or 0), int(data.get("column") or 0)),
         severity,
@@ -234,8 +279,12 @@ class Manifest:
         self.path = folder / MANIFEST_FILE
         self.entries: dict[str, Entry] = {}
         self.changed = False
+        # each entry as read (its values, and the text signed): written back as it was
+        # while its values stay the same
+        self._texts: dict[str, tuple[dict[str, Any], str]] = {}
         self._names: dict[Path, str] = {}
         self._base = _absolute(folder)
+        self._base_parts = [part for part in os.fspath(self._base).split("/") if part]
         self._read()
 
     def _read(self) -> None:
@@ -259,25 +308,52 @@ class Manifest:
         if not isinstance(reports, dict):
             return
         for name, value in reports.items():
-            entry = _entry(value)
-            if entry is None or not isinstance(value, dict) or not isinstance(name, str):
+            if not isinstance(name, str) or not isinstance(value, dict):
                 continue
-            if hmac.compare_digest(str(value.get("mac", "")), self._mac(name, entry)):
+            text, mac = value.get("entry"), value.get("mac")
+            if not isinstance(text, str) or not isinstance(mac, str):
+                continue
+            if not hmac.compare_digest(mac, self._mac(name, text)):
+                continue
+            try:
+                entry = _entry(json.loads(text))
+            except (ValueError, RecursionError):
+                continue
+            if entry is not None:
                 self.entries[name] = entry
+                self._texts[name] = (entry.as_json(), text)
 
-    def _mac(self, name: str, entry: Entry) -> str:
-        """The entry's signature: its report's name and every value in it, under the key."""
+    def _mac(self, name: str, text: str) -> str:
+        """The signature of an entry's text and its report's name, under the key."""
         assert self.key is not None
-        text = json.dumps([name, entry.as_json()], sort_keys=True, separators=(",", ":"))
-        return hmac.new(self.key, text.encode("ascii"), hashlib.sha256).hexdigest()
+        signed = json.dumps(name) + "\n" + text  # a name in JSON ends where its quotes do
+        return hmac.new(
+            self.key, signed.encode("utf-8", "surrogatepass"), hashlib.sha256
+        ).hexdigest()
 
     def name(self, report: Path) -> str:
         """The manifest's name for a report: its path from the output folder."""
         name = self._names.get(report)
         if name is None:
-            relative = os.path.relpath(_absolute(report), self._base)
-            name = self._names[report] = relative.replace(os.sep, "/")
+            if os.sep == "/":
+                name = self._names[report] = self._relative(report)
+            else:
+                relative = os.path.relpath(_absolute(report), self._base)
+                name = self._names[report] = relative.replace(os.sep, "/")
         return name
+
+    def _relative(self, report: Path) -> str:
+        """``os.path.relpath`` from the output folder, with that folder's parts split once
+        (relpath splits both paths again for every report)."""
+        full = os.path.normpath(os.path.join(os.getcwd(), report))  # noqa: PTH109, PTH118
+        parts = [part for part in full.split("/") if part]
+        base = self._base_parts
+        common = 0
+        for mine, theirs in zip(base, parts, strict=False):
+            if mine != theirs:
+                break
+            common += 1
+        return "/".join([os.pardir] * (len(base) - common) + parts[common:]) or os.curdir
 
     def known(self, report: Path) -> tuple[dict[str, FileState], int]:
         """The report's files as the last build recorded them, and when it did."""
@@ -295,7 +371,8 @@ class Manifest:
                 stat = path.lstat()
             except OSError:
                 return None
-            if not path.is_file() or path.is_symlink() or stat.st_size != size:
+            # a regular file itself, not a link (one look, where is_file and is_symlink took two)
+            if not S_ISREG(stat.st_mode) or stat.st_size != size:
                 return None
             if stat.st_mtime_ns != mtime:
                 if file_sha256(path) != sha:
@@ -309,6 +386,7 @@ class Manifest:
         self.changed = True
 
     def forget(self, report: Path) -> None:
+        self._texts.pop(self.name(report), None)
         if self.entries.pop(self.name(report), None) is not None:
             self.changed = True
 
@@ -318,7 +396,12 @@ class Manifest:
             return
         reports = {}
         for name, entry in sorted(self.entries.items()):
-            reports[name] = {**entry.as_json(), "mac": self._mac(name, entry)}
+            values = entry.as_json()
+            kept = self._texts.get(name)
+            text = kept[1] if kept and kept[0] == values else None
+            if text is None:
+                text = json.dumps(values, separators=(",", ":"))
+            reports[name] = {"entry": text, "mac": self._mac(name, text)}
         data = {"version": MANIFEST_VERSION, "reports": reports}
         # ASCII with \u escapes: a name that is not UTF-8 (a lone surrogate) survives the trip
         write_files({self.path: json.dumps(data).encode("ascii")})

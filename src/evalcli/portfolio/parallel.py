@@ -9,11 +9,12 @@ evalcli already imported; otherwise they are spawned.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from evalcli.errors import ConversionError
@@ -59,6 +60,13 @@ PARENT_POLL = 0.5  # seconds between a worker's looks at whether evalcli is stil
 _PR_SET_PDEATHSIG = 1
 
 
+def _worker_start(parent: int) -> None:
+    """In a worker, first: garbage collection on (a forked worker inherits the parent's
+    pause), and an end with the run that started it."""
+    gc.enable()
+    _die_with(parent)
+
+
 def _die_with(parent: int) -> None:
     """In a worker: end when the evalcli process that started the pool is gone.
 
@@ -99,6 +107,22 @@ def _die_with(parent: int) -> None:
     threading.Thread(target=watch, name="evalcli-parent-watch", daemon=True).start()
 
 
+def chunk_sizes(count: int, chunk: int, jobs: int) -> list[int]:
+    """How many of ``count`` items each chunk takes: ``chunk`` at most, and in several
+    processes, toward the end, a share of what is left, so that the last chunks are
+    small and every process ends at about the same time (no core idles while one
+    works through a last large chunk)."""
+    largest = max(1, chunk)
+    sizes = []
+    left = count
+    while left > 0:
+        size = largest if jobs <= 1 else max(1, min(largest, left // (2 * jobs)))
+        size = min(size, left)
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
 def run_chunks(
     func: Callable[[list[T]], list[R]],
     items: Sequence[T],
@@ -108,28 +132,85 @@ def run_chunks(
 ) -> list[R]:
     """``func`` over ``items``, in chunks, in ``jobs`` processes; ``done`` is told as each ends.
 
+    Chunks hold ``chunk`` items at most, fewer toward the end (see ``chunk_sizes``).
     With one job, or one chunk, everything runs here in this process.
     """
     results: dict[int, R] = {}
-    size = max(1, chunk)
-    starts = range(0, len(items), size)
-    chunks = [list(range(start, min(start + size, len(items)))) for start in starts]
-    if jobs <= 1 or len(chunks) <= 1:
-        for indexes in chunks:
-            for index, result in zip(indexes, func([items[i] for i in indexes]), strict=True):
-                results[index] = result
-                if done:
-                    done(index, result)
-        return [results[i] for i in range(len(items))]
+    chunks = []
+    start = 0
+    for size in chunk_sizes(len(items), chunk, jobs):
+        chunks.append(list(range(start, start + size)))
+        start += size
+    with _frozen():
+        if jobs <= 1 or len(chunks) <= 1:
+            for indexes in chunks:
+                for index, result in zip(indexes, func([items[i] for i in indexes]), strict=True):
+                    results[index] = result
+                    if done:
+                        done(index, result)
+        else:
+            _in_processes(func, items, jobs, chunks, results, done)
+    return [results[i] for i in range(len(items))]
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """The objects alive now (the program, the settings) left out of garbage collection
+    while the work runs: a collection then looks only at what the work made, and a
+    forked worker never writes to the pages it shares with its parent to mark them."""
+    if gc.get_freeze_count():  # frozen by the caller already: theirs to undo
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No garbage collection while the results come back: unpickling them only adds
+    objects (no cycles), and each collection would look at all those already back,
+    which cost the parent twice the unpickling itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _in_processes(
+    func: Callable[[list[T]], list[R]],
+    items: Sequence[T],
+    jobs: int,
+    chunks: list[list[int]],
+    results: dict[int, R],
+    done: Callable[[int, R], None] | None,
+) -> None:
+    workers = min(jobs, len(chunks))
+    with _collection_paused():  # a worker turns it back on as it starts (_worker_start)
+        _collect(func, items, workers, chunks, results, done)
+
+
+def _collect(
+    func: Callable[[list[T]], list[R]],
+    items: Sequence[T],
+    workers: int,
+    chunks: list[list[int]],
+    results: dict[int, R],
+    done: Callable[[int, R], None] | None,
+) -> None:
     # loaded only here: one process (a single report's check) never needs them
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    workers = min(jobs, len(chunks))
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_context(func.__module__),
-        initializer=_die_with,
+        initializer=_worker_start,
         initargs=(os.getpid(),),
     )
     try:
@@ -158,4 +239,3 @@ def run_chunks(
                         done(index, result)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return [results[i] for i in range(len(items))]

@@ -76,7 +76,7 @@ def _relative_to_cwd(path: Path) -> Path:
 
 def _add(reports: list[Path], seen: set[str], folders: Iterable[Path]) -> None:
     for folder in folders:
-        key = str(absolute(folder))
+        key = os.path.abspath(folder)  # noqa: PTH100 - as absolute() makes it, as a string
         if key not in seen:
             seen.add(key)
             reports.append(folder)

@@ -24,7 +24,6 @@ from evalcli.text import fold_key
 # no two quantifiers can share the characters of one run, and where a scan could
 # restart at every position of a long line (headings, images) it is code, not a
 # pattern. tests/test_linear.py holds them to it.
-_ANY_HEADING = re.compile(r"^#{1,6}[ \t].*$", re.MULTILINE)
 _HEADING_MARKS = re.compile(r"^#{1,6}(?=[ \t])")
 _WORD_EQUALS = re.compile(r"\w=")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -152,27 +151,43 @@ def _heading(line: str, number: int, path: Path) -> Heading | None:
     level, text = found
     attrs: dict[str, str] = {}
     error = None
-    start = _attribute_list(text)
-    if start is not None:
-        attrs, error = parse_attributes(text[start + 1 : -1])
-        text = text[:start]
-    elif _unclosed_attributes(text):
-        error = msg("the attribute list has no closing '}}'; end the heading with }}")
+    if "{" in text:  # most headings have no attributes
+        start = _attribute_list(text)
+        if start is not None:
+            attrs, error = parse_attributes(text[start + 1 : -1])
+            text = text[:start]
+        elif _unclosed_attributes(text):
+            error = msg("the attribute list has no closing '}}'; end the heading with }}")
     return Heading(level, text.strip(), attrs, Location(path, number, 1), error)
+
+
+def _hash_line(text: str, at: int) -> int:
+    """Where the next line starting with "#" after offset ``at`` starts, or -1."""
+    # "#" alone is found at memchr speed; one mid-line is rare, and skips to the next line
+    found = text.find("#", at + 1)
+    while found > 0 and text[found - 1] != "\n":
+        end = text.find("\n", found)
+        found = text.find("#", end + 1) if end >= 0 else -1
+    return found
 
 
 def find_headings(text: str, path: Path) -> list[tuple[int, Heading]]:
     """Every heading with its 0-based line index."""
     found: list[tuple[int, Heading]] = []
-    if "```" not in text and "~~~" not in text:
-        # no code blocks: find heading lines directly instead of testing every line
-        number, position = 0, 0
-        for match in _ANY_HEADING.finditer(text):
-            number += text.count("\n", position, match.start())
-            position = match.start()
-            heading = _heading(match.group(0), number + 1, path)
+    # a one-character search runs at memchr speed: most texts hold no "`" or "~" at all
+    if ("`" not in text or "```" not in text) and ("~" not in text or "~~~" not in text):
+        # no code blocks: only lines that start with "#" can be headings, and str.find
+        # jumps from one to the next at C speed (a "^#" pattern tries every position)
+        number, counted = 0, 0
+        start = 0 if text.startswith("#") else _hash_line(text, 0)
+        while start >= 0:
+            number += text.count("\n", counted, start)
+            counted = start
+            end = text.find("\n", start)
+            heading = _heading(text[start:end] if end >= 0 else text[start:], number + 1, path)
             if heading:
                 found.append((number, heading))
+            start = _hash_line(text, end) if end >= 0 else -1
         return found
     fence: str | None = None
     for index, line in enumerate(text.split("\n")):
@@ -315,7 +330,7 @@ def _inline_target(
 
 def find_images(text: str, path: Path) -> list[Image]:
     """Every image in the text (inline or by reference), with where it stands."""
-    if "![" not in text:
+    if "!" not in text or "![" not in text:  # "!" alone is found at memchr speed
         return []
     references = _references(text)
     images = []

@@ -62,7 +62,9 @@ def inert(text: str) -> str:
     As ``one_line``, and no CI log can take it for a workflow command: ``##[``
     is shown as ``##\\x5b`` and a leading ``::`` (after spaces) as ``\\x3a:``.
     """
-    shown = _OLD_COMMAND.sub(r"##\\x5b", one_line(text))
+    shown = one_line(text)
+    if "##[" in shown:
+        shown = _OLD_COMMAND.sub(r"##\\x5b", shown)
     stripped = shown.lstrip()
     if stripped.startswith("::"):
         shown = shown[: len(shown) - len(stripped)] + "\\x3a" + stripped[1:]
@@ -100,7 +102,11 @@ def json_text(data: object, **options: object) -> str:
     not UTF-8 (a lone surrogate) is written as the text ``\\xff``.
     """
     text = json.dumps(data, ensure_ascii=False, **options)  # type: ignore[arg-type]
-    return _SURROGATES.sub(_json_surrogate, text)
+    try:
+        text.encode("utf-8")  # a few times faster than the search, and fails on a surrogate
+    except UnicodeEncodeError:
+        return _SURROGATES.sub(_json_surrogate, text)
+    return text
 
 
 def where(finding: Finding) -> str:

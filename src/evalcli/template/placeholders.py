@@ -17,6 +17,7 @@ class _Index(Struct, frozen=True):
 
     anchored: dict[str, tuple[str, ...]]  # regex sources, compiled when their anchor is met
     always: tuple[str, ...]
+    scanners: tuple[re.Pattern[str], ...] = ()  # together, they find any of the anchors
 
     def spans(self, folded: str) -> list[tuple[int, int]]:
         # substring tests run at C speed; most text holds no anchor, so no regex runs
@@ -34,7 +35,7 @@ class _Index(Struct, frozen=True):
         if self.always:
             return True
         lowered = text.casefold().replace("\n", " ")
-        return any(anchor in lowered for anchor in self.anchored)
+        return any(scanner.search(lowered) for scanner in self.scanners)
 
 
 def _phrase_anchor(phrase: str) -> str | None:
@@ -49,6 +50,27 @@ def _phrase_anchor(phrase: str) -> str | None:
             return f"{first} {second}"
     plain = [w for w in words if w.isascii() and w.isalpha()]
     return max(plain, key=len) if plain else None
+
+
+def _scanners(anchors: list[str]) -> tuple[re.Pattern[str], ...]:
+    """Patterns that, between them, find any of ``anchors`` (literal text).
+
+    The anchors that start with the same character become one pattern
+    (``c(?:lick or|hoose an)``): the engine looks for that character at C speed
+    and tries the rest only there, so the text is scanned once per first character,
+    not once per anchor (about two thirds of the time of ``in`` for each anchor,
+    on the sample). Literals and alternatives only: linear in the text.
+    """
+    groups: dict[str, list[str]] = {}
+    for anchor in anchors:
+        groups.setdefault(anchor[:1], []).append(anchor[1:])
+    scanners = []
+    for first, rests in groups.items():
+        source = re.escape(first)
+        if all(rests):  # an anchor of one character: that character alone finds it
+            source += "(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
+        scanners.append(re.compile(source))
+    return tuple(scanners)
 
 
 @functools.cache
@@ -74,7 +96,9 @@ def _index(template: Template) -> _Index:
             always.append(regex)
         for anchor in anchors:
             anchored.setdefault(anchor, []).append(regex)
-    return _Index({k: tuple(v) for k, v in anchored.items()}, tuple(always))
+    return _Index(
+        {k: tuple(v) for k, v in anchored.items()}, tuple(always), _scanners(list(anchored))
+    )
 
 
 def find_placeholders(text: str, template: Template) -> list[tuple[int, str]]:
