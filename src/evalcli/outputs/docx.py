@@ -47,7 +47,7 @@ mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#e1e1e1" str
 
 def pandoc_docx(markdown: str, template: Template, epoch: int) -> PandocRun:
     """Start pandoc on the DOCX; collect it with ``.result()``. Images come as data URIs."""
-    args = ["--to", "docx", "--output", "-", *filter_args(template.path)]
+    args = ["--to", "docx", "--output", "-", *filter_args(template.path, markdown)]
     if template.reference_docx.is_file():
         args += ["--reference-doc", str(template.reference_docx)]
     return PandocRun(markdown.encode("utf-8"), args, epoch)

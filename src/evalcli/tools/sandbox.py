@@ -109,7 +109,9 @@ class Confined:
     ``what`` names the converter in messages ("typst", "pandoc"); ``timeout``
     is in seconds of wall-clock time; ``memory`` in bytes (0: no cap, for a
     program with a cap of its own). The caller decides what a non-zero exit
-    status means; passing a limit is a ``LimitExceeded``.
+    status means; passing a limit is a ``LimitExceeded``. ``hold_stdin`` keeps
+    the child's standard input open until ``result()``, for a child that
+    starts up first and waits for it to close before it converts.
     """
 
     def __init__(
@@ -121,6 +123,7 @@ class Confined:
         memory: int,
         env: dict[str, str],
         cwd: Path | None = None,
+        hold_stdin: bool = False,
     ) -> None:
         self.what, self.timeout, self.memory = what, timeout, memory
         if _stopping.is_set():
@@ -130,7 +133,8 @@ class Confined:
                 command,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
+                # held open: the child may wait for its end (``result`` closes it)
+                stdin=subprocess.PIPE if hold_stdin else subprocess.DEVNULL,
                 env=env,
                 cwd=cwd,
                 start_new_session=_POSIX,
@@ -144,8 +148,22 @@ class Confined:
         if _stopping.is_set():  # a signal came while it started
             _kill(self.process)
 
+    def cancel(self) -> None:
+        """Kill the converter, if it still runs, and wait for it (its result is not wanted)."""
+        with _live_lock:
+            if self.process not in _live:
+                return
+            _live.discard(self.process)
+        _kill(self.process)
+        with contextlib.suppress(OSError, ValueError):
+            self.process.communicate()
+
     def result(self) -> Finished:
-        """Wait for the converter; ``LimitExceeded`` if it ran out of time or memory."""
+        """Wait for the converter; ``LimitExceeded`` if it ran out of time or memory.
+
+        The time limit counts from here: a converter started early, which waits
+        for its standard input to close, spends none of it waiting.
+        """
         try:
             out, err = self.process.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired:

@@ -1,7 +1,8 @@
 """The child side of ``sandbox``: confine this process, then exec a converter or compile Typst.
 
 Run as a script, never imported by evalcli: ``python -I sandbox_child.py
-MEMORY PARENT exec PROGRAM ARG...`` or ``... typst REQUEST.json SITE``. It uses the
+MEMORY PARENT exec PROGRAM ARG...`` or ``... typst REQUEST.json SITE`` (which
+compiles once its standard input is closed). It uses the
 standard library only (and ``typst`` for a compile), so it starts in tens of
 milliseconds. The limits are set here, in the child, before any converter
 code runs: the parent may have threads, and a ``preexec_fn`` is not safe then.
@@ -50,6 +51,9 @@ def _typst(request_path: str, home: str) -> int:
     try:
         import typst
 
+        # started before its source exists, so that this start-up overlaps pandoc's work:
+        # the parent closes stdin once the source is in place
+        sys.stdin.buffer.read()
         pdf = typst.compile(**request)
     except MemoryError:
         sys.stderr.write("out of memory\n")
