@@ -1,9 +1,9 @@
 """The conversions of one document run side by side, and stay confined while they do.
 
-The Typst compiler starts while pandoc writes its source, so its start-up
-costs nothing; these tests hold what that must not change: a compiler whose
-source never comes is killed and leaves nothing, and its time limit is the
-compile's.
+The Typst child starts while pandoc writes its source, and stays warm from
+one compile to the next; these tests hold what that must not change: the
+child is confined and killed with the build, each compile has its own time
+limit, and what a warm child kept never fails a later document.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -20,18 +21,26 @@ from conftest import FIXTURES, run
 from evalcli.errors import ConversionError
 from evalcli.i18n import msg
 from evalcli.outputs import pdf
+from evalcli.outputs.convert import convert
 from evalcli.outputs.docinfo import doc_info
+from evalcli.outputs.plan import DocumentPlan
 from evalcli.render import render
 from evalcli.report.load import load_report
-from evalcli.tools import sandbox
+from evalcli.tools import sandbox, typstserver
 from evalcli.tools.pandoc import filter_args
 
 
-def _rendered(tmp_path: Path):
-    folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+@pytest.fixture(autouse=True)
+def _no_child_left():
+    yield
+    typstserver.stop()
+    assert sandbox.live_children() == []
+
+
+def _rendered(folder: Path, images: dict[str, str] | None = None):
     report, template = load_report(folder)
     assert template is not None
-    rendered = render(report, template)
+    rendered = render(report, template, None, images)
     return rendered, template, doc_info(rendered.facts, template, rendered.title, False)
 
 
@@ -44,50 +53,59 @@ def _gone(pid: int) -> bool:
 
 
 class _FailingPandoc:
-    """pandoc's Typst source that never comes: it fails once the compiler is running."""
+    """pandoc's Typst source that never comes: it fails, noting the converters running."""
 
     def __init__(self) -> None:
-        self.compilers: list[int] = []
+        self.running: list[int] = []
 
     def result(self) -> bytes:
-        self.compilers = sandbox.live_children()
+        self.running = sandbox.live_children()
         raise ConversionError(msg("pandoc failed ({status}): {problem}", status=1, problem="x"))
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
-def test_a_compiler_whose_source_never_comes_is_killed_and_leaves_nothing(tmp_path, monkeypatch):
-    rendered, template, info = _rendered(tmp_path)
-    failing = _FailingPandoc()
-    monkeypatch.setattr(pdf, "typst_source", lambda *args: failing)
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setenv("TMPDIR", str(scratch))
-    monkeypatch.setattr("tempfile.tempdir", None)
-    with pytest.raises(ConversionError, match="pandoc failed"):
-        pdf.make_pdf_typst(rendered.markdown, template, info)
-    assert len(failing.compilers) == 1  # the compiler was up before the source was due
-    assert sandbox.live_children() == []
-    assert _gone(failing.compilers[0])
-    assert [p for p in scratch.rglob("*") if p.is_file()] == []
-
-
-def test_the_compile_time_limit_counts_from_the_compile(tmp_path, monkeypatch):
-    """A compiler started early and kept waiting is not stopped for the wait."""
-    monkeypatch.setattr(pdf, "TYPST_TIMEOUT", 60.0)
-    rendered, template, info = _rendered(tmp_path)
+def _typst_spawns(monkeypatch) -> list[sandbox.Confined]:
     started: list[sandbox.Confined] = []
     real = sandbox.Confined.__init__
 
     def spy(self, *args, **kwargs):
         real(self, *args, **kwargs)
-        started.append(self)
+        if self.what == "typst":
+            started.append(self)
 
     monkeypatch.setattr(sandbox.Confined, "__init__", spy)
-    data = pdf.make_pdf_typst(rendered.markdown, template, info)
-    assert data.startswith(b"%PDF")
-    typst = [job for job in started if job.what == "typst"]
-    assert len(typst) == 1
-    assert typst[0].process.returncode == 0
+    return started
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_the_typst_child_is_up_before_its_source_and_ends_with_the_build(tmp_path, monkeypatch):
+    rendered, template, info = _rendered(FIXTURES / "valid")
+    failing = _FailingPandoc()
+    monkeypatch.setattr(pdf, "typst_source", lambda *args: failing)
+    plan = DocumentPlan(
+        docx=False, typst=True, libreoffice=False, write_docx=False, write_md=False, write_pdf=True
+    )
+    with pytest.raises(ConversionError, match="pandoc failed"):
+        convert(rendered.markdown, template, info, {}, plan, None)
+    assert len(failing.running) == 1  # started while pandoc worked
+    typstserver.stop()
+    assert sandbox.live_children() == []
+    assert _gone(failing.running[0])
+
+
+def test_one_warm_child_compiles_one_document_after_another(tmp_path, monkeypatch):
+    spawns = _typst_spawns(monkeypatch)
+    rendered, template, info = _rendered(FIXTURES / "valid")
+    first = pdf.make_pdf_typst(rendered.markdown, template, info)
+    second = pdf.make_pdf_typst(rendered.markdown, template, info)
+    assert first == second
+    assert first.startswith(b"%PDF")
+    assert len(spawns) == 1
+
+
+def test_a_build_ends_its_typst_child(tmp_path):
+    result = run("build", FIXTURES / "valid", "-o", tmp_path / "out", "--to", "pdf")
+    assert result.exit_code == 0, result.stderr
+    assert sandbox.live_children() == []
 
 
 def test_a_build_that_fails_in_pandoc_leaves_no_converter_running(tmp_path, monkeypatch):
@@ -99,6 +117,46 @@ def test_a_build_that_fails_in_pandoc_leaves_no_converter_running(tmp_path, monk
     assert sandbox.live_children() == []
     assert not (tmp_path / "out" / "r.pdf").exists()
     assert not (tmp_path / "out" / "r.docx").exists()
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    row = b"\0" + b"\x80" * (width * 8)  # 16-bit RGBA
+    data = zlib.compress(row * height, 9)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 16, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def test_a_warm_child_out_of_memory_is_tried_again_in_a_fresh_one(tmp_path, monkeypatch):
+    """A document too large for any child fails, but only once a fresh child failed too."""
+    monkeypatch.setattr(pdf, "TYPST_MEMORY", 256 * 2**20)
+    spawns = _typst_spawns(monkeypatch)
+    small, template, info = _rendered(FIXTURES / "valid")
+    pdf.make_pdf_typst(small.markdown, template, info)  # the child is warm now
+    folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    (folder / "big.png").write_bytes(_png(8000, 5000))
+    (folder / "findings.md").write_text("## Relevance\n\n![Big](big.png)\n", encoding="utf-8")
+    big, template, info = _rendered(folder, {"big.png": "big.png"})
+    with pytest.raises(sandbox.LimitExceeded) as caught:
+        pdf.make_pdf_typst(big.markdown, template, info, images={"big.png": folder / "big.png"})
+    assert caught.value.limit == "memory"
+    assert len(spawns) == 2  # the warm child, then a fresh one for the retry
+
+
+def test_each_compile_has_the_whole_time_limit(tmp_path, monkeypatch):
+    """The limit counts from the compile: a child kept waiting is not stopped for the wait."""
+    monkeypatch.setattr(pdf, "TYPST_TIMEOUT", 60.0)
+    rendered, template, info = _rendered(FIXTURES / "valid")
+    pdf.start_typst()
+    time.sleep(0.5)  # waiting, not compiling: none of the limit is spent
+    assert pdf.make_pdf_typst(rendered.markdown, template, info).startswith(b"%PDF")
 
 
 def test_the_annex_filter_runs_on_annex_pages_only():
@@ -140,25 +198,29 @@ def _reading_stdin(pid: int) -> bool:
     not Path("/proc/self/syscall").exists() or os.uname().machine not in _READ,
     reason="needs Linux /proc/PID/syscall",
 )
-def test_the_typst_child_waits_for_its_source(tmp_path):
-    """The child starts up, then compiles only once its standard input ends."""
-    import subprocess
-
+def test_the_typst_child_compiles_each_request_it_is_sent(tmp_path):
+    """It starts up, waits for a request, answers it, and ends with its standard input."""
     root = tmp_path / "root"
     root.mkdir()
     (root / "main.typ").write_text('#set document(title: "Hello")\nHello\n', encoding="utf-8")
     request = tmp_path / "request.json"
-    output = tmp_path / "out.pdf"
-    fields = {"input": root / "main.typ", "output": output, "root": root}
+    output, errors = tmp_path / "out.pdf", tmp_path / "errors.txt"
+    fields = {"input": root / "main.typ", "output": output, "errors": errors, "root": root}
     request.write_text(json.dumps({k: str(v) for k, v in fields.items()}), encoding="utf-8")
-    child = subprocess.Popen(sandbox.typst_command(0, request), stdin=subprocess.PIPE, cwd=root)
-    assert child.stdin is not None
+    child = subprocess.Popen(
+        sandbox.typst_command(0), stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=root
+    )
+    assert child.stdin is not None and child.stdout is not None
     try:
         while not _reading_stdin(child.pid):  # no deadline of our own: CI's job timeout
             assert child.poll() is None, "the child ended without waiting"
             time.sleep(0.01)
         assert not output.exists()
+        child.stdin.write(f"{request}\n".encode())
+        child.stdin.flush()
+        assert child.stdout.readline() == b"0\n"
+        assert output.read_bytes().startswith(b"%PDF")
     finally:
         child.stdin.close()
     assert child.wait(timeout=60) == 0
-    assert output.read_bytes().startswith(b"%PDF")
+    child.stdout.close()

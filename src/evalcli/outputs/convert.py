@@ -118,9 +118,11 @@ def convert(
     added to ``not_ua``, unless ``--pdf-standard ua-1`` asked for it.
     """
     from evalcli.outputs.docx import make_docx
-    from evalcli.outputs.pdf import TYPST_TEMPLATE, NotAccessibleError, make_pdf_typst
+    from evalcli.outputs.pdf import TYPST_TEMPLATE, NotAccessibleError, make_pdf_typst, start_typst
 
     typst_template = typst_template or TYPST_TEMPLATE
+    if plan.typst:
+        start_typst()  # from this thread, which outlives the compile: see tools.typstserver
     # the PDF first: its pandoc run is followed by the Typst compile, the longer chain
     pdf_job = (
         _Side(

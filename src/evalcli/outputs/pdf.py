@@ -20,13 +20,11 @@ from evalcli.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_TIMEOUT, TYPST_MEMORY
 from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.pdftags import row_headers
 from evalcli.template.spec import Template
+from evalcli.tools import typstserver
 from evalcli.tools.pandoc import PandocRun, filter_args
-from evalcli.tools.sandbox import EXIT_TYPST_ERROR, Confined, child_command, typst_command
+from evalcli.tools.sandbox import EXIT_TYPST_ERROR, Confined, child_command
 
 TYPST_TEMPLATE = "summary.typ"
-# the child's whole environment: none of the caller's variables (secrets) reach it;
-# two malloc arenas keep the address space, which the memory cap counts, near what is used
-_TYPST_ENV = {"LANG": "C.UTF-8", "MALLOC_ARENA_MAX": "2"}
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
@@ -126,23 +124,21 @@ def make_pdf_typst(
     """
     standards = typst_standards(standard, described)
     job = typst_source(markdown, template, info.epoch, typst_template)
+    source = job.result().decode("utf-8")
     fonts = template.path / "fonts"
     with scratch_dir("typst") as scratch:
         root = scratch / "root"
         root.mkdir()
-        # the compiler starts (Python and the typst library) while pandoc works
-        compiler = TypstCompile(
-            scratch, root, [str(fonts)] if fonts.is_dir() else [], standards, info.epoch
+        (root / "main.typ").write_text(source, encoding="utf-8")
+        (root / "meta.json").write_text(
+            json.dumps(_meta(info), ensure_ascii=False), encoding="utf-8"
         )
+        for name, file in (images or {}).items():
+            copy_report_file(file, root / name)  # no link followed, one hard link
         try:
-            source = job.result().decode("utf-8")
-            (root / "main.typ").write_text(source, encoding="utf-8")
-            (root / "meta.json").write_text(
-                json.dumps(_meta(info), ensure_ascii=False), encoding="utf-8"
+            pdf = compile_typst(
+                scratch, root, [str(fonts)] if fonts.is_dir() else [], standards, info.epoch
             )
-            for name, file in (images or {}).items():
-                copy_report_file(file, root / name)  # no link followed, one hard link
-            pdf = compiler.result()
         except ConversionError as exc:
             problem = exc.message().args.get("problem")
             if "ua-1" in standards and "PDF/UA-1 error" in str(problem):
@@ -152,92 +148,63 @@ def make_pdf_typst(
                     msg("typst could not make the PDF PDF/UA-1: {problem}", problem=detail)
                 ) from exc
             raise
-        finally:
-            compiler.cancel()  # pandoc failed, or evalcli is stopping: no compile
     return row_headers(pdf, every_table=typst_template != TYPST_TEMPLATE)
 
 
-class TypstCompile:
-    """A Typst compile of ``root/main.typ`` in a child process, within the Typst limits,
-    started now and run by ``result()`` once the source is in ``root``.
-
-    The child gets a wall-clock timeout (counted from ``result()``) and an
-    address-space cap (``limits``), an environment without the caller's
-    variables, and is killed with evalcli (SIGTERM, Ctrl-C, or its death). It
-    sees ``root`` only, an empty package path and the fonts in ``font_paths``;
-    its request and its PDF stay in ``scratch``, outside the root.
-    ``pdf_standards`` is passed on as given.
-    """
-
-    def __init__(
-        self,
-        scratch: Path,
-        root: Path,
-        font_paths: list[str],
-        pdf_standards: list[str],
-        timestamp: int,
-    ) -> None:
-        self.scratch, self.root, self.standards = scratch, root, pdf_standards
-        self.output = scratch / "out.pdf"
-        request = scratch / "request.json"
-        empty = scratch / "no-packages"
-        empty.mkdir()
-        request.write_text(
-            json.dumps(
-                {
-                    "input": str(root / "main.typ"),
-                    "output": str(self.output),
-                    "root": str(root),
-                    "font_paths": font_paths,
-                    "ignore_system_fonts": True,
-                    "format": "pdf",
-                    "pdf_standards": pdf_standards,
-                    "timestamp": timestamp,
-                    "package_path": str(empty),
-                    "package_cache_path": str(empty),
-                }
-            ),
-            encoding="utf-8",
-        )
-        self._job = Confined(
-            typst_command(TYPST_MEMORY, request),
-            what="typst",
-            timeout=TYPST_TIMEOUT,
-            memory=TYPST_MEMORY,
-            env=_TYPST_ENV,
-            cwd=root,
-            hold_stdin=True,
-        )
-
-    def cancel(self) -> None:
-        """Stop the child if it has not compiled (nothing to do after ``result()``)."""
-        self._job.cancel()
-
-    def result(self) -> bytes:
-        """Compile now; the PDF, or a ConversionError with Typst's message."""
-        done = self._job.result()
-        root, scratch = self.root, self.scratch
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip()
-            # the private folder's path means nothing to the user (and names this machine)
-            message = message.replace(f"{root}{os.sep}", "").replace(str(scratch), "")
-            if done.returncode != EXIT_TYPST_ERROR:
-                stopped = msg(
-                    "it stopped with status {status}: {output}",
-                    status=done.returncode,
-                    output=message[-500:],
-                )
-                raise ConversionError(_could_not_compile(self.standards, stopped))
-            raise ConversionError(_could_not_compile(self.standards, message))
-        return self.output.read_bytes()
+def start_typst() -> None:
+    """Start this process's Typst child now (it starts up while pandoc works)."""
+    typstserver.start(TYPST_MEMORY, TYPST_TIMEOUT)
 
 
 def compile_typst(
     scratch: Path, root: Path, font_paths: list[str], pdf_standards: list[str], timestamp: int
 ) -> bytes:
-    """Compile ``root/main.typ`` to PDF in a child process, within the Typst limits
-    (see ``TypstCompile``, which starts the child ahead of its source)."""
-    return TypstCompile(scratch, root, font_paths, pdf_standards, timestamp).result()
+    """Compile ``root/main.typ`` to PDF in this process's Typst child, within the Typst limits.
+
+    The child (``tools.typstserver``) has an address-space cap (``limits``), an
+    environment without the caller's variables, and is killed with evalcli
+    (SIGTERM, Ctrl-C, or its death); each compile has a wall-clock timeout. It
+    sees ``root`` only, an empty package path and the fonts in ``font_paths``;
+    the request, Typst's messages and the PDF stay in ``scratch``, outside the
+    root. ``pdf_standards`` is passed on as given.
+    """
+    output = scratch / "out.pdf"
+    request = scratch / "request.json"
+    errors = scratch / "errors.txt"
+    empty = scratch / "no-packages"
+    empty.mkdir()
+    request.write_text(
+        json.dumps(
+            {
+                "input": str(root / "main.typ"),
+                "output": str(output),
+                "errors": str(errors),
+                "root": str(root),
+                "font_paths": font_paths,
+                "ignore_system_fonts": True,
+                "format": "pdf",
+                "pdf_standards": pdf_standards,
+                "timestamp": timestamp,
+                "package_path": str(empty),
+                "package_cache_path": str(empty),
+            }
+        ),
+        encoding="utf-8",
+    )
+    done = typstserver.compile_request(request, errors, TYPST_MEMORY, TYPST_TIMEOUT)
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip()
+        # the private folder's path means nothing to the user (and names this machine)
+        message = message.replace(f"{root}{os.sep}", "").replace(str(scratch), "")
+        if done.returncode != EXIT_TYPST_ERROR:
+            stopped = msg(
+                "it stopped with status {status}: {output}",
+                status=done.returncode,
+                output=message[-500:],
+            )
+            raise ConversionError(_could_not_compile(pdf_standards, stopped))
+        raise ConversionError(_could_not_compile(pdf_standards, message))
+    return output.read_bytes()
 
 
 def _could_not_compile(standards: list[str], problem: str | Message) -> Message:

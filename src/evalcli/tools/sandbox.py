@@ -73,11 +73,11 @@ def _typst_home() -> str:
     return str(Path(spec.origin).parent.parent)
 
 
-def typst_command(memory: int, request: Path) -> list[str]:
-    """A confined child that compiles the Typst document ``request`` (JSON) describes."""
+def typst_command(memory: int) -> list[str]:
+    """A confined child that compiles the Typst documents named on its standard input."""
     return [
-        sys.executable, "-I", str(_CHILD), str(memory), str(os.getpid()), "typst",
-        str(request), _typst_home(),
+        sys.executable, "-I", str(_CHILD), str(memory), str(os.getpid()), "typst", "-",
+        _typst_home(),
     ]  # fmt: skip
 
 
@@ -148,6 +148,55 @@ class Confined:
         if _stopping.is_set():  # a signal came while it started
             _kill(self.process)
 
+    def ask(self, line: bytes) -> bytes | None:
+        """Write ``line`` to the child and wait for one line of its answer, within the time
+        limit (a ``LimitExceeded`` then, the child killed); None if the child ended."""
+        import select
+        import time
+
+        if _stopping.is_set():
+            raise KeyboardInterrupt
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            self.process.stdin.write(line)
+            self.process.stdin.flush()
+        except OSError:  # it is gone; its status tells why
+            return None
+        out = self.process.stdout.fileno()
+        deadline = time.monotonic() + self.timeout
+        answer = b""
+        while not answer.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.cancel()
+                raise LimitExceeded(self._too_long(), "time") from None
+            ready, _, _ = select.select([out], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(out, 4096)
+            if not chunk:
+                return None
+            answer += chunk
+        if _stopping.is_set():
+            raise KeyboardInterrupt
+        return answer
+
+    def ended(self, err: bytes) -> Finished:
+        """The status of a child that ended by itself (``ask`` gave None); ``err`` is what it
+        wrote about it. ``LimitExceeded`` if it ran out of memory."""
+        self.cancel()
+        code = self.process.wait()
+        if _stopping.is_set() and code < 0:
+            raise KeyboardInterrupt
+        self._check_memory(code, err)
+        if code == EXIT_ORPHAN:  # pragma: no cover - only when evalcli itself is gone
+            raise KeyboardInterrupt
+        return Finished(code, b"", err)
+
+    def alive(self) -> bool:
+        """Whether the child still runs."""
+        return self.process.poll() is None
+
     def cancel(self) -> None:
         """Kill the converter, if it still runs, and wait for it (its result is not wanted)."""
         with _live_lock:
@@ -169,36 +218,43 @@ class Confined:
         except subprocess.TimeoutExpired:
             _kill(self.process)
             self.process.communicate()
-            raise LimitExceeded(
-                msg(
-                    "{program} took longer than {seconds} s, the limit for one "
-                    "conversion, and was stopped; the document is too large or too complex "
-                    "(a table, an image or an SVG filter): simplify it",
-                    program=self.what,
-                    seconds=format(self.timeout, "g"),
-                ),
-                "time",
-            ) from None
+            raise LimitExceeded(self._too_long(), "time") from None
         finally:
             with _live_lock:
                 _live.discard(self.process)
         code = self.process.returncode
         if _stopping.is_set() and code < 0:
             raise KeyboardInterrupt  # killed by kill_all: evalcli is stopping
-        if self.memory and (code == EXIT_OUT_OF_MEMORY or _out_of_memory(code, err)):
-            raise LimitExceeded(
-                msg(
-                    "{program} needed more than {mib} MiB of memory, the "
-                    "limit for one conversion, and was stopped; the document is too large or "
-                    "too complex (a table, an image or an SVG filter): simplify it",
-                    program=self.what,
-                    mib=self.memory // 2**20,
-                ),
-                "memory",
-            )
+        self._check_memory(code, err)
         if code == EXIT_ORPHAN:  # pragma: no cover - only when evalcli itself is gone
             raise KeyboardInterrupt
         return Finished(code, out, err)
+
+    def _too_long(self) -> Message:
+        return msg(
+            "{program} took longer than {seconds} s, the limit for one "
+            "conversion, and was stopped; the document is too large or too complex "
+            "(a table, an image or an SVG filter): simplify it",
+            program=self.what,
+            seconds=format(self.timeout, "g"),
+        )
+
+    def _check_memory(self, code: int, err: bytes) -> None:
+        if self.memory and (code == EXIT_OUT_OF_MEMORY or _out_of_memory(code, err)):
+            raise self.out_of_memory()
+
+    def out_of_memory(self) -> LimitExceeded:
+        """The error of a converter that passed its memory limit."""
+        return LimitExceeded(
+            msg(
+                "{program} needed more than {mib} MiB of memory, the "
+                "limit for one conversion, and was stopped; the document is too large or "
+                "too complex (a table, an image or an SVG filter): simplify it",
+                program=self.what,
+                mib=self.memory // 2**20,
+            ),
+            "memory",
+        )
 
 
 def _out_of_memory(code: int, err: bytes) -> bool:

@@ -1,8 +1,10 @@
 """The child side of ``sandbox``: confine this process, then exec a converter or compile Typst.
 
 Run as a script, never imported by evalcli: ``python -I sandbox_child.py
-MEMORY PARENT exec PROGRAM ARG...`` or ``... typst REQUEST.json SITE`` (which
-compiles once its standard input is closed). It uses the
+MEMORY PARENT exec PROGRAM ARG...`` or ``... typst - SITE``: a compile for
+each request file (JSON) named on a line of its standard input, and a status
+line on its standard output for each, so that the library, loaded once, stays
+warm from one document to the next. It uses the
 standard library only (and ``typst`` for a compile), so it starts in tens of
 milliseconds. The limits are set here, in the child, before any converter
 code runs: the parent may have threads, and a ``preexec_fn`` is not safe then.
@@ -43,29 +45,59 @@ def _confine(memory: int, parent: int) -> None:
         os._exit(EXIT_ORPHAN)
 
 
-def _typst(request_path: str, home: str) -> int:
+def _typst(requests: str, home: str) -> int:
+    if requests != "-":
+        sys.stderr.write("typst: the requests come on stdin ('-')\n")
+        return 2
     if home not in sys.path:
         sys.path.append(home)  # where the parent imports typst from
-    request = json.loads(Path(request_path).read_text(encoding="utf-8"))
-    output = request.pop("output")
-    try:
-        import typst
+    return _serve()
 
-        # started before its source exists, so that this start-up overlaps pandoc's work:
-        # the parent closes stdin once the source is in place
-        sys.stdin.buffer.read()
-        pdf = typst.compile(**request)
+
+def _serve() -> int:
+    """Compile the request named on each line of stdin; answer each with its status line.
+
+    What a compile prints (typst's message, or a crash's) goes to the request's
+    "errors" file. After running out of memory the process ends: its heap may be spent.
+    """
+    import typst
+
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)
+    for line in sys.stdin.buffer:  # the end of stdin: the parent is done with us
+        request = json.loads(Path(line.decode("utf-8").strip()).read_text(encoding="utf-8"))
+        status = _serve_one(typst, request)
+        sys.stdout.buffer.write(b"%d\n" % status)
+        sys.stdout.buffer.flush()
+        if status == EXIT_OUT_OF_MEMORY:
+            return status
+    return 0
+
+
+def _serve_one(typst: object, request: dict[str, object]) -> int:
+    output, errors = str(request.pop("output")), str(request.pop("errors"))
+    log = os.open(errors, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    saved = os.dup(2)
+    os.dup2(log, 2)
+    os.chdir(str(request["root"]))
+    try:
+        pdf = typst.compile(**request)  # type: ignore[attr-defined]
+        if not isinstance(pdf, bytes):
+            os.write(2, b"typst returned no PDF")
+            return EXIT_TYPST_ERROR
+        Path(output).write_bytes(pdf)
+        return 0
     except MemoryError:
-        sys.stderr.write("out of memory\n")
+        os.write(2, b"out of memory\n")
         return EXIT_OUT_OF_MEMORY
     except Exception as exc:  # typst.TypstError and its warnings-as-errors variants
-        sys.stderr.write(str(exc))
+        os.write(2, str(exc).encode("utf-8", "replace"))
         return EXIT_TYPST_ERROR
-    if not isinstance(pdf, bytes):
-        sys.stderr.write("typst returned no PDF")
-        return EXIT_TYPST_ERROR
-    Path(output).write_bytes(pdf)
-    return 0
+    finally:
+        os.chdir("/")
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(log)
 
 
 def main(argv: list[str]) -> int:
