@@ -154,7 +154,7 @@ def test_each_compile_has_the_whole_time_limit(tmp_path, monkeypatch):
     """The limit counts from the compile: a child kept waiting is not stopped for the wait."""
     monkeypatch.setattr(pdf, "TYPST_TIMEOUT", 60.0)
     rendered, template, info = _rendered(FIXTURES / "valid")
-    pdf.start_typst()
+    pdf.start_typst(template)
     time.sleep(0.5)  # waiting, not compiling: none of the limit is spent
     assert pdf.make_pdf_typst(rendered.markdown, template, info).startswith(b"%PDF")
 
@@ -215,6 +215,7 @@ def test_the_typst_child_compiles_each_request_it_is_sent(tmp_path):
         while not _reading_stdin(child.pid):  # no deadline of our own: CI's job timeout
             assert child.poll() is None, "the child ended without waiting"
             time.sleep(0.01)
+        assert child.stdout.readline() == b"ready\n"
         assert not output.exists()
         child.stdin.write(f"{request}\n".encode())
         child.stdin.flush()

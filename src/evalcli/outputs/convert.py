@@ -122,7 +122,7 @@ def convert(
 
     typst_template = typst_template or TYPST_TEMPLATE
     if plan.typst:
-        start_typst()  # from this thread, which outlives the compile: see tools.typstserver
+        start_typst(template)  # from this thread, which outlives the compile: see tools.typstserver
     # the PDF first: its pandoc run is followed by the Typst compile, the longer chain
     pdf_job = (
         _Side(

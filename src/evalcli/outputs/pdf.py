@@ -125,7 +125,6 @@ def make_pdf_typst(
     standards = typst_standards(standard, described)
     job = typst_source(markdown, template, info.epoch, typst_template)
     source = job.result().decode("utf-8")
-    fonts = template.path / "fonts"
     with scratch_dir("typst") as scratch:
         root = scratch / "root"
         root.mkdir()
@@ -136,9 +135,7 @@ def make_pdf_typst(
         for name, file in (images or {}).items():
             copy_report_file(file, root / name)  # no link followed, one hard link
         try:
-            pdf = compile_typst(
-                scratch, root, [str(fonts)] if fonts.is_dir() else [], standards, info.epoch
-            )
+            pdf = compile_typst(scratch, root, _fonts(template), standards, info.epoch)
         except ConversionError as exc:
             problem = exc.message().args.get("problem")
             if "ua-1" in standards and "PDF/UA-1 error" in str(problem):
@@ -151,9 +148,15 @@ def make_pdf_typst(
     return row_headers(pdf, every_table=typst_template != TYPST_TEMPLATE)
 
 
-def start_typst() -> None:
-    """Start this process's Typst child now (it starts up while pandoc works)."""
-    typstserver.start(TYPST_MEMORY, TYPST_TIMEOUT)
+def _fonts(template: Template) -> list[str]:
+    fonts = template.path / "fonts"
+    return [str(fonts)] if fonts.is_dir() else []
+
+
+def start_typst(template: Template) -> None:
+    """Start this process's Typst child now: it starts up, and warms up with the
+    template's fonts, while pandoc works."""
+    typstserver.start(_fonts(template), TYPST_MEMORY, TYPST_TIMEOUT)
 
 
 def compile_typst(
@@ -191,7 +194,7 @@ def compile_typst(
         ),
         encoding="utf-8",
     )
-    done = typstserver.compile_request(request, errors, TYPST_MEMORY, TYPST_TIMEOUT)
+    done = typstserver.compile_request(request, errors, font_paths, TYPST_MEMORY, TYPST_TIMEOUT)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         # the private folder's path means nothing to the user (and names this machine)

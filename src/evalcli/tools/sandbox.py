@@ -73,11 +73,12 @@ def _typst_home() -> str:
     return str(Path(spec.origin).parent.parent)
 
 
-def typst_command(memory: int) -> list[str]:
-    """A confined child that compiles the Typst documents named on its standard input."""
+def typst_command(memory: int, fonts: list[str] | None = None) -> list[str]:
+    """A confined child that compiles the Typst documents named on its standard input,
+    warmed up first with the font folders ``fonts``."""
     return [
         sys.executable, "-I", str(_CHILD), str(memory), str(os.getpid()), "typst", "-",
-        _typst_home(),
+        _typst_home(), *(fonts or []),
     ]  # fmt: skip
 
 
@@ -151,17 +152,22 @@ class Confined:
     def ask(self, line: bytes) -> bytes | None:
         """Write ``line`` to the child and wait for one line of its answer, within the time
         limit (a ``LimitExceeded`` then, the child killed); None if the child ended."""
-        import select
-        import time
-
         if _stopping.is_set():
             raise KeyboardInterrupt
-        assert self.process.stdin is not None and self.process.stdout is not None
+        assert self.process.stdin is not None
         try:
             self.process.stdin.write(line)
             self.process.stdin.flush()
         except OSError:  # it is gone; its status tells why
             return None
+        return self.read_line()
+
+    def read_line(self) -> bytes | None:
+        """One line of the child's output, within the time limit; None if it ended."""
+        import select
+        import time
+
+        assert self.process.stdout is not None
         out = self.process.stdout.fileno()
         deadline = time.monotonic() + self.timeout
         answer = b""

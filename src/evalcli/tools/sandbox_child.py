@@ -1,7 +1,7 @@
 """The child side of ``sandbox``: confine this process, then exec a converter or compile Typst.
 
 Run as a script, never imported by evalcli: ``python -I sandbox_child.py
-MEMORY PARENT exec PROGRAM ARG...`` or ``... typst - SITE``: a compile for
+MEMORY PARENT exec PROGRAM ARG...`` or ``... typst - SITE [FONTS...]``: a compile for
 each request file (JSON) named on a line of its standard input, and a status
 line on its standard output for each, so that the library, loaded once, stays
 warm from one document to the next. It uses the
@@ -45,25 +45,45 @@ def _confine(memory: int, parent: int) -> None:
         os._exit(EXIT_ORPHAN)
 
 
-def _typst(requests: str, home: str) -> int:
+# compiled before the first request, with the fonts the requests will use: the first
+# compile of a process pays for the fonts, Typst's standard library and its caches
+WARM_UP = b"""#set document(title: "warm-up")
+#set text(lang: "en")
+= Heading
+Some *bold*, _italic_ and plain text: 1,234.56 \u{2013} \u{201C}quoted\u{201D}.
+#table(columns: 2, [Label], [Value])
+- An item
+"""
+
+
+def _typst(requests: str, home: str, fonts: list[str]) -> int:
     if requests != "-":
         sys.stderr.write("typst: the requests come on stdin ('-')\n")
         return 2
     if home not in sys.path:
         sys.path.append(home)  # where the parent imports typst from
-    return _serve()
+    return _serve(fonts)
 
 
-def _serve() -> int:
+def _serve(fonts: list[str]) -> int:
     """Compile the request named on each line of stdin; answer each with its status line.
 
-    What a compile prints (typst's message, or a crash's) goes to the request's
-    "errors" file. After running out of memory the process ends: its heap may be spent.
+    First a "ready" line, once the library is loaded and warm. What a compile
+    prints (typst's message, or a crash's) goes to the request's "errors" file.
+    After running out of memory the process ends: its heap may be spent.
     """
     import typst
 
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 2)
+    try:  # noqa: SIM105 - contextlib would cost the exec wrapper an import
+        typst.compile(  # type: ignore[call-overload]
+            WARM_UP, font_paths=fonts, ignore_system_fonts=True, format="pdf", pdf_standards="ua-1"
+        )
+    except Exception:  # a warm-up only: the requests say what fails
+        pass
+    sys.stdout.buffer.write(b"ready\n")
+    sys.stdout.buffer.flush()
     for line in sys.stdin.buffer:  # the end of stdin: the parent is done with us
         request = json.loads(Path(line.decode("utf-8").strip()).read_text(encoding="utf-8"))
         status = _serve_one(typst, request)
@@ -107,7 +127,7 @@ def main(argv: list[str]) -> int:
     if mode == "exec":
         os.execv(rest[0], rest)
     if mode == "typst":
-        return _typst(rest[0], rest[1])
+        return _typst(rest[0], rest[1], rest[2:])
     sys.stderr.write(f"unknown mode {mode!r}\n")
     return 2
 

@@ -32,9 +32,11 @@ MAX_COMPILES = 200  # a child is replaced after this many, whatever its size
 
 
 class _Child:
-    def __init__(self, memory: int, timeout: float) -> None:
+    def __init__(self, memory: int, timeout: float, fonts: list[str]) -> None:
+        self.fonts = fonts
+        self.ready = False
         self.job = Confined(
-            typst_command(memory),
+            typst_command(memory, fonts),
             what="typst",
             timeout=timeout,
             memory=memory,
@@ -51,6 +53,10 @@ class _Child:
 
     def compile(self, request: Path, errors: Path) -> Finished:
         self.compiles += 1
+        if not self.ready:  # the start-up and warm-up have a time limit of their own
+            self.ready = self.job.read_line() == b"ready\n"
+            if not self.ready:
+                return self.job.ended(b"")
         answer = self.job.ask(f"{request}\n".encode())
         err = errors.read_bytes() if errors.is_file() else b""
         if answer is None:
@@ -83,18 +89,19 @@ _lock = threading.Lock()
 _child: _Child | None = None
 
 
-def _take(memory: int, timeout: float) -> _Child:
+def _take(memory: int, timeout: float, fonts: list[str]) -> _Child:
     """This process's warm child, or a new one (a child inherited through fork is not ours)."""
     global _child
     child, _child = _child, None
-    if child is not None and (
-        child.pid != os.getpid() or child.memory != memory or child.job.timeout != timeout
-    ):
+    if child is not None and child.pid != os.getpid():
+        child = None
+    if child is not None and (child.memory, child.job.timeout) != (memory, timeout):
+        child.close()
         child = None
     if child is not None and not child.job.alive():
         child.close()
         child = None
-    return child or _Child(memory, timeout)
+    return child or _Child(memory, timeout, fonts)
 
 
 def _keep(child: _Child) -> None:
@@ -105,21 +112,27 @@ def _keep(child: _Child) -> None:
         child.close()
 
 
-def start(memory: int = TYPST_MEMORY, timeout: float = TYPST_TIMEOUT) -> None:
-    """Start this process's child now, so that its start-up overlaps other work (pandoc's)."""
+def start(fonts: list[str], memory: int = TYPST_MEMORY, timeout: float = TYPST_TIMEOUT) -> None:
+    """Start this process's child now, so that its start-up and a first compile with the
+    font folders ``fonts`` (a warm-up) overlap other work (pandoc's)."""
     with _lock:
-        _keep(_take(memory, timeout))
+        _keep(_take(memory, timeout, fonts))
 
 
 def compile_request(
-    request: Path, errors: Path, memory: int = TYPST_MEMORY, timeout: float = TYPST_TIMEOUT
+    request: Path,
+    errors: Path,
+    fonts: list[str],
+    memory: int = TYPST_MEMORY,
+    timeout: float = TYPST_TIMEOUT,
 ) -> Finished:
-    """Compile the document ``request`` (JSON) describes; what Typst printed is in ``errors``.
+    """Compile the document ``request`` (JSON) describes, with the font folders ``fonts``;
+    what Typst printed is in ``errors``.
 
     ``LimitExceeded`` when the compile passes its time or memory limit.
     """
     with _lock:
-        child = _take(memory, timeout)
+        child = _take(memory, timeout, fonts)
         warm = child.compiles > 0
         try:
             done = child.compile(request, errors)
@@ -127,7 +140,7 @@ def compile_request(
             child.close()
             if exc.limit != "memory" or not warm:
                 raise
-            child = _Child(memory, timeout)  # what the warm one kept may be to blame
+            child = _Child(memory, timeout, fonts)  # what the warm one kept may be to blame
             done = child.compile(request, errors)
         except BaseException:
             child.close()
