@@ -225,3 +225,24 @@ def test_the_typst_child_compiles_each_request_it_is_sent(tmp_path):
         child.stdin.close()
     assert child.wait(timeout=60) == 0
     child.stdout.close()
+
+
+def test_a_build_compiles_the_skeleton_once_for_all_its_reports(tmp_path, monkeypatch):
+    """The Jinja skeleton is compiled once a process, not once a report (nor twice for one)."""
+    import jinja2
+
+    from evalcli import api, render
+
+    compiled: list[str | None] = []
+    real = jinja2.Environment.compile
+
+    def count(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return real(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", count)
+    render._environment.cache_clear()
+    folders = [shutil.copytree(FIXTURES / "valid", tmp_path / name) for name in ("a", "b")]
+    results = api.build(folders, output=tmp_path / "out", jobs=1)
+    assert [r.built for r in results] == [True, True]
+    assert compiled.count("summary.md.j2") == 1
