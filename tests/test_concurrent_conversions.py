@@ -246,3 +246,24 @@ def test_a_build_compiles_the_skeleton_once_for_all_its_reports(tmp_path, monkey
     results = api.build(folders, output=tmp_path / "out", jobs=1)
     assert [r.built for r in results] == [True, True]
     assert compiled.count("summary.md.j2") == 1
+
+
+def test_a_child_started_by_another_thread_lives_for_one_compile(monkeypatch):
+    """PR_SET_PDEATHSIG follows the thread that started the child: none outlives its thread."""
+    import threading
+
+    spawns = _typst_spawns(monkeypatch)
+    rendered, template, info = _rendered(FIXTURES / "valid")
+    made: list[bytes] = []
+
+    def build() -> None:
+        pdf.start_typst(template)  # not the main thread: no child ahead
+        made.append(pdf.make_pdf_typst(rendered.markdown, template, info))
+
+    for _ in range(2):
+        thread = threading.Thread(target=build)
+        thread.start()
+        thread.join()
+    assert len(made) == 2 and made[0] == made[1]
+    assert len(spawns) == 2
+    assert sandbox.live_children() == []

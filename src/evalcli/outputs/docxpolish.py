@@ -70,6 +70,7 @@ _STORY = '<w:{tag} {ns}><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p></w
 
 
 def qn(tag: str) -> str:
+    """``"w:p"`` as lxml names it: ``"{namespace}p"``."""
     prefix, name = tag.split(":")
     return f"{{{_NS[prefix]}}}{name}"
 
@@ -130,6 +131,7 @@ class Styles:
                 self._by_name.setdefault(name.get(qn("w:val")), style)
 
     def default(self, kind: str) -> Any:
+        """The default style of a kind ("paragraph", "character"): the last one marked."""
         found = [
             s
             for s in self._styles
@@ -266,6 +268,7 @@ class Document:
         return width - twips("w:pgMar", "w:left") - twips("w:pgMar", "w:right")
 
     def first_table(self) -> Any:
+        """The body's first table (the quick facts), or None."""
         return self.body.find(qn("w:tbl"))
 
     def add_story(self, kind: str, style: str) -> Any:
@@ -283,6 +286,7 @@ class Document:
         return root.find(qn("w:p"))
 
     def save(self) -> bytes:
+        """The package, as python-docx would save it."""
         return self.package.save()
 
 
@@ -326,6 +330,7 @@ def cell_width(cell: Any, width_emu: int) -> None:
 
 
 def paragraphs(parent: Any) -> list[Any]:
+    """The paragraphs directly in ``parent`` (a body or a cell), as python-docx lists them."""
     return list(parent.iterchildren(qn("w:p")))
 
 

@@ -98,6 +98,7 @@ class Part:
     rels: dict[str, Rel] = field(default_factory=dict)
 
     def data(self) -> bytes:
+        """The part's bytes as python-docx writes them."""
         return serialize(self.element) if self.element is not None else self.blob
 
     def related(self, reltype: str) -> list[str]:

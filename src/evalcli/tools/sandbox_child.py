@@ -50,7 +50,7 @@ def _confine(memory: int, parent: int) -> None:
 WARM_UP = b"""#set document(title: "warm-up")
 #set text(lang: "en")
 = Heading
-Some *bold*, _italic_ and plain text: 1,234.56 \u{2013} \u{201C}quoted\u{201D}.
+Some *bold*, _italic_ and plain text: 1,234.56 \\u{2013} \\u{201C}quoted\\u{201D}.
 #table(columns: 2, [Label], [Value])
 - An item
 """

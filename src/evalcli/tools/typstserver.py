@@ -114,7 +114,10 @@ def _keep(child: _Child) -> None:
 
 def start(fonts: list[str], memory: int = TYPST_MEMORY, timeout: float = TYPST_TIMEOUT) -> None:
     """Start this process's child now, so that its start-up and a first compile with the
-    font folders ``fonts`` (a warm-up) overlap other work (pandoc's)."""
+    font folders ``fonts`` (a warm-up) overlap other work (pandoc's). Only the main
+    thread starts one ahead: another thread's child lives for one compile."""
+    if threading.current_thread() is not threading.main_thread():
+        return
     with _lock:
         _keep(_take(memory, timeout, fonts))
 
