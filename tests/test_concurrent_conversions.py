@@ -267,3 +267,19 @@ def test_a_child_started_by_another_thread_lives_for_one_compile(monkeypatch):
     assert len(made) == 2 and made[0] == made[1]
     assert len(spawns) == 2
     assert sandbox.live_children() == []
+
+
+def test_out_of_memory_after_the_warm_up_is_tried_again_without_it(tmp_path, monkeypatch):
+    """The warm-up's own document is something a fresh child would not have compiled."""
+    monkeypatch.setattr(pdf, "TYPST_MEMORY", 256 * 2**20)
+    spawns = _typst_spawns(monkeypatch)
+    folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    (folder / "big.png").write_bytes(_png(8000, 5000))
+    (folder / "findings.md").write_text("## Relevance\n\n![Big](big.png)\n", encoding="utf-8")
+    big, template, info = _rendered(folder, {"big.png": "big.png"})
+    pdf.start_typst(template)
+    with pytest.raises(sandbox.LimitExceeded) as caught:
+        pdf.make_pdf_typst(big.markdown, template, info, images={"big.png": folder / "big.png"})
+    assert caught.value.limit == "memory"
+    assert len(spawns) == 2
+    assert "--warm-up" in spawns[0].process.args and "--warm-up" not in spawns[1].process.args

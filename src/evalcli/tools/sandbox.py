@@ -73,12 +73,13 @@ def _typst_home() -> str:
     return str(Path(spec.origin).parent.parent)
 
 
-def typst_command(memory: int, fonts: list[str] | None = None) -> list[str]:
-    """A confined child that compiles the Typst documents named on its standard input,
-    warmed up first with the font folders ``fonts``."""
+def typst_command(memory: int, warm_up: list[str] | None = None) -> list[str]:
+    """A confined child that compiles the Typst documents named on its standard input;
+    given ``warm_up`` (font folders), it first compiles a small document set in them."""
+    warm = ["--warm-up", *warm_up] if warm_up is not None else []
     return [
         sys.executable, "-I", str(_CHILD), str(memory), str(os.getpid()), "typst", "-",
-        _typst_home(), *(fonts or []),
+        _typst_home(), *warm,
     ]  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """The child side of ``sandbox``: confine this process, then exec a converter or compile Typst.
 
 Run as a script, never imported by evalcli: ``python -I sandbox_child.py
-MEMORY PARENT exec PROGRAM ARG...`` or ``... typst - SITE [FONTS...]``: a compile for
+MEMORY PARENT exec PROGRAM ARG...`` or ``... typst - SITE [--warm-up FONTS...]``: a compile for
 each request file (JSON) named on a line of its standard input, and a status
 line on its standard output for each, so that the library, loaded once, stays
 warm from one document to the next. It uses the
@@ -56,7 +56,7 @@ Some *bold*, _italic_ and plain text: 1,234.56 \\u{2013} \\u{201C}quoted\\u{201D
 """
 
 
-def _typst(requests: str, home: str, fonts: list[str]) -> int:
+def _typst(requests: str, home: str, fonts: list[str] | None) -> int:
     if requests != "-":
         sys.stderr.write("typst: the requests come on stdin ('-')\n")
         return 2
@@ -65,10 +65,11 @@ def _typst(requests: str, home: str, fonts: list[str]) -> int:
     return _serve(fonts)
 
 
-def _serve(fonts: list[str]) -> int:
+def _serve(fonts: list[str] | None) -> int:
     """Compile the request named on each line of stdin; answer each with its status line.
 
-    First a "ready" line, once the library is loaded and warm. What a compile
+    First a "ready" line, once the library is loaded (and, given ``fonts``,
+    warmed up with a small document set in them). What a compile
     prints (typst's message, or a crash's) goes to the request's "errors" file.
     After running out of memory the process ends: its heap may be spent.
     """
@@ -76,12 +77,13 @@ def _serve(fonts: list[str]) -> int:
 
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 2)
-    try:  # noqa: SIM105 - contextlib would cost the exec wrapper an import
-        typst.compile(  # type: ignore[call-overload]
-            WARM_UP, font_paths=fonts, ignore_system_fonts=True, format="pdf", pdf_standards="ua-1"
-        )
-    except Exception:  # a warm-up only: the requests say what fails
-        pass
+    if fonts is not None:
+        try:  # noqa: SIM105 - contextlib would cost the exec wrapper an import
+            typst.compile(  # type: ignore[call-overload]
+                WARM_UP, font_paths=fonts, ignore_system_fonts=True, pdf_standards="ua-1"
+            )
+        except Exception:  # a warm-up only: the requests say what fails
+            pass
     sys.stdout.buffer.write(b"ready\n")
     sys.stdout.buffer.flush()
     for line in sys.stdin.buffer:  # the end of stdin: the parent is done with us
@@ -127,7 +129,8 @@ def main(argv: list[str]) -> int:
     if mode == "exec":
         os.execv(rest[0], rest)
     if mode == "typst":
-        return _typst(rest[0], rest[1], rest[2:])
+        warm_up = rest[3:] if rest[2:3] == ["--warm-up"] else None
+        return _typst(rest[0], rest[1], warm_up)
     sys.stderr.write(f"unknown mode {mode!r}\n")
     return 2
 

@@ -5,9 +5,11 @@ compile (fonts, the standard library, caches) and a warm one about 20 ms for
 the next summary, so a portfolio keeps its child. The child is confined as
 every converter is (``sandbox``): an address-space cap for its whole life, its
 own process group, killed with evalcli; each compile has the time limit. A
-compile that runs out of memory in a child that compiled before is run again
-in a fresh one, so what a child kept from earlier documents never fails a
-later one; a child that grows past a quarter of its cap is replaced.
+child warms up with a small document of its own before its first request.
+A compile that runs out of memory in a child that compiled anything before
+is run again in a fresh child that compiles nothing else first, so what a
+child kept from earlier documents never fails a later one; a child that
+grows past a quarter of its cap is replaced.
 """
 
 from __future__ import annotations
@@ -32,11 +34,11 @@ MAX_COMPILES = 200  # a child is replaced after this many, whatever its size
 
 
 class _Child:
-    def __init__(self, memory: int, timeout: float, fonts: list[str]) -> None:
-        self.fonts = fonts
+    def __init__(self, memory: int, timeout: float, fonts: list[str], warm_up: bool) -> None:
         self.ready = False
+        self.warmed = warm_up  # it compiled a document of its own before the first request
         self.job = Confined(
-            typst_command(memory, fonts),
+            typst_command(memory, fonts if warm_up else None),
             what="typst",
             timeout=timeout,
             memory=memory,
@@ -101,7 +103,7 @@ def _take(memory: int, timeout: float, fonts: list[str]) -> _Child:
     if child is not None and not child.job.alive():
         child.close()
         child = None
-    return child or _Child(memory, timeout, fonts)
+    return child or _Child(memory, timeout, fonts, warm_up=True)
 
 
 def _keep(child: _Child) -> None:
@@ -136,14 +138,15 @@ def compile_request(
     """
     with _lock:
         child = _take(memory, timeout, fonts)
-        warm = child.compiles > 0
+        warm = child.compiles > 0 or child.warmed
         try:
             done = child.compile(request, errors)
         except LimitExceeded as exc:
             child.close()
             if exc.limit != "memory" or not warm:
                 raise
-            child = _Child(memory, timeout, fonts)  # what the warm one kept may be to blame
+            # what the warm one kept may be to blame: a fresh child, with nothing before
+            child = _Child(memory, timeout, fonts, warm_up=False)
             done = child.compile(request, errors)
         except BaseException:
             child.close()
