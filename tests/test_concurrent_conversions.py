@@ -283,3 +283,13 @@ def test_out_of_memory_after_the_warm_up_is_tried_again_without_it(tmp_path, mon
     assert caught.value.limit == "memory"
     assert len(spawns) == 2
     assert "--warm-up" in spawns[0].process.args and "--warm-up" not in spawns[1].process.args
+
+
+def test_a_typst_child_that_cannot_start_is_a_conversion_finding(tmp_path, monkeypatch):
+    """Under a memory cap too small for Python and the library, the build says so, once."""
+    monkeypatch.setattr(pdf, "TYPST_MEMORY", 48 * 2**20)
+    result = run("build", FIXTURES / "valid", "-o", tmp_path / "out", "--to", "pdf")
+    assert result.exit_code == 3
+    assert "valid/evaluation.yaml: error[conversion-failed] typst" in result.stderr
+    assert not (tmp_path / "out" / "valid.pdf").exists()
+    assert sandbox.live_children() == []

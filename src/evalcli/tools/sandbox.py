@@ -190,8 +190,10 @@ class Confined:
 
     def ended(self, err: bytes) -> Finished:
         """The status of a child that ended by itself (``ask`` gave None); ``err`` is what it
-        wrote about it. ``LimitExceeded`` if it ran out of memory."""
-        self.cancel()
+        wrote about it (else what it wrote on its standard error). ``LimitExceeded`` if it
+        ran out of memory."""
+        written = self.cancel()
+        err = err or written
         code = self.process.wait()
         if _stopping.is_set() and code < 0:
             raise KeyboardInterrupt
@@ -204,15 +206,17 @@ class Confined:
         """Whether the child still runs."""
         return self.process.poll() is None
 
-    def cancel(self) -> None:
-        """Kill the converter, if it still runs, and wait for it (its result is not wanted)."""
+    def cancel(self) -> bytes:
+        """Kill the converter, if it still runs, and wait for it (its result is not wanted);
+        what it had written on its standard error."""
         with _live_lock:
             if self.process not in _live:
-                return
+                return b""
             _live.discard(self.process)
         _kill(self.process)
         with contextlib.suppress(OSError, ValueError):
-            self.process.communicate()
+            return self.process.communicate()[1] or b""
+        return b""
 
     def result(self) -> Finished:
         """Wait for the converter; ``LimitExceeded`` if it ran out of time or memory.

@@ -73,8 +73,14 @@ def _serve(fonts: list[str] | None) -> int:
     prints (typst's message, or a crash's) goes to the request's "errors" file.
     After running out of memory the process ends: its heap may be spent.
     """
-    import typst
-
+    try:
+        import typst
+    except MemoryError:
+        sys.stderr.write("out of memory\n")
+        return EXIT_OUT_OF_MEMORY
+    except Exception as exc:  # it cannot load (a library past the memory cap, say)
+        sys.stderr.write(str(exc))
+        return EXIT_TYPST_ERROR
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 2)
     if fonts is not None:

@@ -1,15 +1,16 @@
 """The Typst compiler in one confined child per process, kept warm from one compile to the next.
 
-A fresh Python with the typst library takes about 150 ms for its first
-compile (fonts, the standard library, caches) and a warm one about 20 ms for
-the next summary, so a portfolio keeps its child. The child is confined as
-every converter is (``sandbox``): an address-space cap for its whole life, its
-own process group, killed with evalcli; each compile has the time limit. A
-child warms up with a small document of its own before its first request.
-A compile that runs out of memory in a child that compiled anything before
-is run again in a fresh child that compiles nothing else first, so what a
-child kept from earlier documents never fails a later one; a child that
-grows past a quarter of its cap is replaced.
+A fresh child spends 30-40 ms starting (Python, the typst library) and
+its first compile costs more than later ones (fonts, Typst's standard
+library); Typst memoizes, so a warm child compiles a document like one it
+has seen (a portfolio of copies) in about 20 ms. A portfolio keeps its child.
+The child is confined as every converter is (``sandbox``): an address-space
+cap for its whole life, its own process group, killed with evalcli; each
+compile has the time limit. A child warms up with a small document of its
+own before its first request. A compile that runs out of memory in a child
+that compiled anything before is run again in a fresh child that compiles
+nothing else first, so what a child kept from earlier documents never fails
+a later one; a child that grows past a quarter of its cap is replaced.
 """
 
 from __future__ import annotations
