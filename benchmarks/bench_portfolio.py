@@ -1,6 +1,7 @@
 """Time evalcli on a portfolio: 1,000 copies of the sample. Run by hand; not part of the tests.
 
-    python benchmarks/bench_portfolio.py [--copies 1000] [--jobs N]
+    python benchmarks/bench_portfolio.py [--copies 1000] [--jobs N] [--rounds R]
+        [--baseline OTHER/src] [--build-only]
 
 The copies are content/alianzas-peru with its two unfilled fields filled in
 (so that every copy builds without --draft). Figures:
@@ -13,6 +14,11 @@ The copies are content/alianzas-peru with its two unfilled fields filled in
 - no change: a second `evalcli build` with nothing changed (aim: under 1 s);
 - one edit: one report edited among all of them (aim: under 1 s plus one build,
   the time of `evalcli build` of a single report).
+
+``--rounds R`` times the build of all and its floor R times, in turn (with
+``--baseline``, another tree's build too), and gives the best and the median
+of each: on a shared machine their ratio holds better than one run's.
+``--build-only`` skips the check, single-report and second-build figures.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -108,6 +115,9 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--skip-floor", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--baseline", help="another tree's src folder, built in turn with this one")
+    parser.add_argument("--build-only", action="store_true")
     args = parser.parse_args()
     jobs = str(args.jobs)
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,33 +126,50 @@ def main() -> None:
         make_copies(root, args.copies)
         print(f"{args.copies} copies of {SAMPLE.name}, {args.jobs} processes")
 
-        checks = [run(EVALCLI, "check", "--jobs", jobs, root) for _ in range(3)]
-        assert checks[0][1].returncode == 0, checks[0][1].stdout[-2000:]
-        best = min(t for t, _ in checks)
-        print(f"check of all:          {best:7.2f} s (best of 3; aim < 3 s)")
-        serial = run(EVALCLI, "check", "--jobs", "1", root)[0]
-        print(f"check of all, 1 process: {serial:5.2f} s")
+        if not args.build_only:
+            checks = [run(EVALCLI, "check", "--jobs", jobs, root) for _ in range(3)]
+            assert checks[0][1].returncode == 0, checks[0][1].stdout[-2000:]
+            best = min(t for t, _ in checks)
+            print(f"check of all:          {best:7.2f} s (best of 3; aim < 3 s)")
+            serial = run(EVALCLI, "check", "--jobs", "1", root)[0]
+            print(f"check of all, 1 process: {serial:5.2f} s")
 
         single_out = Path(tmp) / "single"
         one = min(
             run(EVALCLI, "build", "--force", root / "report-0000", "-o", single_out)[0]
-            for _ in range(3)
+            for _ in range(1 if args.build_only else 3)
         )
-        print(f"build of one report:   {one:7.2f} s (best of 3, one process)")
+        if not args.build_only:
+            print(f"build of one report:   {one:7.2f} s (best of 3, one process)")
 
-        built, done = run(EVALCLI, "build", "--jobs", jobs, root, "-o", out)
-        assert done.returncode == 0, done.stderr[-2000:]
-        print(
-            f"build of all:          {built:7.2f} s ({built / args.copies * 1000:.0f} ms a report)"
-        )
-        if not args.skip_floor:
-            scratch = Path(tmp) / "floor"
-            scratch.mkdir()
-            low = floor(sorted(root.iterdir()), args.jobs, scratch)
-            ratio = built / low
+        times: dict[str, list[float]] = {"build": [], "floor": [], "baseline": []}
+        for _round in range(args.rounds):
+            built, done = run(EVALCLI, "build", "--force", "--jobs", jobs, root, "-o", out)
+            assert done.returncode == 0, done.stderr[-2000:]
+            times["build"].append(built)
+            if not args.skip_floor:
+                scratch = Path(tempfile.mkdtemp(dir=tmp))
+                times["floor"].append(floor(sorted(root.iterdir()), args.jobs, scratch))
+                shutil.rmtree(scratch)
+            if args.baseline:
+                other = Path(tmp) / "baseline"
+                command = ["env", f"PYTHONPATH={args.baseline}", sys.executable, "-m", "evalcli"]
+                took, done = run(*command, "build", "--force", "--jobs", jobs, root, "-o", other)
+                assert done.returncode == 0, done.stderr[-2000:]
+                times["baseline"].append(took)
+        low = min(times["floor"]) if times["floor"] else None
+        for label, samples in times.items():
+            if not samples:
+                continue
+            best, median = min(samples), statistics.median(samples)
+            ratio = f" | best / floor {best / low:.2f}" if low else ""
             print(
-                f"floor (pandoc x2 + typst, direct): {low:7.2f} s | ratio {ratio:.2f} (aim <= 1.1)"
+                f"{label + ' of all:':<19} best {best:7.2f} s  median {median:7.2f}"
+                f" ({best / args.copies * 1000:.0f} ms a report){ratio}"
+                + (" (aim <= 1.1)" if label == "build" and low else "")
             )
+        if args.build_only:
+            return
 
         again, done = run(EVALCLI, "build", "--jobs", jobs, root, "-o", out)
         assert "0 built" in done.stderr, done.stderr[-500:]

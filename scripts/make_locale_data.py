@@ -1,9 +1,14 @@
-"""Generate src/evalcli/data/locale_data.json from babel (CLDR).
+"""Generate src/evalcli/data/locale_data.json and locale_formats.json from babel (CLDR).
 
 `evalcli check` validates countries and currencies on every run; reading
 these few kilobytes is ~40 ms faster than importing babel and loading its
-locale files. The data is babel's own, never written by hand, and a test
-fails if it drifts from the installed babel: run this script again then.
+locale files. `evalcli build` writes lists, amounts and dates in the report's
+locale: locale_formats.json holds, for every English, Spanish and French
+locale, the patterns babel uses, and a locale is kept only if formatting
+with them gives babel's very text for every month, every day, lists of one
+to five items and amounts from 0 to billions. The data is babel's own,
+never written by hand, and a test fails if it drifts from the installed
+babel: run this script again then.
 
     python scripts/make_locale_data.py
 """
@@ -14,7 +19,15 @@ import json
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "src/evalcli/data/locale_data.json"
+FORMATS_OUT = OUT.with_name("locale_formats.json")
 LANGUAGES = ("en", "es", "fr")
+SENTINEL_YEAR, SENTINEL_DAY = 2345, 27
+YEARS = (999, 1999, 2024, SENTINEL_YEAR)
+AMOUNTS = (
+    "0", "7", "12", "999", "1000", "1234", "9999", "12345", "123456", "1234567", "7940000",
+    "1234567890", "0.5", "12.30", "1234.5", "49123.00", "7940000.25", "1E+3", "1000000000000",
+)  # fmt: skip
+ITEMS = ("Perú", "Bolivia", "Chile", "Ecuador", "Colombia")
 
 
 def locale_data() -> dict[str, object]:
@@ -30,9 +43,107 @@ def locale_data() -> dict[str, object]:
     }
 
 
+def _candidate(name: str) -> dict[str, object]:
+    """A locale's patterns, made by formatting sentinel values with babel."""
+    from datetime import date
+    from decimal import Decimal
+
+    from babel import Locale
+    from babel.dates import format_date, format_skeleton
+    from babel.numbers import format_decimal
+
+    from evalcli.locales import DAY, YEAR
+
+    year, day = str(SENTINEL_YEAR), str(SENTINEL_DAY)
+    sample = format_decimal(Decimal("1234567.89"), format="#,##0.00", locale=name)
+    return {
+        "list": dict(Locale.parse(name).list_patterns["standard"].items()),
+        "group": sample[1 : sample.index("234")],  # "1{group}234{group}567{decimal}89"
+        "decimal": sample[sample.index("567") + 3 : -2],
+        "month_year": [
+            str(format_skeleton("yMMMM", date(SENTINEL_YEAR, m, 1), locale=name)).replace(
+                year, YEAR
+            )
+            for m in range(1, 13)
+        ],
+        "day": [
+            str(format_date(date(SENTINEL_YEAR, m, SENTINEL_DAY), format="long", locale=name))
+            .replace(year, YEAR)
+            .replace(day, DAY)
+            for m in range(1, 13)
+        ],
+    }
+
+
+def _matches(name: str, entry: dict[str, object]) -> bool:
+    """Whether ``entry`` formats as babel does, for every value a report can give."""
+    from datetime import date
+    from decimal import Decimal
+
+    from babel.dates import format_date, format_skeleton
+    from babel.lists import format_list
+    from babel.numbers import format_decimal
+
+    from evalcli.locales import day_with, list_with, month_year_with, number_with
+
+    for year in YEARS:
+        for month in range(1, 13):
+            when = date(year, month, 1)
+            if month_year_with(entry, year, month) != format_skeleton("yMMMM", when, locale=name):
+                return False
+            days = range(1, 32) if month in (1, 12) else (1, 9, 10, 27, 28)
+            for day in days:
+                try:
+                    when = date(year, month, day)
+                except ValueError:
+                    continue
+                if day_with(entry, year, month, day) != format_date(when, "long", locale=name):
+                    return False
+    for text in AMOUNTS:
+        amount = Decimal(text)
+        exponent = amount.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        if number_with(entry, amount, places) != format_decimal(amount, pattern, locale=name):
+            return False
+    return all(
+        list_with(entry, list(ITEMS[:n])) == format_list(list(ITEMS[:n]), locale=name)
+        for n in range(1, len(ITEMS) + 1)
+    )
+
+
+def locale_formats() -> dict[str, object]:
+    """Every English, Spanish and French locale's formats that give babel's text."""
+    from babel import Locale
+    from babel.localedata import locale_identifiers
+
+    languages: dict[str, list[str]] = {}
+    formats: dict[str, object] = {}
+    for name in sorted(locale_identifiers()):
+        parts = name.split("_")
+        if parts[0] not in LANGUAGES or len(parts) > 3 or not all(p.isalnum() for p in parts):
+            continue
+        Locale.parse(name)  # every listed name parses: locales.known_locale relies on it
+        if name != parts[0]:
+            languages.setdefault(parts[0], []).append(name)
+        entry = _candidate(name)
+        if _matches(name, entry):
+            formats[name] = entry
+    return {
+        "source": "babel (CLDR), generated by scripts/make_locale_data.py",
+        "languages": languages,
+        "locales": formats,
+    }
+
+
 def main() -> None:
     OUT.write_text(json.dumps(locale_data(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     print(f"wrote {OUT.name} ({OUT.stat().st_size} bytes)")
+    FORMATS_OUT.write_text(
+        json.dumps(locale_formats(), ensure_ascii=False, separators=(",", ":")) + "\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {FORMATS_OUT.name} ({FORMATS_OUT.stat().st_size} bytes)")
 
 
 if __name__ == "__main__":

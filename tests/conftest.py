@@ -52,6 +52,15 @@ def report_copy(tmp_path: Path):
 
 
 @pytest.fixture(autouse=True)
+def _typst_child_per_test():
+    """A test that converts in-process leaves no warm Typst child to the next one."""
+    yield
+    from evalcli.tools import typstserver
+
+    typstserver.stop()
+
+
+@pytest.fixture(autouse=True)
 def english_locale(monkeypatch):
     """Tests expect English messages unless they choose a language: a neutral locale."""
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):

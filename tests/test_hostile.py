@@ -609,6 +609,6 @@ def test_the_isolated_typst_child_is_told_where_typst_is_installed():
 
     from evalcli.tools.sandbox import typst_command
 
-    command = typst_command(2**30, Path("request.json"))
+    command = typst_command(2**30)
     assert command[1] == "-I"
     assert Path(command[-1]) / "typst" == Path(typst.__file__).parent

@@ -443,6 +443,9 @@ def build(
             cache.remember(job.folder, job.stem, result)
     finally:
         cache.save()
+        from evalcli.tools.typstserver import stop
+
+        stop()  # the warm Typst child of the builds made in this process
     return [results[index] for index in range(len(folders))]
 
 

@@ -3,6 +3,10 @@
 babel is imported on first use, so commands that need none of it stay fast.
 Country names and currency codes, which every check needs, are read from
 data/locale_data.json, generated from babel by scripts/make_locale_data.py.
+So are, in data/locale_formats.json, the lists, amounts and dates of every
+English, Spanish and French locale, checked against babel when generated:
+a build formats them without loading babel's locale files; any other locale,
+or a value the file does not cover, is babel's to format.
 """
 
 from __future__ import annotations
@@ -19,12 +23,25 @@ from typing import Any
 from evalcli.text import fold
 
 DATA = Path(__file__).parent / "data" / "locale_data.json"
+FORMATS = Path(__file__).parent / "data" / "locale_formats.json"
 
 
 @functools.cache
 def _cached() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
     return data
+
+
+@functools.cache
+def _formats() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(FORMATS.read_text(encoding="utf-8"))
+    return data
+
+
+def _entry(locale: str) -> dict[str, Any] | None:
+    """The ready-made formats of a babel locale, if data/locale_formats.json has them."""
+    found: dict[str, Any] | None = _formats()["locales"].get(locale_for(locale))
+    return found
 
 
 # A bare language's formats where the report names no locale and no single
@@ -54,6 +71,8 @@ def known_locale(tag: str) -> str | None:
     )
     if name not in locale_names(language.lower()):  # not babel's guess: es_ZZ is not es_ES
         return None
+    if language.lower() in _formats()["languages"]:
+        return name  # every one of these parses (scripts/make_locale_data.py checks)
     try:
         Locale.parse(name)
     except (UnknownLocaleError, ValueError):
@@ -64,6 +83,9 @@ def known_locale(tag: str) -> str | None:
 @functools.cache
 def locale_names(lang: str) -> frozenset[str]:
     """Every locale of a language that CLDR has data for, as babel names: "es", "es_PE"."""
+    listed = _formats()["languages"].get(lang)
+    if listed is not None:
+        return frozenset([lang, *listed])
     from babel.localedata import locale_identifiers
 
     names = {lang}
@@ -137,6 +159,9 @@ def currencies() -> frozenset[str]:
 
 def format_month_year(year: int, month: int, locale: str) -> str:
     """ "December 2024", "diciembre de 2024", "décembre 2024"."""
+    entry = _entry(locale)
+    if entry is not None:
+        return month_year_with(entry, year, month)
     from babel.dates import format_skeleton
 
     return str(format_skeleton("yMMMM", date(year, month, 1), locale=locale_for(locale)))
@@ -144,6 +169,9 @@ def format_month_year(year: int, month: int, locale: str) -> str:
 
 def format_day(year: int, month: int, day: int, locale: str) -> str:
     """ "5 December 2024" (en_GB), "December 5, 2024" (en_US), as the locale writes it."""
+    entry = _entry(locale)
+    if entry is not None:
+        return day_with(entry, year, month, day)
     from babel.dates import format_date
 
     return str(format_date(date(year, month, day), format="long", locale=locale_for(locale)))
@@ -156,10 +184,13 @@ def format_money(amount: Decimal, currency: str, locale: str) -> str:
     where the source gives them. The locale's own separators are kept, the
     no-break spaces of French "7 940 000" included.
     """
-    from babel.numbers import format_decimal
-
     exponent = amount.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    entry = _entry(locale)
+    if entry is not None and amount.is_finite() and amount >= 0:
+        return f"{currency} {number_with(entry, amount, places)}"
+    from babel.numbers import format_decimal
+
     pattern = "#,##0" + ("." + "0" * places if places else "")
     number = format_decimal(amount, format=pattern, locale=locale_for(locale))
     return f"{currency} {number}"
@@ -167,6 +198,51 @@ def format_money(amount: Decimal, currency: str, locale: str) -> str:
 
 def format_list(items: list[str], locale: str) -> str:
     """ "a, b and c" / "a, b y c" / "a, b et c"."""
+    if not items:
+        return ""
+    entry = _entry(locale)
+    if entry is not None:
+        return list_with(entry, items)
     from babel.lists import format_list as babel_format_list
 
-    return str(babel_format_list(items, locale=locale_for(locale))) if items else ""
+    return str(babel_format_list(items, locale=locale_for(locale)))
+
+
+# The ready-made formats: what babel writes, from the patterns and names it uses.
+# scripts/make_locale_data.py keeps a locale only if these give babel's very text.
+
+YEAR, DAY = "{y}", "{d}"  # where a pattern of locale_formats.json takes the year, the day
+
+
+def month_year_with(entry: dict[str, Any], year: int, month: int) -> str:
+    """babel's ``format_skeleton("yMMMM", ...)`` from a locale's ready-made patterns."""
+    return str(entry["month_year"][month - 1]).replace(YEAR, str(year))
+
+
+def day_with(entry: dict[str, Any], year: int, month: int, day: int) -> str:
+    """babel's long ``format_date`` from a locale's ready-made patterns."""
+    return str(entry["day"][month - 1]).replace(YEAR, str(year)).replace(DAY, str(day))
+
+
+def number_with(entry: dict[str, Any], amount: Decimal, places: int) -> str:
+    """babel's ``format_decimal`` of a non-negative amount with ``#,##0`` and ``places``."""
+    whole, _, fraction = f"{amount:.{places}f}".partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    grouped = str(entry["group"]).join([whole, *groups])
+    return f"{grouped}{entry['decimal']}{fraction}" if places else grouped
+
+
+def list_with(entry: dict[str, Any], items: list[str]) -> str:
+    """babel's ``format_list`` (the standard style) from a locale's list patterns."""
+    patterns: dict[str, str] = entry["list"]
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2 and "2" in patterns:
+        return patterns["2"].format(*items)
+    result = patterns["start"].format(items[0], items[1])
+    for item in items[2:-1]:
+        result = patterns["middle"].format(result, item)
+    return patterns["end"].format(result, items[-1])

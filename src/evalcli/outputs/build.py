@@ -115,6 +115,11 @@ def build_report(checked: CheckedReport, options: BuildOptions, stem: Path) -> B
             msg("{path}: the report has no template to build with", path=str(checked.path))
         )
 
+    decided = plan(options)
+    if decided.summary.typst:
+        from evalcli.outputs.pdf import start_typst
+
+        start_typst(template)  # it starts up on another core while this one renders
     images = _images(report)
     # every image under a plain name of ours: spaces and odd characters never reach a converter
     names = {
@@ -130,7 +135,6 @@ def build_report(checked: CheckedReport, options: BuildOptions, stem: Path) -> B
     if "md" in options.formats:
         as_written = render(report, template, options.lang, {t: t for t in images}, facts)
         files[stem.with_suffix(".md")] = as_written.markdown.encode("utf-8")
-    decided = plan(options)
     described = all_described(report)
     if decided.needs_soffice and soffice() is None:
         raise InputError(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from evalcli.check.alttext import described
 from evalcli.diagnostics import Finding, FindingCode, Location
@@ -16,6 +18,43 @@ from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.plan import DocumentPlan
 from evalcli.report.model import Report
 from evalcli.template.spec import Template
+
+T = TypeVar("T")
+
+
+class _Side(Generic[T]):
+    """``func(*args)`` run in a thread of its own from now; ``result()`` waits for it.
+
+    A thread, not ``concurrent.futures``: the conversions are child processes,
+    and that module (with ``logging``) costs every build about 8 ms to import.
+    """
+
+    def __init__(self, func: Callable[..., T], *args: object) -> None:
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._done = threading.Event()
+        # not a daemon: even an interpreter that is exiting waits for it to clean up
+        self._thread = threading.Thread(target=self._run, args=(func, args))
+        self._thread.start()
+
+    def _run(self, func: Callable[..., T], args: tuple[object, ...]) -> None:
+        try:
+            self._value = func(*args)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def join(self) -> None:
+        """Wait for the thread's work to end (an Event: a wait cut short by Ctrl-C can be
+        waited again, which ``Thread.join`` does not promise)."""
+        self._done.wait()
+
+    def result(self) -> T:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
 
 
 def inline_images(markdown: str, names: dict[str, Path]) -> str:
@@ -79,29 +118,30 @@ def convert(
     added to ``not_ua``, unless ``--pdf-standard ua-1`` asked for it.
     """
     from evalcli.outputs.docx import make_docx
-    from evalcli.outputs.pdf import TYPST_TEMPLATE, NotAccessibleError, make_pdf_typst
+    from evalcli.outputs.pdf import TYPST_TEMPLATE, NotAccessibleError, make_pdf_typst, start_typst
 
     typst_template = typst_template or TYPST_TEMPLATE
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        docx_job = (
-            pool.submit(make_docx, inline_images(markdown, images), template, info)
-            if plan.docx
-            else None
+    if plan.typst:
+        start_typst(template)  # from this thread, which outlives the compile: see tools.typstserver
+    # the PDF first: its pandoc run is followed by the Typst compile, the longer chain
+    pdf_job = (
+        _Side(
+            make_pdf_typst,
+            markdown,
+            template,
+            info,
+            pdf_standard,
+            images,
+            typst_template,
+            described,
         )
-        pdf_job = (
-            pool.submit(
-                make_pdf_typst,
-                markdown,
-                template,
-                info,
-                pdf_standard,
-                images,
-                typst_template,
-                described,
-            )
-            if plan.typst
-            else None
-        )
+        if plan.typst
+        else None
+    )
+    docx_job = (
+        _Side(make_docx, inline_images(markdown, images), template, info) if plan.docx else None
+    )
+    try:
         docx = docx_job.result() if docx_job else None
         try:
             pdf = pdf_job.result() if pdf_job else None
@@ -116,3 +156,7 @@ def convert(
             if not_ua is not None:
                 not_ua.append(exc.message())
         return docx, pdf
+    finally:
+        for job in (docx_job, pdf_job):  # neither outlives the call, whatever happened
+            if job is not None:
+                job.join()

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from evalcli.outputs import docxpolish as polish
 from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.ooxml import put
 from evalcli.outputs.zipnorm import normalize_zip
@@ -47,38 +48,43 @@ mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#e1e1e1" str
 
 def pandoc_docx(markdown: str, template: Template, epoch: int) -> PandocRun:
     """Start pandoc on the DOCX; collect it with ``.result()``. Images come as data URIs."""
-    args = ["--to", "docx", "--output", "-", *filter_args(template.path)]
+    args = ["--to", "docx", "--output", "-", *filter_args(template.path, markdown)]
     if template.reference_docx.is_file():
         args += ["--reference-doc", str(template.reference_docx)]
     return PandocRun(markdown.encode("utf-8"), args, epoch)
 
 
 def _element(tag: str, **attrs: str) -> Any:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    element = OxmlElement(tag)
+    element = polish.element(tag)
     for key, value in attrs.items():
-        element.set(qn(f"w:{key}"), value)
+        element.set(polish.qn(f"w:{key}"), value)
     return element
 
 
 def _replace(parent: Any, tag: str, new: Any) -> None:
     """``new`` in place of ``parent``'s ``tag`` children, where the schema puts it."""
-    from docx.oxml.ns import qn
-
-    for old in parent.findall(qn(tag)):
+    for old in parent.findall(polish.qn(tag)):
         parent.remove(old)
     put(parent, new)
+
+
+def _tbl_pr(table: Any) -> Any:
+    """The table properties of a python-docx table or of a ``w:tbl`` element."""
+    tbl = getattr(table, "_tbl", table)
+    found = tbl.find(polish.qn("w:tblPr"))
+    if found is None:
+        raise polish.Unsupported("a table without properties")
+    return found
 
 
 def rule_table(table: Any, text_width: int, share: float = LABEL_SHARE) -> list[int]:
     """A two-column table across the text width, fixed layout, thin grey rules; its widths.
 
-    ``share`` is the label column's part of the width.
+    ``share`` is the label column's part of the width. ``table`` is python-docx's
+    or a ``w:tbl`` element.
     """
     widths = [int(text_width * share), text_width - int(text_width * share)]
-    tbl_pr = table._tbl.tblPr
+    tbl_pr = _tbl_pr(table)
     _replace(tbl_pr, "w:tblW", _element("w:tblW", w=str(sum(widths) // 635), type="dxa"))
     borders = _element("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -133,9 +139,10 @@ def describe_table(table: Any, caption: str, description: str, header_row: bool)
     and which of its rows and columns are headers (Word's "Header Row", "First Column").
 
     Word has no row-header cells: the labels are the table's first column, said
-    so by its look flags and its description.
+    so by its look flags and its description. ``table`` is python-docx's or a
+    ``w:tbl`` element.
     """
-    tbl_pr = table._tbl.tblPr
+    tbl_pr = _tbl_pr(table)
     look = tbl_pr.find("{*}tblLook")
     if look is None:
         look = put(tbl_pr, _element("w:tblLook"))
@@ -172,15 +179,17 @@ def _alt_text(doc: Any) -> None:
     pandoc puts the image's source in the picture's own description, which
     here is a data URI: the description replaces it.
     """
-    from docx.oxml import parse_xml
+    _mark_images(doc.element.body)
 
-    for props in doc.element.body.iter("{*}docPr"):
+
+def _mark_images(body: Any) -> None:
+    for props in body.iter("{*}docPr"):
         if props.get("title") == DECORATIVE_TITLE:
             props.set("title", "")
             props.set("descr", "")
             for old in props.findall("{*}extLst"):
                 props.remove(old)
-            props.append(parse_xml(_DECORATIVE))
+            props.append(polish.parse_xml(_DECORATIVE))
         for picture in props.getparent().iter("{*}cNvPr"):
             picture.set("descr", props.get("descr", ""))
 
@@ -228,7 +237,10 @@ def _keep_follow_up(doc: Any) -> None:
 def _hyphenation(doc: Any) -> None:
     """Automatic hyphenation, as the PDF's justified text has (styles that are not
     justified, such as headings and the quick facts, turn it off)."""
-    settings = doc.settings.element
+    _hyphenate(doc.settings.element)
+
+
+def _hyphenate(settings: Any) -> None:
     if settings.find("{*}autoHyphenation") is not None:
         return
     flag = _element("w:autoHyphenation")
@@ -241,16 +253,17 @@ def _hyphenation(doc: Any) -> None:
 
 def _watermark(paragraph: Any, text: str) -> None:
     """The draft mark across every page, behind the text, as the PDF has it."""
-    from xml.sax.saxutils import quoteattr
+    getattr(paragraph, "_p", paragraph).append(polish.parse_xml(_watermark_xml(text)))
 
-    from docx.oxml import parse_xml
+
+def _watermark_xml(text: str) -> str:
+    from xml.sax.saxutils import quoteattr
 
     size = 90  # pt, as in summary.typ
     width, height = round(size * 0.62 * len(text)), round(size * 0.66)
-    xml = WATERMARK.format(
+    return WATERMARK.format(
         ns=f'xmlns:w="{_W}" {VML}', width=width, height=height, text=quoteattr(text)[1:-1]
     )
-    paragraph._p.append(parse_xml(xml))
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -263,7 +276,7 @@ def _field(paragraph: Any, instruction: str) -> None:
     text.text = "1"
     run.append(text)
     simple.append(run)
-    paragraph._p.append(simple)
+    getattr(paragraph, "_p", paragraph).append(simple)
 
 
 def _header_footer(doc: Any, info: DocInfo, text_width: int) -> None:
@@ -311,11 +324,112 @@ def _properties(doc: Any, info: DocInfo) -> None:
 
 
 def make_docx(markdown: str, template: Template, info: DocInfo) -> bytes:
-    """The finished DOCX, byte-identical for the same input."""
-    job = pandoc_docx(markdown, template, info.epoch)
-    from docx import Document  # imported while pandoc works
+    """The finished DOCX, byte-identical for the same input.
 
-    doc = Document(io.BytesIO(job.result()))
+    The polish edits the XML directly (``docxpolish``), as python-docx would;
+    a package it does not know how to polish exactly goes through python-docx.
+    """
+    job = pandoc_docx(markdown, template, info.epoch)
+    data = job.result()
+    try:
+        return _polish_xml(data, info)
+    except polish.Unsupported:
+        return polish_with_python_docx(data, info)
+
+
+def _polish_xml(data: bytes, info: DocInfo) -> bytes:
+    """``polish_with_python_docx`` as direct XML edits: the same steps, the same bytes."""
+    polish.check_core_text(info)
+    doc = polish.Document(data)
+    text_width = doc.text_width()
+    table = doc.first_table()
+    if table is not None:
+        _facts_table_xml(doc, table, text_width)
+        _replace(_tbl_pr(table), "w:tblCellMar", _margins())
+        describe_table(table, info.facts_caption, info.facts_description, False)
+    _mark_images(doc.body)
+    _keep_follow_up_xml(doc)
+    _hyphenate(doc.settings)
+    _header_footer_xml(doc, info, text_width)
+    polish.set_core(doc.core, info)
+    return doc.save()
+
+
+def _facts_table_xml(doc: polish.Document, table: Any, text_width: int) -> None:
+    rows = polish.cells(table)
+    widths = rule_table(table, text_width)
+    grid = table.find(polish.qn("w:tblGrid"))
+    for col, width in zip(grid.findall("{*}gridCol"), widths, strict=False):
+        col.set(polish.qn("w:w"), str(width // 635))
+    label = doc.styles.style_id("Quick Facts Label", "paragraph")
+    value = doc.styles.style_id("Quick Facts", "paragraph")
+    for cells in rows:
+        for index, cell in enumerate(cells):
+            polish.cell_width(cell, widths[min(index, 1)])
+            for paragraph in polish.paragraphs(cell):
+                polish.set_style(paragraph, label if index == 0 else value)
+            if index == 0:
+                tc_pr = polish.get_or_add(cell, "w:tcPr", first=True)
+                _replace(
+                    tc_pr, "w:shd", _element("w:shd", val="clear", color="auto", fill=LABEL_FILL)
+                )
+
+
+def _margins() -> Any:
+    margins = _element("w:tblCellMar")
+    for side, twips in CELL_MARGINS.items():
+        put(margins, _element(f"w:{side}", w=str(twips), type="dxa"))
+    return margins
+
+
+def _keep_follow_up_xml(doc: polish.Document) -> None:
+    paragraphs = polish.paragraphs(doc.body)
+    names = [doc.styles.paragraph_name(polish.style_of(p)) for p in paragraphs]
+    for index, paragraph in enumerate(paragraphs):
+        if names[index] != FOLLOW_UP:
+            continue
+        last = index + 1 >= len(paragraphs) or names[index + 1] != FOLLOW_UP
+        p_pr = polish.get_or_add(paragraph, "w:pPr", first=True)
+        polish.on_off(p_pr, "w:keepNext", not last)
+        if index and names[index - 1] != FOLLOW_UP:
+            previous = polish.get_or_add(paragraphs[index - 1], "w:pPr", first=True)
+            polish.on_off(previous, "w:keepNext", True)
+            polish.on_off(previous, "w:keepLines", True)
+
+
+def _header_footer_xml(doc: polish.Document, info: DocInfo, text_width: int) -> None:
+    paragraph = doc.add_story("header", "Header")
+    polish.set_style(paragraph, doc.styles.style_id("Header", "paragraph"))
+    p_pr = polish.get_or_add(paragraph, "w:pPr", first=True)
+    tabs = polish.get_or_add(p_pr, "w:tabs")
+    tab = polish.element("w:tab")
+    tab.set(polish.qn("w:pos"), str(round(text_width / 635.0)))
+    tab.set(polish.qn("w:val"), "right")
+    tabs.append(tab)
+    if info.draft:
+        mark = doc.styles.style_id("Draft Mark", "character")
+        _watermark(paragraph, info.draft)
+        polish.add_run(paragraph, info.draft + "   ", mark)
+    polish.add_run(paragraph, f"{info.header}\t{info.code}")
+
+    paragraph = doc.add_story("footer", "Footer")
+    polish.set_style(paragraph, doc.styles.style_id("Footer", "paragraph"))
+    p_pr = polish.get_or_add(paragraph, "w:pPr", first=True)
+    polish.get_or_add(p_pr, "w:jc").set(polish.qn("w:val"), "center")
+    for piece in re.split(r"(\{page\}|\{pages\})", info.page):
+        if piece == "{page}":
+            _field(paragraph, "PAGE")
+        elif piece == "{pages}":
+            _field(paragraph, "NUMPAGES")
+        elif piece:
+            polish.add_run(paragraph, piece)
+
+
+def polish_with_python_docx(data: bytes, info: DocInfo) -> bytes:
+    """The polish through python-docx's object model, for any package pandoc writes."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
     section = doc.sections[0]
     text_width = int(
         (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)

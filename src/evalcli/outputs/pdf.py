@@ -20,13 +20,11 @@ from evalcli.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_TIMEOUT, TYPST_MEMORY
 from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.pdftags import row_headers
 from evalcli.template.spec import Template
+from evalcli.tools import typstserver
 from evalcli.tools.pandoc import PandocRun, filter_args
-from evalcli.tools.sandbox import EXIT_TYPST_ERROR, Confined, child_command, typst_command
+from evalcli.tools.sandbox import EXIT_TYPST_ERROR, Confined, child_command
 
 TYPST_TEMPLATE = "summary.typ"
-# the child's whole environment: none of the caller's variables (secrets) reach it;
-# two malloc arenas keep the address space, which the memory cap counts, near what is used
-_TYPST_ENV = {"LANG": "C.UTF-8", "MALLOC_ARENA_MAX": "2"}
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
@@ -47,7 +45,7 @@ def typst_source(
         "typst",
         "--template",
         str(template.path / typst_template),
-        *filter_args(template.path),
+        *filter_args(template.path, markdown),
     ]
     return PandocRun(markdown.encode("utf-8"), args, epoch)
 
@@ -127,7 +125,6 @@ def make_pdf_typst(
     standards = typst_standards(standard, described)
     job = typst_source(markdown, template, info.epoch, typst_template)
     source = job.result().decode("utf-8")
-    fonts = template.path / "fonts"
     with scratch_dir("typst") as scratch:
         root = scratch / "root"
         root.mkdir()
@@ -138,9 +135,7 @@ def make_pdf_typst(
         for name, file in (images or {}).items():
             copy_report_file(file, root / name)  # no link followed, one hard link
         try:
-            pdf = compile_typst(
-                scratch, root, [str(fonts)] if fonts.is_dir() else [], standards, info.epoch
-            )
+            pdf = compile_typst(scratch, root, _fonts(template), standards, info.epoch)
         except ConversionError as exc:
             problem = exc.message().args.get("problem")
             if "ua-1" in standards and "PDF/UA-1 error" in str(problem):
@@ -153,19 +148,32 @@ def make_pdf_typst(
     return row_headers(pdf, every_table=typst_template != TYPST_TEMPLATE)
 
 
+def _fonts(template: Template) -> list[str]:
+    fonts = template.path / "fonts"
+    return [str(fonts)] if fonts.is_dir() else []
+
+
+def start_typst(template: Template) -> None:
+    """Start this process's Typst child now: it starts up, and warms up with the
+    template's fonts, while pandoc works."""
+    typstserver.start(_fonts(template), TYPST_MEMORY, TYPST_TIMEOUT)
+
+
 def compile_typst(
     scratch: Path, root: Path, font_paths: list[str], pdf_standards: list[str], timestamp: int
 ) -> bytes:
-    """Compile ``root/main.typ`` to PDF in a child process, within the Typst limits.
+    """Compile ``root/main.typ`` to PDF in this process's Typst child, within the Typst limits.
 
-    The child gets a wall-clock timeout and an address-space cap (``limits``),
-    an environment without the caller's variables, and is killed with evalcli
-    (SIGTERM, Ctrl-C, or its death). It sees ``root`` only, an empty package
-    path and the fonts in ``font_paths``; its request and its PDF stay in
-    ``scratch``, outside the root. ``pdf_standards`` is passed on as given.
+    The child (``tools.typstserver``) has an address-space cap (``limits``), an
+    environment without the caller's variables, and is killed with evalcli
+    (SIGTERM, Ctrl-C, or its death); each compile has a wall-clock timeout. It
+    sees ``root`` only, an empty package path and the fonts in ``font_paths``;
+    the request, Typst's messages and the PDF stay in ``scratch``, outside the
+    root. ``pdf_standards`` is passed on as given.
     """
     output = scratch / "out.pdf"
     request = scratch / "request.json"
+    errors = scratch / "errors.txt"
     empty = scratch / "no-packages"
     empty.mkdir()
     request.write_text(
@@ -173,6 +181,7 @@ def compile_typst(
             {
                 "input": str(root / "main.typ"),
                 "output": str(output),
+                "errors": str(errors),
                 "root": str(root),
                 "font_paths": font_paths,
                 "ignore_system_fonts": True,
@@ -185,14 +194,7 @@ def compile_typst(
         ),
         encoding="utf-8",
     )
-    done = Confined(
-        typst_command(TYPST_MEMORY, request),
-        what="typst",
-        timeout=TYPST_TIMEOUT,
-        memory=TYPST_MEMORY,
-        env=_TYPST_ENV,
-        cwd=root,
-    ).result()
+    done = typstserver.compile_request(request, errors, font_paths, TYPST_MEMORY, TYPST_TIMEOUT)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         # the private folder's path means nothing to the user (and names this machine)

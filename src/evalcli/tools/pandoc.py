@@ -115,12 +115,22 @@ def run_pandoc(
 
 # the template folder's pandoc filters, in this order; annexes.lua only acts on annex pages
 FILTERS = ("evalcli.lua", "annexes.lua")
+# what annexes.lua acts on: a div of this class (annexes.md.j2 writes them)
+ANNEX_TABLE = "annex-table"
 
 
-def filter_args(template_path: Path) -> list[str]:
+def filter_args(template_path: Path, markdown: str | None = None) -> list[str]:
+    """The ``--lua-filter`` arguments for a document of the template folder.
+
+    annexes.lua is left out of a ``markdown`` that names no annex table: it
+    would change nothing there, and each filter costs pandoc a pass over the
+    whole document.
+    """
     args = []
     for name in FILTERS:
         lua = template_path / name
+        if name == "annexes.lua" and markdown is not None and ANNEX_TABLE not in markdown:
+            continue
         if lua.is_file():
             args += ["--lua-filter", str(lua)]
     return args

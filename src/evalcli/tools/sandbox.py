@@ -73,11 +73,13 @@ def _typst_home() -> str:
     return str(Path(spec.origin).parent.parent)
 
 
-def typst_command(memory: int, request: Path) -> list[str]:
-    """A confined child that compiles the Typst document ``request`` (JSON) describes."""
+def typst_command(memory: int, warm_up: list[str] | None = None) -> list[str]:
+    """A confined child that compiles the Typst documents named on its standard input;
+    given ``warm_up`` (font folders), it first compiles a small document set in them."""
+    warm = ["--warm-up", *warm_up] if warm_up is not None else []
     return [
-        sys.executable, "-I", str(_CHILD), str(memory), str(os.getpid()), "typst",
-        str(request), _typst_home(),
+        sys.executable, "-I", str(_CHILD), str(memory), str(os.getpid()), "typst", "-",
+        _typst_home(), *warm,
     ]  # fmt: skip
 
 
@@ -109,7 +111,9 @@ class Confined:
     ``what`` names the converter in messages ("typst", "pandoc"); ``timeout``
     is in seconds of wall-clock time; ``memory`` in bytes (0: no cap, for a
     program with a cap of its own). The caller decides what a non-zero exit
-    status means; passing a limit is a ``LimitExceeded``.
+    status means; passing a limit is a ``LimitExceeded``. ``hold_stdin`` keeps
+    the child's standard input open until ``result()``, for a child that
+    starts up first and waits for it to close before it converts.
     """
 
     def __init__(
@@ -121,6 +125,7 @@ class Confined:
         memory: int,
         env: dict[str, str],
         cwd: Path | None = None,
+        hold_stdin: bool = False,
     ) -> None:
         self.what, self.timeout, self.memory = what, timeout, memory
         if _stopping.is_set():
@@ -130,7 +135,8 @@ class Confined:
                 command,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                stdin=subprocess.DEVNULL,
+                # held open: the child may wait for its end (``result`` closes it)
+                stdin=subprocess.PIPE if hold_stdin else subprocess.DEVNULL,
                 env=env,
                 cwd=cwd,
                 start_new_session=_POSIX,
@@ -144,43 +150,122 @@ class Confined:
         if _stopping.is_set():  # a signal came while it started
             _kill(self.process)
 
+    def ask(self, line: bytes) -> bytes | None:
+        """Write ``line`` to the child and wait for one line of its answer, within the time
+        limit (a ``LimitExceeded`` then, the child killed); None if the child ended."""
+        if _stopping.is_set():
+            raise KeyboardInterrupt
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(line)
+            self.process.stdin.flush()
+        except OSError:  # it is gone; its status tells why
+            return None
+        return self.read_line()
+
+    def read_line(self) -> bytes | None:
+        """One line of the child's output, within the time limit; None if it ended."""
+        import select
+        import time
+
+        assert self.process.stdout is not None
+        out = self.process.stdout.fileno()
+        deadline = time.monotonic() + self.timeout
+        answer = b""
+        while not answer.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.cancel()
+                raise LimitExceeded(self._too_long(), "time") from None
+            ready, _, _ = select.select([out], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(out, 4096)
+            if not chunk:
+                return None
+            answer += chunk
+        if _stopping.is_set():
+            raise KeyboardInterrupt
+        return answer
+
+    def ended(self, err: bytes) -> Finished:
+        """The status of a child that ended by itself (``ask`` gave None); ``err`` is what it
+        wrote about it (else what it wrote on its standard error). ``LimitExceeded`` if it
+        ran out of memory."""
+        written = self.cancel()
+        err = err or written
+        code = self.process.wait()
+        if _stopping.is_set() and code < 0:
+            raise KeyboardInterrupt
+        self._check_memory(code, err)
+        if code == EXIT_ORPHAN:  # pragma: no cover - only when evalcli itself is gone
+            raise KeyboardInterrupt
+        return Finished(code, b"", err)
+
+    def alive(self) -> bool:
+        """Whether the child still runs."""
+        return self.process.poll() is None
+
+    def cancel(self) -> bytes:
+        """Kill the converter, if it still runs, and wait for it (its result is not wanted);
+        what it had written on its standard error."""
+        with _live_lock:
+            if self.process not in _live:
+                return b""
+            _live.discard(self.process)
+        _kill(self.process)
+        with contextlib.suppress(OSError, ValueError):
+            return self.process.communicate()[1] or b""
+        return b""
+
     def result(self) -> Finished:
-        """Wait for the converter; ``LimitExceeded`` if it ran out of time or memory."""
+        """Wait for the converter; ``LimitExceeded`` if it ran out of time or memory.
+
+        The time limit counts from here: a converter started early, which waits
+        for its standard input to close, spends none of it waiting.
+        """
         try:
             out, err = self.process.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired:
             _kill(self.process)
             self.process.communicate()
-            raise LimitExceeded(
-                msg(
-                    "{program} took longer than {seconds} s, the limit for one "
-                    "conversion, and was stopped; the document is too large or too complex "
-                    "(a table, an image or an SVG filter): simplify it",
-                    program=self.what,
-                    seconds=format(self.timeout, "g"),
-                ),
-                "time",
-            ) from None
+            raise LimitExceeded(self._too_long(), "time") from None
         finally:
             with _live_lock:
                 _live.discard(self.process)
         code = self.process.returncode
         if _stopping.is_set() and code < 0:
             raise KeyboardInterrupt  # killed by kill_all: evalcli is stopping
-        if self.memory and (code == EXIT_OUT_OF_MEMORY or _out_of_memory(code, err)):
-            raise LimitExceeded(
-                msg(
-                    "{program} needed more than {mib} MiB of memory, the "
-                    "limit for one conversion, and was stopped; the document is too large or "
-                    "too complex (a table, an image or an SVG filter): simplify it",
-                    program=self.what,
-                    mib=self.memory // 2**20,
-                ),
-                "memory",
-            )
+        self._check_memory(code, err)
         if code == EXIT_ORPHAN:  # pragma: no cover - only when evalcli itself is gone
             raise KeyboardInterrupt
         return Finished(code, out, err)
+
+    def _too_long(self) -> Message:
+        return msg(
+            "{program} took longer than {seconds} s, the limit for one "
+            "conversion, and was stopped; the document is too large or too complex "
+            "(a table, an image or an SVG filter): simplify it",
+            program=self.what,
+            seconds=format(self.timeout, "g"),
+        )
+
+    def _check_memory(self, code: int, err: bytes) -> None:
+        if self.memory and (code == EXIT_OUT_OF_MEMORY or _out_of_memory(code, err)):
+            raise self.out_of_memory()
+
+    def out_of_memory(self) -> LimitExceeded:
+        """The error of a converter that passed its memory limit."""
+        return LimitExceeded(
+            msg(
+                "{program} needed more than {mib} MiB of memory, the "
+                "limit for one conversion, and was stopped; the document is too large or "
+                "too complex (a table, an image or an SVG filter): simplify it",
+                program=self.what,
+                mib=self.memory // 2**20,
+            ),
+            "memory",
+        )
 
 
 def _out_of_memory(code: int, err: bytes) -> bool:
