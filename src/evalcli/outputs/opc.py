@@ -14,10 +14,10 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+from msgspec import Struct, field
 
 from evalcli.outputs.zipnorm import write_zip
 
@@ -78,8 +78,7 @@ def serialize(element: Any) -> bytes:
     return bytes(etree.tostring(element, encoding="UTF-8", standalone=True))
 
 
-@dataclass
-class Rel:
+class Rel(Struct):
     """One relationship: its type, and the part name it points at (or an external target)."""
 
     reltype: str
@@ -87,8 +86,7 @@ class Rel:
     external: bool = False
 
 
-@dataclass
-class Part:
+class Part(Struct):
     """One part: its content type, and its XML (``element``) or its bytes (``blob``)."""
 
     name: str  # "/word/document.xml"
