@@ -24,6 +24,15 @@ def outputs(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name != ".evalcli-manifest.json"]
 
 
+def process_gone(pid: int) -> bool:
+    """The process has ended (or is a zombie its parent has not reaped yet)."""
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")
+
+
 def run(*args: str | Path) -> Result:
     """Invoke evalcli in-process; an unexpected exception fails the test."""
     result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run
+from conftest import FIXTURES, process_gone, run
 from evalcli.errors import ConversionError
 from evalcli.i18n import msg
 from evalcli.outputs import pdf
@@ -42,14 +42,6 @@ def _rendered(folder: Path, images: dict[str, str] | None = None):
     assert template is not None
     rendered = render(report, template, None, images)
     return rendered, template, doc_info(rendered.facts, template, rendered.title, False)
-
-
-def _gone(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return True
-    return state in ("Z", "X")
 
 
 class _FailingPandoc:
@@ -89,7 +81,7 @@ def test_the_typst_child_is_up_before_its_source_and_ends_with_the_build(tmp_pat
     assert len(failing.running) == 1  # started while pandoc worked
     typstserver.stop()
     assert sandbox.live_children() == []
-    assert _gone(failing.running[0])
+    assert process_gone(failing.running[0])
 
 
 def test_one_warm_child_compiles_one_document_after_another(tmp_path, monkeypatch):

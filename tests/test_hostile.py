@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import FIXTURES, outputs, run
+from conftest import FIXTURES, outputs, process_gone, run
 from evalcli.limits import (
     MAX_FOOTNOTES,
     MAX_IMAGE_SHOWN_BYTES,
@@ -372,14 +372,6 @@ def _typst_child(process) -> int:
     raise AssertionError(f"the build ended ({process.returncode}) with no Typst child")
 
 
-def _gone(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return True
-    return state in ("Z", "X")
-
-
 def _start_build(folder: Path, out: Path, scratch: Path):
     import subprocess
     import sys
@@ -404,7 +396,7 @@ def test_a_signal_kills_typst_at_once_and_leaves_nothing(tmp_path, signum):
     assert process.returncode == 130, err
     assert "interrupted; nothing half-written was left behind" in err
     assert "Traceback" not in err
-    assert _gone(child)
+    assert process_gone(child)
     assert [p for p in scratch.rglob("*") if p.is_file()] == []
     assert not out.exists() or [p.name for p in outputs(out)] == []
 
@@ -420,7 +412,7 @@ def test_typst_dies_with_a_killed_evalcli(tmp_path):
     os.kill(child, signal.SIGSTOP)
     process.kill()  # SIGKILL: evalcli cannot clean up, the kernel kills its child
     process.communicate(timeout=60)
-    while not _gone(child):
+    while not process_gone(child):
         time.sleep(0.01)
     assert not (tmp_path / "out" / "r.pdf").exists()
 

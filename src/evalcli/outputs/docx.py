@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from evalcli.outputs import docxpolish as polish
@@ -269,6 +269,19 @@ def _watermark_xml(text: str) -> str:
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+_FOOTER_FIELDS = {"{page}": "PAGE", "{pages}": "NUMPAGES"}
+
+
+def footer_pieces(page: str) -> Iterator[tuple[str | None, str]]:
+    """The footer's text cut into Word fields (``{page}``: PAGE, ``{pages}``: NUMPAGES),
+    as (instruction, "") pairs, and plain text, as (None, text)."""
+    for piece in re.split(r"(\{page\}|\{pages\})", page):
+        if piece in _FOOTER_FIELDS:
+            yield _FOOTER_FIELDS[piece], ""
+        elif piece:
+            yield None, piece
+
+
 def _field(paragraph: Any, instruction: str) -> None:
     simple = _element("w:fldSimple", instr=instruction)
     run = _element("w:r")
@@ -299,13 +312,11 @@ def _header_footer(doc: Any, info: DocInfo, text_width: int) -> None:
     paragraph = footer.paragraphs[0]
     paragraph.style = doc.styles["Footer"]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for piece in re.split(r"(\{page\}|\{pages\})", info.page):
-        if piece == "{page}":
-            _field(paragraph, "PAGE")
-        elif piece == "{pages}":
-            _field(paragraph, "NUMPAGES")
-        elif piece:
-            paragraph.add_run(piece)
+    for instruction, text in footer_pieces(info.page):
+        if instruction:
+            _field(paragraph, instruction)
+        else:
+            paragraph.add_run(text)
 
 
 def _properties(doc: Any, info: DocInfo) -> None:
@@ -416,13 +427,11 @@ def _header_footer_xml(doc: polish.Document, info: DocInfo, text_width: int) -> 
     polish.set_style(paragraph, doc.styles.style_id("Footer", "paragraph"))
     p_pr = polish.get_or_add(paragraph, "w:pPr", first=True)
     polish.get_or_add(p_pr, "w:jc").set(polish.qn("w:val"), "center")
-    for piece in re.split(r"(\{page\}|\{pages\})", info.page):
-        if piece == "{page}":
-            _field(paragraph, "PAGE")
-        elif piece == "{pages}":
-            _field(paragraph, "NUMPAGES")
-        elif piece:
-            polish.add_run(paragraph, piece)
+    for instruction, text in footer_pieces(info.page):
+        if instruction:
+            _field(paragraph, instruction)
+        else:
+            polish.add_run(paragraph, text)
 
 
 def polish_with_python_docx(data: bytes, info: DocInfo) -> bytes:
