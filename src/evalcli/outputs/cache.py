@@ -19,7 +19,6 @@ import contextlib
 import hashlib
 import os
 import secrets
-import stat
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,7 +29,7 @@ from msgspec.structs import asdict
 from evalcli import __version__
 from evalcli.config import Settings
 from evalcli.errors import InputError
-from evalcli.files import git_work_tree, private_to_user
+from evalcli.files import read_private, trusted_folder, user_folder
 from evalcli.outputs.manifest import (
     Entry,
     FileState,
@@ -54,26 +53,12 @@ OUTPUT_SUFFIXES = (".docx", ".pdf", ".md")
 
 def state_folder() -> Path:
     """Where this user's evalcli state (the cache's secret) lives, outside any repository."""
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(  # noqa: PTH118
-        os.path.expanduser("~"),  # noqa: PTH111
-        ".local",
-        "state",
-    )
-    return Path(base) / "evalcli"
+    return user_folder("XDG_STATE_HOME", ".local", "state")
 
 
 def _read_key(path: Path) -> bytes | None:
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
-        if not private_to_user(os.fstat(handle), stat.S_IFREG):
-            return None
-        key = os.read(handle, KEY_BYTES + 1)
-    finally:
-        os.close(handle)
-    return key if len(key) == KEY_BYTES else None
+    key = read_private(path, KEY_BYTES)
+    return key if key is not None and len(key) == KEY_BYTES else None
 
 
 def _new_key(folder: Path) -> None:
@@ -102,15 +87,9 @@ def machine_key(output: Path) -> bytes | None:
     request fills); otherwise nothing is replayed.
     """
     folder = state_folder()
-    full = Path(os.path.abspath(folder))  # noqa: PTH100 - as written: links are checked below
-    cwd = Path.cwd()
-    for inside in (Path(os.path.abspath(output)), git_work_tree(cwd)):  # noqa: PTH100
-        if inside is not None and full.is_relative_to(inside):
-            return None
+    if not trusted_folder(folder, outside=output):
+        return None
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not private_to_user(folder.lstat(), stat.S_IFDIR):
-            return None
         key = _read_key(folder / KEY_FILE)
         if key is None and not os.path.lexists(folder / KEY_FILE):
             _new_key(folder)

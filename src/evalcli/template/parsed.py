@@ -18,14 +18,13 @@ from __future__ import annotations
 import binascii
 import contextlib
 import os
-import stat
 from pathlib import Path
 
 import msgspec
 
 from evalcli import __version__
 from evalcli.diagnostics import Finding
-from evalcli.files import git_work_tree, private_to_user
+from evalcli.files import read_private, trusted_folder, user_folder
 from evalcli.yamlnodes import Node, parse_yaml
 
 FORMAT = "1"  # of the cache files: raise it when the node types change
@@ -41,50 +40,13 @@ class _Cached(msgspec.Struct, array_like=True):
 
 def cache_folder() -> Path:
     """Where this user's parsed templates are kept."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(  # noqa: PTH118
-        os.path.expanduser("~"),  # noqa: PTH111
-        ".cache",
-    )
-    return Path(base) / "evalcli" / "templates"
+    return user_folder("XDG_CACHE_HOME", ".cache") / "templates"
 
 
 def _file(source: Path) -> Path:
     """The cache file of a template path (two paths may share one: each then parses)."""
     name = binascii.crc32(os.fsencode(source))  # not hashlib: loading OpenSSL costs more
     return cache_folder() / f"{name:08x}.msgpack"
-
-
-def _usable(folder: Path) -> bool:
-    """The cache folder is trusted where a pull request cannot put files: outside the git
-    work tree of the working folder (``XDG_CACHE_HOME`` set inside a checkout, as CI
-    caches are), a folder of this user's alone."""
-    full = Path(os.path.abspath(folder))  # noqa: PTH100 - as written: links are checked below
-    inside = git_work_tree(Path.cwd())
-    if inside is not None and full.is_relative_to(inside):
-        return False
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return private_to_user(folder.lstat(), stat.S_IFDIR)
-    except OSError:
-        return False
-
-
-def _read(file: Path) -> bytes | None:
-    """The cache file's bytes when it is a regular file of this user's alone, not too big."""
-    try:
-        handle = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(handle)
-        if not (private_to_user(info, stat.S_IFREG) and info.st_size <= MAX_CACHE_BYTES):
-            return None
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            return stream.read(MAX_CACHE_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
 
 
 def _write(file: Path, data: bytes) -> None:
@@ -106,10 +68,10 @@ def _write(file: Path, data: bytes) -> None:
 def parse_template_yaml(text: str, source: Path) -> tuple[Node | None, list[Finding]]:
     """``parse_yaml(text, source)``, from the cache when it holds this very text."""
     made_by, file = f"{__version__} {FORMAT}", _file(source)
-    if not _usable(file.parent):
+    if not trusted_folder(file.parent):  # inside a checkout, or not the user's alone
         return parse_yaml(text, source)
-    data = _read(file)
-    if data is not None:
+    data = read_private(file, MAX_CACHE_BYTES)
+    if data is not None and len(data) <= MAX_CACHE_BYTES:
         # every location in a template's nodes is in the template file itself
         decoder = msgspec.msgpack.Decoder(_Cached, dec_hook=lambda _type, _obj: source)
         with contextlib.suppress(msgspec.DecodeError):
