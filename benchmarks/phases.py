@@ -78,6 +78,7 @@ def _report(imported: float) -> None:
 
 def main() -> None:
     import evalcli.cli
+    import evalcli.entry
 
     imported = (time.perf_counter() - START) * 1000
     for module_name, name in PHASES:
@@ -91,7 +92,7 @@ def main() -> None:
     ]
     atexit.register(_report, imported)
     sys.argv = ["evalcli", *args]
-    evalcli.cli.main()
+    evalcli.entry.main()
 
 
 if __name__ == "__main__":
