@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import binascii
+import marshal
 import os
 import shutil
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from conftest import run_json
@@ -66,16 +67,25 @@ def test_an_edited_template_is_parsed_again(template: Path, parses: list[Path]):
     assert edited.title.startswith("Edited ")
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "link", "folder"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "shape", "link", "folder"])
 def test_a_damaged_cache_is_parsed_again(template: Path, parses: list[Path], damage: str):
     _load(template)
-    (cached,) = parsed.cache_folder().glob("*.msgpack")
+    (cached,) = parsed.cache_folder().glob("*.nodes")
     data = cached.read_bytes()
     cached.unlink()
     if damage == "garbage":
         cached.write_bytes(b"\xc1" * 100)
     elif damage == "truncated":
         cached.write_bytes(data[: len(data) // 2])
+    elif damage == "flipped":  # one byte of a node changed on disk: the CRC no longer holds
+        middle = len(data) // 2
+        cached.write_bytes(data[:middle] + bytes([data[middle] ^ 0x20]) + data[middle + 1 :])
+    elif damage == "shape":  # the CRC holds, but what it holds is not a node
+        made_by = f"{parsed.__version__} {parsed.FORMAT}"
+        text = (template / "template.yaml").read_text(encoding="utf-8")
+        payload = marshal.dumps((made_by, str(template / "template.yaml"), text, (7, 1, 1)))
+        crc = binascii.crc32(payload).to_bytes(4, "big")
+        cached.write_bytes(data[: data.index(b"\n") + 1] + crc + payload)
     elif damage == "link":  # even to a cache file that would be right
         (cached.parent / "elsewhere").write_bytes(data)
         cached.symlink_to(cached.parent / "elsewhere")
@@ -102,7 +112,7 @@ def test_check_gives_the_same_findings_from_the_cache(report_copy):
     loader.load_template.cache_clear()
     first = run_json(report)
     loader.load_template.cache_clear()
-    assert list(parsed.cache_folder().glob("*.msgpack"))
+    assert list(parsed.cache_folder().glob("*.nodes"))
     assert run_json(report) == first
     assert first["summary"]["errors"] >= 1
 
@@ -129,10 +139,11 @@ def test_a_cache_inside_the_checkout_is_never_read(
     text = source.read_text(encoding="utf-8")
     forged_text = text.replace("title: ", "title: Forged ", 1)
     root, _ = parse_yaml(forged_text, source)
-    forged = parsed._Cached(f"{parsed.__version__} {parsed.FORMAT}", str(source), text, root)
+    assert root is not None
+    forged = parsed.encode(f"{parsed.__version__} {parsed.FORMAT}", source, text, root)
     file = parsed._file(source)
     file.parent.mkdir(mode=0o700, parents=True)
-    file.write_bytes(msgspec.msgpack.Encoder(enc_hook=lambda _path: "").encode(forged))
+    file.write_bytes(forged)
     file.chmod(0o600)
     assert not _load(template).title.startswith("Forged")
     # and the same file outside the checkout would have been read: the test can fail

@@ -13,14 +13,11 @@ or fails to convert gets findings of its own, and the others go on.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct, field
-from msgspec.structs import replace
-
+from evalcli import regexes
 from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, FindingCode, Location, Severity, exit_code
 from evalcli.errors import ConversionError, InputError, TemplateError
@@ -29,6 +26,7 @@ from evalcli.i18n import msg
 from evalcli.paths import display_path
 from evalcli.portfolio.parallel import run_chunks
 from evalcli.project import Project
+from evalcli.records import Record, field, replace
 from evalcli.report.checked import CheckedReport
 from evalcli.report.discover import (
     Selection,
@@ -84,7 +82,7 @@ def __getattr__(name: str) -> Any:
 
 CHECK_PER_PROCESS = 40  # fewer reports than this are checked in this process
 _NAME_FIELDS = ("folder", "project_code", "language", "template")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = regexes.compile(r"[^A-Za-z0-9._-]+")
 
 
 def template_named(name: str, allowed: Sequence[Path] = ()) -> Template:
@@ -204,7 +202,7 @@ def _checked(item: CheckedReport, project: Project | None = None) -> ReportResul
     return _result(_check(item, project))
 
 
-class _CheckJob(Struct, frozen=True):
+class _CheckJob(Record, frozen=True):
     folder: Path
     project: Project
     words: bool
@@ -306,7 +304,7 @@ def _page_strict(options: BuildOptions, project: Project, report: Report) -> Bui
     return replace(options, strict=level == "error")
 
 
-class _BuildJob(Struct, frozen=True):
+class _BuildJob(Record, frozen=True):
     folder: Path
     options: BuildOptions
     stem: Path
@@ -452,7 +450,7 @@ def build(
 # --- import, export, init, schema -----------------------------------------------------
 
 
-class ImportResult(Struct):
+class ImportResult(Record):
     """What an import wrote, what it found, and what the user should look at."""
 
     folder: Path

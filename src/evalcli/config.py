@@ -27,11 +27,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
-from msgspec.structs import replace
-
+from evalcli import regexes
 from evalcli.diagnostics import CODES, Finding, FindingCode, Location, Severity
 from evalcli.i18n import CHOICES, Message, msg, verbatim
+from evalcli.records import Record, field, replace
 
 SETTINGS_FILE = "evalcli.toml"
 PYPROJECT = "pyproject.toml"
@@ -94,7 +93,7 @@ def _table(value: Any) -> Message | None:
     return None if isinstance(value, dict) else msg("must be a table")
 
 
-class Option(Struct, frozen=True):
+class Option(Record, frozen=True):
     """One setting: its default, how its value is checked, and what it is for."""
 
     default: Any
@@ -124,7 +123,7 @@ OPTIONS: dict[str, Option] = {
 _PATHS = ("content", "output", "template-dirs")  # relative to the settings file
 
 
-class PathRule(Struct, frozen=True):
+class PathRule(Record, frozen=True):
     """Codes ignored for files matching a glob."""
 
     glob: str
@@ -132,7 +131,7 @@ class PathRule(Struct, frozen=True):
     codes: frozenset[str]
 
 
-class Settings(Struct):
+class Settings(Record):
     """The settings in effect, where each came from, and what was wrong in the file."""
 
     root: Path  # the folder of the settings file, or the working folder without one
@@ -251,7 +250,7 @@ def glob_pattern(glob: str) -> re.Pattern[str]:
             parts.append(re.escape(char))
         index += 1
     body = "".join(parts).rstrip("/")
-    return re.compile(f"{body}(?:/.*)?\\Z")
+    return regexes.compile(f"{body}(?:/.*)?\\Z")
 
 
 # --- finding the file -------------------------------------------------------------------
@@ -298,8 +297,8 @@ def _read(path: Path) -> str:
 
 # --- where a key is written --------------------------------------------------------------
 
-_HEADER = re.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(?:#.*)?$")
-_KEY = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\-]+)\s*=""")
+_HEADER = regexes.compile(r"^\s*\[\s*([^\]\[]+?)\s*\]\s*(?:#.*)?$")
+_KEY = regexes.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\-]+)\s*=""")
 
 
 def _split_key(text: str) -> tuple[str, ...]:

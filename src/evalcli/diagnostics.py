@@ -14,10 +14,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from msgspec import Struct
-
 from evalcli.errors import EXIT_CONTENT, EXIT_CONVERSION, EXIT_OK, EXIT_USAGE
 from evalcli.i18n import Message
+from evalcli.records import Record
 
 Severity = Literal["error", "warning", "info"]
 
@@ -34,7 +33,7 @@ class Location(NamedTuple):
     column: int = 1
 
 
-class Code(Struct, frozen=True):
+class Code(Record, frozen=True):
     """A registered finding code."""
 
     name: str
@@ -187,7 +186,7 @@ class FindingCode(StrEnum):
     CONFIG_VALUE = "config-value"
 
 
-class Finding(Struct):
+class Finding(Record):
     """One problem found in a report, a template or an imported file."""
 
     code: FindingCode

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any
 
+from evalcli import regexes
 from evalcli.errors import InputError
 from evalcli.i18n import msg
 from evalcli.paths import display_path
@@ -21,7 +21,7 @@ from evalcli.text import count_words
 from evalcli.yamlnodes import plain
 
 EXPORT_VERSION = 1
-_UNWRAP = re.compile(r"(?<!\n)\n(?!\n)")
+_UNWRAP = regexes.compile(r"(?<!\n)\n(?!\n)")
 
 
 def metadata(report: Report, template: Template, facts: Facts | None = None) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def report_data(report: Report, template: Template, facts: Facts | None = None) 
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CSV_SURROGATES = re.compile("[\udc80-\udcff]")
+_CSV_SURROGATES = regexes.compile("[\udc80-\udcff]")
 
 
 def csv_cell(value: object) -> str:

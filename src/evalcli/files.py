@@ -12,22 +12,23 @@ import contextlib
 import errno
 import io
 import os
-import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from evalcli import regexes
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import InputError, os_error
 from evalcli.i18n import Message, msg
+from evalcli.private import git_work_tree
 from evalcli.text import normalize_newlines
 
 # shutil and tempfile are imported in the functions that write: check writes nothing,
 # and loading them (with bz2, lzma, random) is a share of its start-up time
 
 _TEMP = ".evalcli-"
-_STALE = re.compile(r"^\.evalcli-(\d+)-")
+_STALE = regexes.compile(r"^\.evalcli-(\d+)-")
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -235,71 +236,10 @@ def non_utf8_names(folder: Path) -> list[Finding]:
     return findings
 
 
-def git_work_tree(start: Path) -> Path | None:
-    """The git work tree ``start`` lies in (the folder a pull request fills), if any."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
 def workspace(start: Path | None = None) -> Path:
     """The git work tree of the working folder (what a pull request fills), else that folder."""
     here = Path(os.path.normpath(Path(start or Path.cwd()).absolute()))
     return git_work_tree(here) or here
-
-
-def private_to_user(info: os.stat_result, kind: int) -> bool:
-    """Ours alone: the right kind of file, owned by this user, no access for others."""
-    if stat.S_IFMT(info.st_mode) != kind:
-        return False
-    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
-        return False
-    return kind != stat.S_IFREG or info.st_nlink == 1
-
-
-def user_folder(variable: str, *default: str) -> Path:
-    """This user's evalcli folder of a kind: ``$variable/evalcli``, else ``~/default/evalcli``."""
-    home = os.path.expanduser("~")  # noqa: PTH111 - a string, joined below
-    base = os.environ.get(variable) or os.path.join(home, *default)  # noqa: PTH118
-    return Path(base) / "evalcli"
-
-
-def trusted_folder(folder: Path, outside: Path | None = None) -> bool:
-    """``folder`` is this user's alone (made so if missing) and lies where a pull request
-    cannot put files: outside the git work tree of the working folder, and outside
-    ``outside`` (an output folder)."""
-    full = Path(os.path.abspath(folder))  # noqa: PTH100 - as written: links are checked below
-    output = Path(os.path.abspath(outside)) if outside else None  # noqa: PTH100
-    for inside in (output, git_work_tree(Path.cwd())):
-        if inside is not None and full.is_relative_to(inside):
-            return False
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return private_to_user(folder.lstat(), stat.S_IFDIR)
-    except OSError:
-        return False
-
-
-def read_private(file: Path, limit: int) -> bytes | None:
-    """Up to ``limit`` + 1 bytes of a regular file of this user's alone (no link followed),
-    or None: a caller that gets more than ``limit`` knows the file is too big."""
-    try:
-        handle = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        if not private_to_user(os.fstat(handle), stat.S_IFREG):
-            return None
-        chunks, left = [], limit + 1
-        while left > 0 and (chunk := os.read(handle, left)):
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
 
 
 def refuse_linked_folder(folder: Path, what: Message | None = None) -> None:

@@ -22,12 +22,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from msgspec import Struct, field
+from evalcli import regexes
+from evalcli.records import Record, field
 
 if TYPE_CHECKING:
     import gettext
@@ -40,10 +40,10 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 # a value a message can hold: text, a number, another message, or a label per language
 Arg = Union[str, int, float, "Message", Mapping[str, str]]
 
-_FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_FIELD = regexes.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class Message(Struct, frozen=True):
+class Message(Record, frozen=True):
     """A message to print: its English text (the catalog id), its arguments, maybe a plural."""
 
     msgid: str
@@ -199,7 +199,7 @@ def _text(value: Arg, lang: str) -> str:
 # --- which language --------------------------------------------------------------------
 
 
-class _State(Struct):
+class _State(Record):
     language: str = "en"  # the language messages are rendered in now
     choice: str | None = None  # --messages or the setting, when given
     from_command_line: bool = False  # --messages was given: the setting does not override it

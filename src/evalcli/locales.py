@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from evalcli import regexes
 from evalcli.text import fold
 
 DATA = Path(__file__).parent / "data" / "locale_data.json"
@@ -47,7 +48,7 @@ def _entry(locale: str) -> dict[str, Any] | None:
 # A bare language's formats where the report names no locale and no single
 # country: English as the ILO writes it ("14 November 2025").
 LOCALES = {"en": "en_GB"}
-_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|\d{3}))?")
+_TAG = regexes.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|\d{3}))?")
 
 
 def locale_for(lang: str) -> str:

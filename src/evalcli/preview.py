@@ -17,11 +17,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from msgspec.structs import replace
-
 from evalcli.errors import InputError
 from evalcli.i18n import msg, nmsg
 from evalcli.project import Project
+from evalcli.records import replace
 from evalcli.reporting import display_path, text_lines
 
 Echo = Callable[..., None]

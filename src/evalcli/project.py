@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct
-
 from evalcli.config import Settings, load_settings
 from evalcli.diagnostics import Finding, Severity
+from evalcli.records import Record
 from evalcli.template.loader import template_folder
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ def allowed_templates(folders: Sequence[Path]) -> tuple[Path, ...]:
     return tuple(template_folder(Path(folder)) for folder in folders)
 
 
-class Project(Struct, frozen=True):
+class Project(Record, frozen=True):
     """The settings in effect and what follows from them, each with its type.
 
     ``templates`` are the template folders reports may name (the settings'

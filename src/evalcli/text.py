@@ -6,15 +6,16 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from evalcli import regexes
 from evalcli.i18n import Message, msg, verbatim
 
-_SPACE = re.compile(r"\s+")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_SPACE = regexes.compile(r"\s+")
+_COMBINING = regexes.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # a heading's "{key=value}" at a line's end; linear: no brace inside, so a scan from
 # one "{" stops at the next
-_TRAILING_ATTRIBUTES = re.compile(r"\{[^{}\n]*\}[ \t]*$", re.M)
-_WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
-_LIST_SPLIT = re.compile(r"\s*[,;]\s*|\s+(?:and|y|e|et)\s+", re.IGNORECASE)
+_TRAILING_ATTRIBUTES = regexes.compile(r"\{[^{}\n]*\}[ \t]*$", re.M)
+_WORD = regexes.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
+_LIST_SPLIT = regexes.compile(r"\s*[,;]\s*|\s+(?:and|y|e|et)\s+", re.IGNORECASE)
 _NONE = {
     *("-", "–", "—", "n/a", "na", "none", "ninguno", "ninguna", "aucun", "aucune"),
     *("no aplica", "non applicable", "not applicable"),
@@ -96,7 +97,7 @@ def did_you_mean(word: str, choices: list[str]) -> Message:
 
 # characters no document may hold: C0 controls but tab and newline, DEL and C1
 # controls, lone surrogates, U+FFFE/U+FFFF (DOCX is XML 1.0, Typst source is text)
-BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+BAD_CHARACTER = regexes.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 # every byte but the C0 controls (tab and newline aside) and DEL: deleted, what is left of
@@ -106,7 +107,7 @@ _GOOD_BYTES = bytes(
     for b in range(256)
     if b not in (0xC2, 0xEF) and (b >= 0x80 or not BAD_CHARACTER.match(chr(b)))
 )
-_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")  # a literal first byte: searched at C speed
+_C1_UTF8 = regexes.compile(b"\xc2[\x80-\x9f]")  # a literal first byte: searched at C speed
 
 
 def has_bad_character(text: str) -> bool:

@@ -16,16 +16,16 @@ recursion limit, so no file can exhaust memory, time or the stack.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
-from msgspec import Struct
 
+from evalcli import regexes
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message, msg, verbatim
 from evalcli.limits import MAX_YAML_DEPTH
+from evalcli.records import Record
 
 try:
     YAML_LOADER: type = yaml.CSafeLoader
@@ -35,7 +35,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-class Scalar(Struct, tag=True, array_like=True):
+class Scalar(Record):
     """A YAML scalar kept as its source text; ``None`` for null or empty.
 
     ``plain`` is False for a quoted or block scalar; ``span`` is where it stands
@@ -50,7 +50,7 @@ class Scalar(Struct, tag=True, array_like=True):
     split: bool = False
 
 
-class Seq(Struct, tag=True, array_like=True):
+class Seq(Record):
     """A YAML sequence; ``flow`` for the ``[...]`` form."""
 
     items: list[Node]
@@ -58,7 +58,7 @@ class Seq(Struct, tag=True, array_like=True):
     flow: bool = False
 
 
-class Entry(Struct, array_like=True):
+class Entry(Record):
     """One key of a YAML mapping, with where the key itself stands."""
 
     key: str
@@ -66,7 +66,7 @@ class Entry(Struct, array_like=True):
     value: Node
 
 
-class Map(Struct, tag=True, array_like=True):
+class Map(Record):
     """A YAML mapping, in source order; ``flow`` for the ``{...}`` form."""
 
     entries: dict[str, Entry]
@@ -138,8 +138,8 @@ def _loc(path: Path, mark: Any) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-_GROUP_END = re.compile(r"(?:^|\D)\d{1,3}$")
-_GROUP_START = re.compile(r"^\d{3}(?:\D|$)")
+_GROUP_END = regexes.compile(r"(?:^|\D)\d{1,3}$")
+_GROUP_START = regexes.compile(r"^\d{3}(?:\D|$)")
 
 
 def _join(first: Scalar, last: Scalar) -> None:

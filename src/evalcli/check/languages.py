@@ -7,18 +7,17 @@ any other region stops the PDF at build time, so ``check`` says so first.
 
 from __future__ import annotations
 
-import re
-
+from evalcli import regexes
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import msg
 from evalcli.report.markdown import line_and_column
 from evalcli.report.model import Report
 
 # linear: an attribute list holds no brace, so a scan from one "{" stops at the next
-_ATTRIBUTE_LIST = re.compile(r"\{[^{}\n]*\}")
-_LANG = re.compile(r"(?<![\w-])lang[ \t]*=[ \t]*(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s}\"']+))")
+_ATTRIBUTE_LIST = regexes.compile(r"\{[^{}\n]*\}")
+_LANG = regexes.compile(r"(?<![\w-])lang[ \t]*=[ \t]*(?:\"([^\"\n]*)\"|'([^'\n]*)'|([^\s}\"']+))")
 # what the filter reads (as its Lua pattern ^(%a%a%a?)[-_]?(%a*)$ does)
-_AS_FILTER_READS = re.compile(r"([A-Za-z]{2,3})[-_]?([A-Za-z]*)")
+_AS_FILTER_READS = regexes.compile(r"([A-Za-z]{2,3})[-_]?([A-Za-z]*)")
 
 
 def language_findings(report: Report) -> list[Finding]:

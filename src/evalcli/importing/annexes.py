@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Callable, MutableMapping
 from typing import TYPE_CHECKING
 
-from msgspec import Struct, field
-
+from evalcli import regexes
 from evalcli.importing.blocks import Block
+from evalcli.records import Record, field
 from evalcli.report.annex import annex_names
 from evalcli.report.markdown import item_number, strip_emphasis, unescape
 from evalcli.template.spec import AnnexSpec, SectionSpec, Template
@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     from evalcli.importing.reader import Item, SectionText
 
 MARK = "\u204b"  # paragraphs of one table cell (importing/cells.lua)
-_LIST_ITEM = re.compile(r"^\\?([-+*]|\d+[.)])\s")
-_HEADER_LINE = re.compile(r"^\*\*(?P<label>[^*]+?):?\*\*:?\s*(?P<value>.*)$", re.S)
+_LIST_ITEM = regexes.compile(r"^\\?([-+*]|\d+[.)])\s")
+_HEADER_LINE = regexes.compile(r"^\*\*(?P<label>[^*]+?):?\*\*:?\s*(?P<value>.*)$", re.S)
 
 
-class AnnexPage(Struct):
+class AnnexPage(Record):
     """One annex page as found: its section, item number and title, and its fields."""
 
     section: str

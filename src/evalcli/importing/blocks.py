@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from msgspec import Struct, field
-
+from evalcli import regexes
+from evalcli.records import Record, field
 from evalcli.report.markdown import heading_text
 from evalcli.text import normalize_newlines
 from evalcli.yamlnodes import parse_yaml, plain
 
-_TABLE_RULE = re.compile(r"^\|?[\s:|\-]+\|?$")
+_TABLE_RULE = regexes.compile(r"^\|?[\s:|\-]+\|?$")
 
 
-class Block(Struct):
+class Block(Record):
     """One block of the source, with the line it starts on."""
 
     kind: str  # "heading" | "para" | "row"

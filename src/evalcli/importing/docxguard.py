@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 
+from evalcli import regexes
 from evalcli.i18n import Message, msg
 from evalcli.limits import (
     KIB,
@@ -39,7 +40,7 @@ RATIO_FLOOR = 1 * MIB  # the ratio limit applies to members larger than this
 CHUNK = 64 * KIB
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then name and extra lengths
-_DRIVE = re.compile(r"^[A-Za-z]:")
+_DRIVE = regexes.compile(r"^[A-Za-z]:")
 _PARSED = (".xml", ".rels")
 
 

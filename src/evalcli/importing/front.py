@@ -9,13 +9,14 @@ lines joined back to their fact, so that the reader sees "Label: value" lines.
 
 from __future__ import annotations
 
-import re
-
+from evalcli import regexes
 from evalcli.importing.blocks import Block
 from evalcli.importing.quickfacts import LabelIndex
 from evalcli.text import fold
 
-_BULLET = re.compile(r"^(?:\\?[-*+]|[•◦▪▫■□●○◆◇►▸➢➤✓✔·\uf0b7\uf0a7\uf0d8\uf076\uf0fc]|o(?=\s))\s+")
+_BULLET = regexes.compile(
+    r"^(?:\\?[-*+]|[•◦▪▫■□●○◆◇►▸➢➤✓✔·\uf0b7\uf0a7\uf0d8\uf076\uf0fc]|o(?=\s))\s+"
+)
 _KIND_WORDS = ("evaluation", "evaluacion")
 _NOT_KIND = {"of", "the", "for", "de", "del", "du", "des", "la", "le", "para", "pour", "sur"}
 

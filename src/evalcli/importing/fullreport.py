@@ -13,21 +13,21 @@ full report's. A summary (no table of contents, today's labels) loses nothing.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 
+from evalcli import regexes
 from evalcli.importing.blocks import Block
 from evalcli.report.markdown import strip_emphasis, unescape
 from evalcli.template.spec import Template
 from evalcli.text import fold, fold_key
 
 # "Executive Summary ........ iii", "1. Introduction …… 1", "Findings\t12"
-_CONTENTS_LINE = re.compile(
+_CONTENTS_LINE = regexes.compile(
     r"^(?P<entry>.*?\S)\s*(?:(?:\.\s?){3,}|…+|\t)\s*(?:\d{1,4}|[ivxlc]{1,7})$"
 )
 _LONGEST_ENTRY = 300  # characters; longer lines are prose (and the pattern stays cheap)
-_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*|[IVX]+)[.)]?\s+")
+_NUMBER = regexes.compile(r"^\s*(?:\d+(?:\.\d+)*|[IVX]+)[.)]?\s+")
 
 
 def _key(text: str) -> str:

@@ -13,21 +13,24 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from msgspec import Struct, field
+from evalcli import regexes
+from evalcli.records import Record, field
 
-_PAGE_NUMBER = re.compile(
+_PAGE_NUMBER = regexes.compile(
     r"(?:(?:page|p[aá]gina|p\.)\s*)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|de|sur|/)\s*\d{1,4})?"
     r"|[-–]\s*\d{1,4}\s*[-–]",
     re.IGNORECASE,
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a PDF's text may hold any
-_SPACES = re.compile(r" {2,}")
-_GAP = re.compile(r"\S( {3,})\S")
-_BULLET = re.compile(r"^(?:[•◦▪▫■□●○◆◇►▸➢➤✓✔\uf0b7\uf0a7\uf0d8\uf076·]|o(?=\s)|[-–*](?=\s))\s*")
-_HYPHEN_END = re.compile(r"[^\W\d_]-$")
+_CONTROLS = regexes.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a PDF's text may hold any
+_SPACES = regexes.compile(r" {2,}")
+_GAP = regexes.compile(r"\S( {3,})\S")
+_BULLET = regexes.compile(
+    r"^(?:[•◦▪▫■□●○◆◇►▸➢➤✓✔\uf0b7\uf0a7\uf0d8\uf076·]|o(?=\s)|[-–*](?=\s))\s*"
+)
+_HYPHEN_END = regexes.compile(r"[^\W\d_]-$")
 
 
-class PageText(Struct):
+class PageText(Record):
     """The Markdown, and what was dropped as page furniture."""
 
     markdown: str

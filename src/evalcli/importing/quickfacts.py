@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import re
 from typing import Any
 
-from msgspec import Struct, field
-
+from evalcli import regexes
 from evalcli.i18n import Message, msg
+from evalcli.records import Record, field
 from evalcli.report.markdown import strip_emphasis, unescape
 from evalcli.template.fieldtypes import MoneyType, option_in_words, read_date_range
 from evalcli.template.placeholders import find_placeholders
@@ -16,7 +15,7 @@ from evalcli.template.spec import Field, Row, Template
 from evalcli.text import fold_keep_length, says_none
 
 MAX_FACT_CHARS = 2_000  # a quick fact longer than this is not read (no reader sees it)
-_LABEL_END = re.compile(r"^(?:\*\*)?\s*:\s*(?:\*\*(?=\s))?|^\s+")
+_LABEL_END = regexes.compile(r"^(?:\*\*)?\s*:\s*(?:\*\*(?=\s))?|^\s+")
 EXTRA = Row("extra", (), {})  # a label an edition printed that fills no field: kept under extra
 CURRENT = "summary"  # the edition whose labels are the fields' own
 
@@ -41,7 +40,7 @@ def normalised(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-class LabelEntry(Struct):
+class LabelEntry(Record):
     """What one label fills, the languages it is written in, the editions that print it."""
 
     row: Row
@@ -49,7 +48,7 @@ class LabelEntry(Struct):
     editions: set[str] = field(default_factory=set)
 
 
-class LabelIndex(Struct):
+class LabelIndex(Record):
     """Folded label -> what it fills; every edition's labels, then the fields' own."""
 
     rows: dict[str, LabelEntry] = field(default_factory=dict)
@@ -141,7 +140,7 @@ def label_index(template: Template) -> LabelIndex:
     return index
 
 
-class FactResult(Struct):
+class FactResult(Record):
     """What one quick-facts line gave: values for fields, and notes on what was kept as written."""
 
     values: dict[str, Any] = field(default_factory=dict)

@@ -8,8 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
-
+from evalcli import regexes
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message, msg, nmsg
 from evalcli.importing.annexes import AnnexReader, merge_pages
@@ -17,12 +16,13 @@ from evalcli.importing.blocks import Block
 from evalcli.importing.front import fact_lines, is_kind, strip_bullet
 from evalcli.importing.fullreport import ChapterGate
 from evalcli.importing.quickfacts import CURRENT, LabelIndex, label_index, label_key, read_fact
+from evalcli.records import Record, field
 from evalcli.report.markdown import format_attributes, item_number, strip_emphasis, unescape
 from evalcli.template.spec import SectionSpec, Template
 from evalcli.text import fold, fold_key, match_option, matches_any
 
 # linear: the value is greedy and its trailing space and backslash are cut in code
-_FOLLOW_UP_LINE = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*(?P<value>.*)$")
+_FOLLOW_UP_LINE = regexes.compile(r"^\*\*(?P<label>[^*]+?):\*\*(?P<value>.*)$")
 _SENTENCE_ENDS = frozenset(".!?:;)»”\"'’*_")
 
 
@@ -45,13 +45,13 @@ def _follow_up_value(raw: str) -> str:
 _EVALUATION_WORDS = ("evaluacion", "evaluation")
 
 
-class Item(Struct):
+class Item(Record):
     title: str
     attrs: dict[str, str] = field(default_factory=dict)
     body: list[str] = field(default_factory=list)
 
 
-class SectionText(Struct):
+class SectionText(Record):
     """A section being assembled: prose blocks, or items."""
 
     spec: SectionSpec
@@ -59,7 +59,7 @@ class SectionText(Struct):
     items: list[Item] = field(default_factory=list)
 
 
-class Imported(Struct):
+class Imported(Record):
     """What an import found."""
 
     lang: str

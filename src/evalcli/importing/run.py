@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from evalcli import regexes
 from evalcli.errors import InputError
 from evalcli.files import write_folder
 from evalcli.i18n import msg
@@ -26,8 +27,8 @@ _WRITER = (
 )
 CELLS_FILTER = Path(__file__).parent / "cells.lua"
 # linear: an anchor holds no "]", so a scan from one "](#" stops before the next
-_INTERNAL_LINK = re.compile(r"\]\(#([^)\s\]]+)\)")
-_ANCHOR = re.compile(r"\{#([^\s{}]+)|\bid=\"([^\"]*)\"")
+_INTERNAL_LINK = regexes.compile(r"\]\(#([^)\s\]]+)\)")
+_ANCHOR = regexes.compile(r"\{#([^\s{}]+)|\bid=\"([^\"]*)\"")
 
 
 def _drop_dangling_anchors(markdown: str) -> str:

@@ -11,8 +11,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-from msgspec.structs import replace
-
 from evalcli.check.annexes import annexes_started, check_annexes
 from evalcli.diagnostics import Finding
 from evalcli.i18n import Message
@@ -22,6 +20,7 @@ from evalcli.outputs.docx import LABEL_FILL, _element, _replace, describe_table,
 from evalcli.outputs.ooxml import put
 from evalcli.outputs.plan import BuildOptions, annex_stem, plan
 from evalcli.outputs.zipnorm import normalize_zip
+from evalcli.records import replace
 from evalcli.render.annexes import TYPST_TEMPLATE, render_annexes, template_annexes
 from evalcli.report.facts import Facts, report_language
 from evalcli.report.model import Report

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from msgspec import Struct, field
-
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.errors import InputError
 from evalcli.files import write_files
@@ -14,13 +12,14 @@ from evalcli.outputs.convert import all_described, convert, not_ua_findings
 from evalcli.outputs.docinfo import doc_info
 from evalcli.outputs.pagecount import PageCount
 from evalcli.outputs.plan import BuildOptions, plan
+from evalcli.records import Record, field
 from evalcli.render import render
 from evalcli.report.checked import CheckedReport
 from evalcli.report.model import Report
 from evalcli.template.spec import Template
 
 
-class Built(Struct):
+class Built(Record):
     """What building one report gave: the files written, their pages, any finding.
 
     ``pages`` is the most any output has, which the page limit is checked on;

@@ -23,13 +23,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from msgspec import Struct
-from msgspec.structs import asdict
-
 from evalcli import __version__
 from evalcli.config import Settings
 from evalcli.errors import InputError
-from evalcli.files import read_private, trusted_folder, user_folder
 from evalcli.outputs.manifest import (
     Entry,
     FileState,
@@ -43,6 +39,8 @@ from evalcli.outputs.manifest import (
 )
 from evalcli.outputs.plan import annex_stem
 from evalcli.paths import real_path
+from evalcli.private import read_private, trusted_folder, user_folder
+from evalcli.records import Record, asdict
 from evalcli.reporting import ReportResult
 from evalcli.template.loader import BUNDLED_DIR
 
@@ -106,7 +104,7 @@ def _templates_digest(allowed: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def inputs_key(options: Struct, name: str, settings: Settings, allowed: Sequence[Path]) -> str:
+def inputs_key(options: Record, name: str, settings: Settings, allowed: Sequence[Path]) -> str:
     """What every report's outputs depend on besides its own files."""
     parts = [
         __version__,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
 from datetime import UTC, datetime
 
-from msgspec import Struct
-
+from evalcli import regexes
+from evalcli.records import Record
 from evalcli.report.facts import Facts
 from evalcli.template.fieldtypes import PartialDate, Person
 from evalcli.template.placeholders import find_placeholders
@@ -26,11 +25,11 @@ _TRAILING = frozenset(
         *("par", "pour", "une"),
     ]
 )
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"[*_`\\]")
+_LINK = regexes.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MARKUP = regexes.compile(r"[*_`\\]")
 
 
-class DocInfo(Struct, frozen=True):
+class DocInfo(Record, frozen=True):
     """Document properties and fixed strings shared by the DOCX and the PDF.
 
     ``lang`` is the prose's language and region ("es-PE"), for readers,

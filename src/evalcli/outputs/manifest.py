@@ -29,11 +29,10 @@ from pathlib import Path
 from stat import S_ISLNK, S_ISREG
 from typing import Any
 
-from msgspec import Struct, field
-
 from evalcli.diagnostics import CODES, Finding, FindingCode, Location
 from evalcli.files import write_files
 from evalcli.i18n import LANGUAGES, from_data, verbatim
+from evalcli.records import Record, field
 
 MANIFEST_FILE = ".evalcli-manifest.json"
 MANIFEST_VERSION = 3  # 2: entries signed; 3: each entry kept as the very text signed
@@ -171,7 +170,7 @@ def _plain_name(name: object) -> bool:
     )
 
 
-class Entry(Struct):
+class Entry(Record):
     """One report's last build: its input hash, outcome and outputs."""
 
     key: str

@@ -17,9 +17,9 @@ import zipfile
 from typing import Any
 
 from lxml import etree
-from msgspec import Struct, field
 
 from evalcli.outputs.zipnorm import write_zip
+from evalcli.records import Record, field
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 PR_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -78,7 +78,7 @@ def serialize(element: Any) -> bytes:
     return bytes(etree.tostring(element, encoding="UTF-8", standalone=True))
 
 
-class Rel(Struct):
+class Rel(Record):
     """One relationship: its type, and the part name it points at (or an external target)."""
 
     reltype: str
@@ -86,7 +86,7 @@ class Rel(Struct):
     external: bool = False
 
 
-class Part(Struct):
+class Part(Record):
     """One part: its content type, and its XML (``element``) or its bytes (``blob``)."""
 
     name: str  # "/word/document.xml"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from msgspec import Struct
-
 from evalcli.i18n import Message, nmsg
+from evalcli.records import Record
 
 LAYOUTS = {"typst": "Typst", "libreoffice": "LibreOffice"}
 
 
-class PageCount(Struct, frozen=True):
+class PageCount(Record, frozen=True):
     """The pages of one output as one engine laid them out.
 
     A PDF's count is its own. A DOCX has no pages until a word processor lays

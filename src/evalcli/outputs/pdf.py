@@ -13,6 +13,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from evalcli import regexes
 from evalcli.errors import ConversionError, InputError
 from evalcli.files import copy_report_file, scratch_dir
 from evalcli.i18n import Message, msg
@@ -25,7 +26,7 @@ from evalcli.tools.pandoc import PandocRun, filter_args
 from evalcli.tools.sandbox import EXIT_TYPST_ERROR, Confined, child_command
 
 TYPST_TEMPLATE = "summary.typ"
-_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_PAGE = regexes.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
 def escape_xml(text: str) -> str:
@@ -232,7 +233,7 @@ _LO_STANDARDS: dict[str, tuple[dict[str, object], bytes]] = {
     "ua-1": ({"PDFUACompliance": True}, rb"pdfuaid:part>1<"),
 }
 _LO_MINIMUM = (7, 4)  # export options as JSON on the command line, PDF/UA
-_LO_VERSION = re.compile(rb"LibreOffice (\d+)\.(\d+)")
+_LO_VERSION = regexes.compile(rb"LibreOffice (\d+)\.(\d+)")
 _FONTS_CONF = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
@@ -316,7 +317,7 @@ def _fixed(pdf: bytes, epoch: int) -> bytes:
         xmp_date,
         pdf,
     )
-    ids = re.compile(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]+)(>\s*<)([0-9A-Fa-f]+)(>)")
+    ids = regexes.compile(rb"(/ID\s*\[\s*<)([0-9A-Fa-f]+)(>\s*<)([0-9A-Fa-f]+)(>)")
     digest = hashlib.md5(ids.sub(b"", pdf), usedforsecurity=False).hexdigest().upper().encode()
 
     def file_id(match: re.Match[bytes]) -> bytes:

@@ -16,26 +16,27 @@ from __future__ import annotations
 
 import re
 
-from msgspec import Struct
+from evalcli import regexes
+from evalcli.records import Record
 
-_ELEMENT = re.compile(
+_ELEMENT = regexes.compile(
     rb"(?P<num>\d+) 0 obj\s*<</Type/StructElem\s*/S/(?P<type>[\w#]+)"
     rb"\s*/P (?P<parent>\d+) 0 R(?P<rest>.*?)>>\s*endobj",
     re.S,
 )
-_OBJECT = re.compile(rb"(?P<num>\d+) 0 obj\s*<<(?P<body>[^<>]*)>>\s*endobj")
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
-_SUBSECTION = re.compile(rb"(\d+) (\d+)\s*\n")
-_ENTRY = re.compile(rb"(\d{10}) \d{5} n")
-_ATTRIBUTES = re.compile(rb"/A (\d+) 0 R")
-_KIDS = re.compile(rb"/K\s*(?:\[(?P<list>[^\]]*)\]|(?P<one>\d+ 0 R))")
-_REF = re.compile(rb"(\d+) 0 R")
-_HEADERS = re.compile(rb"/Headers\s*\[[^\]]*\]")
+_OBJECT = regexes.compile(rb"(?P<num>\d+) 0 obj\s*<<(?P<body>[^<>]*)>>\s*endobj")
+_STARTXREF = regexes.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+_SUBSECTION = regexes.compile(rb"(\d+) (\d+)\s*\n")
+_ENTRY = regexes.compile(rb"(\d{10}) \d{5} n")
+_ATTRIBUTES = regexes.compile(rb"/A (\d+) 0 R")
+_KIDS = regexes.compile(rb"/K\s*(?:\[(?P<list>[^\]]*)\]|(?P<one>\d+ 0 R))")
+_REF = regexes.compile(rb"(\d+) 0 R")
+_HEADERS = regexes.compile(rb"/Headers\s*\[[^\]]*\]")
 _ROW_SCOPE = b"/Scope/Row"
 _ROW_HEADER = b"/O/Table/Scope/Row"
 
 
-class _Element(Struct):
+class _Element(Record):
     type: bytes
     parent: int
     start: int

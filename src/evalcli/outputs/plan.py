@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from msgspec import Struct
+from evalcli.records import Record
 
 FORMATS = ("docx", "pdf", "md")
 
 
-class BuildOptions(Struct, frozen=True):
+class BuildOptions(Record, frozen=True):
     """How to build: which formats, in which language, with which engine."""
 
     formats: tuple[str, ...] = ("docx", "pdf")
@@ -28,7 +28,7 @@ class BuildOptions(Struct, frozen=True):
     annexes: bool = False  # also <name>-annexes.*: one ILO annex page per lesson and practice
 
 
-class DocumentPlan(Struct, frozen=True):
+class DocumentPlan(Record, frozen=True):
     """The conversions one document (the summary, or its annexes) needs.
 
     ``docx``: pandoc makes a DOCX (to write, or for LibreOffice to lay out);
@@ -44,7 +44,7 @@ class DocumentPlan(Struct, frozen=True):
     write_pdf: bool
 
 
-class BuildPlan(Struct, frozen=True):
+class BuildPlan(Record, frozen=True):
     """The summary's and the annexes' conversions, and how each output's pages are counted.
 
     ``pdf_from`` names the engine whose PDF is written ("typst" or

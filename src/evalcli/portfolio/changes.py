@@ -13,17 +13,16 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from msgspec import Struct, field
-
 from evalcli.errors import InputError
 from evalcli.i18n import msg
+from evalcli.records import Record, field
 
 GIT_TIMEOUT = 120  # seconds; a diff of a large repository is still far below this
 # settings that could make git run a command: off, whatever the local configuration says
 _SAFE = ("-c", "core.fsmonitor=false", "-c", "diff.external=", "-c", "core.pager=cat")
 
 
-class Changes(Struct):
+class Changes(Record):
     """Paths (absolute) changed since a ref: in commits, in the working tree, or untracked."""
 
     top: Path

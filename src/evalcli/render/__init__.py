@@ -14,11 +14,10 @@ import string
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
-from msgspec.structs import replace
-
+from evalcli import regexes
 from evalcli.errors import TemplateError
 from evalcli.locales import bcp47, resolve_locale
+from evalcli.records import Record, replace
 from evalcli.render.quickfacts import field_text, missing, row_text
 from evalcli.report.facts import Facts, parse_facts
 from evalcli.report.markdown import rewrite_images, shift_headings, without_item_number
@@ -28,13 +27,13 @@ from evalcli.template.spec import SectionSpec, Template
 from evalcli.text import match_option, remove_bad_characters
 
 TEMPLATE_FILE = "summary.md.j2"
-_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+_PUNCTUATION = regexes.compile("([" + re.escape(string.punctuation) + "])")
 # runs of white space become one space; the no-break spaces babel writes
 # ("7 940 000" in French) are kept, so a number never breaks across lines
-_SPACES = re.compile(r"[^\S\u00a0\u202f\u2007]+")
+_SPACES = regexes.compile(r"[^\S\u00a0\u202f\u2007]+")
 
 
-class Rendered(Struct):
+class Rendered(Record):
     """The Markdown document and the facts it was made from."""
 
     markdown: str

@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
-
 from evalcli.diagnostics import Finding
+from evalcli.records import Record, field
 from evalcli.report.facts import Facts
 from evalcli.report.model import Report
 from evalcli.template.loader import load_template
 from evalcli.template.spec import Template
 
 
-class CheckedReport(Struct):
+class CheckedReport(Record):
     """A report loaded once, its template, its metadata parsed once, and its findings.
 
     ``template`` is None (and ``facts`` too) when the report names no usable

@@ -12,17 +12,16 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from msgspec import Struct, field
-
 from evalcli.errors import InputError
 from evalcli.i18n import msg
+from evalcli.records import Record, field
 from evalcli.report.load import METADATA_FILE
 
 DEFAULT_ROOT = Path("content")
 _SKIP = {".git", "build", "node_modules", "__pycache__", ".venv", "venv"}
 
 
-class Selection(Struct):
+class Selection(Record):
     """The reports a command works on, and what was passed over and why."""
 
     reports: list[Path] = field(default_factory=list)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from msgspec import Struct, field
-
 from evalcli.diagnostics import Finding
+from evalcli.records import Record, field
 from evalcli.report.model import Report
 from evalcli.template.spec import Template
 from evalcli.yamlnodes import Scalar
@@ -14,7 +13,7 @@ from evalcli.yamlnodes import Scalar
 FALLBACK_LANGUAGE = "en"
 
 
-class Facts(Struct):
+class Facts(Record):
     """The report's metadata as typed values, with the findings of what could not be parsed."""
 
     language: str

@@ -18,6 +18,7 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
+from evalcli import regexes
 from evalcli.files import open_report_file
 from evalcli.i18n import Message, msg
 from evalcli.limits import MAX_IMAGE_BYTES as MAX_IMAGE_FILE_BYTES
@@ -39,13 +40,15 @@ _PNG_MAX_CHUNKS = 100_000
 _PNG_COMPRESSED = frozenset({b"iCCP", b"zTXt", b"iTXt"})
 _EMBED_PREFIX = 256 * 1024  # decoded bytes of an image embedded in an SVG that we look at
 
-_PROLOGUE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S | re.I)
-_ROOT = re.compile(
+_PROLOGUE = regexes.compile(
+    r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S | re.I
+)
+_ROOT = regexes.compile(
     r"<(?:[A-Za-z_][\w.-]*:)?svg((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>"
 )
-_ROOT_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?svg(?=[\s/>])")
-_ATTRIBUTE = re.compile(r"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_LENGTH = re.compile(
+_ROOT_START = regexes.compile(r"<(?:[A-Za-z_][\w.-]*:)?svg(?=[\s/>])")
+_ATTRIBUTE = regexes.compile(r"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_LENGTH = regexes.compile(
     r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(px|pt|pc|mm|cm|in|q|em|ex|%)?\s*",
     re.I,
 )
@@ -63,22 +66,24 @@ _UNITS = {
     "ex": 8.0,
 }
 _SVG_DEFAULT = 100.0  # resvg's viewport when an SVG gives neither a size nor a viewBox
-_DATA_URI = re.compile(rb"data:([A-Za-z0-9.+/-]*)((?:;[A-Za-z0-9=.+-]*)*),", re.I)
+_DATA_URI = regexes.compile(rb"data:([A-Za-z0-9.+/-]*)((?:;[A-Za-z0-9=.+-]*)*),", re.I)
 # an href hidden behind character references (&#100;ata:...) that the scan above would miss
-_ESCAPED_HREF = re.compile(
+_ESCAPED_HREF = regexes.compile(
     rb"href\s*=\s*(?:\"(?!\s*(?:https?://|#))[^\"&]*&|'(?!\s*(?:https?://|#))[^'&]*&)"
 )
 # linear: each pattern starts at a fixed character and its runs cannot overlap
-_SVG_ENTITY = re.compile(rb"<!ENTITY", re.I)
-_SVG_FILTER = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,40}:)?(filter|fe[A-Z][A-Za-z]{0,30})(?=[\s/>])")
-_SVG_EXTERNAL = re.compile(
+_SVG_ENTITY = regexes.compile(rb"<!ENTITY", re.I)
+_SVG_FILTER = regexes.compile(
+    rb"<(?:[A-Za-z_][\w.-]{0,40}:)?(filter|fe[A-Z][A-Za-z]{0,30})(?=[\s/>])"
+)
+_SVG_EXTERNAL = regexes.compile(
     # atomic: the opening quote, once read, is never given back to the look-ahead
     rb"(?>href\s{0,40}=\s{0,40}[\"']|url\(\s{0,40}[\"']?|@import\s{0,40}[\"']?)"
     rb"(?!\s{0,40}(?:#|data:))([^\"')>]{0,80})",
     re.I,
 )
-_BASE64_RUN = re.compile(rb"[A-Za-z0-9+/=\s]*")
-_URI_RUN = re.compile(rb"[^\"'<>\s)]*")
+_BASE64_RUN = regexes.compile(rb"[A-Za-z0-9+/=\s]*")
+_URI_RUN = regexes.compile(rb"[^\"'<>\s)]*")
 
 
 class ImageHeaderError(ValueError):

@@ -13,10 +13,10 @@ import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
-from msgspec import Struct
-
+from evalcli import regexes
 from evalcli.diagnostics import Location
 from evalcli.i18n import Message, msg
+from evalcli.records import Record
 from evalcli.report.model import AnnexEntry, Heading, Image, Item, Section
 from evalcli.text import fold_key
 
@@ -24,32 +24,34 @@ from evalcli.text import fold_key
 # no two quantifiers can share the characters of one run, and where a scan could
 # restart at every position of a long line (headings, images) it is code, not a
 # pattern. tests/test_linear.py holds them to it.
-_HEADING_MARKS = re.compile(r"^#{1,6}(?=[ \t])")
-_WORD_EQUALS = re.compile(r"\w=")
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_HEADING_MARKS = regexes.compile(r"^#{1,6}(?=[ \t])")
+_WORD_EQUALS = regexes.compile(r"\w=")
+_FENCE = regexes.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 
 # A number typed before an item's title: "R1. ", "BP.4 ", "LA 2) ", "1. ", "2) ".
 # The compiler numbers items: check warns about it, render leaves it out, and
 # import reads it to recognise an item.
-_ITEM_NUMBER = re.compile(
+_ITEM_NUMBER = regexes.compile(
     r"^\s*(?:(?P<prefix>[A-Za-z]{1,3})\s*(?:\.\s*)?(?P<number>\d{1,2})\s*[.):\-–]?"
     r"|(?P<bare>\d{1,2})\s*[.):\-–])\s+"
 )
 
-_DECORATIVE = re.compile(r"\{[^}\n]*(?<![\w-])\.decorative(?![\w-])")  # ![](x.png){.decorative}
+_DECORATIVE = regexes.compile(
+    r"\{[^}\n]*(?<![\w-])\.decorative(?![\w-])"
+)  # ![](x.png){.decorative}
 # "[label]: target" on one line; a label never spans lines, so a scan ends at the line's end
-_REFERENCE = re.compile(
+_REFERENCE = regexes.compile(
     r"^[ \t]{0,3}\[(?P<label>[^\]\n]+)\]:[ \t]*(?:<(?P<angled>[^>\n]*)>|(?P<bare>\S+))", re.M
 )
 # what the image scanner stops at: escapes, brackets and blank lines (which end a paragraph)
-_BRACKET_TOKENS = re.compile(r"\\.|[\[\]]|\n[ \t]*(?=\n)", re.S)
-_SPACES = re.compile(r"\s*")
+_BRACKET_TOKENS = regexes.compile(r"\\.|[\[\]]|\n[ \t]*(?=\n)", re.S)
+_SPACES = regexes.compile(r"\s*")
 
 
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ESCAPED = regexes.compile(r"\\([!-/:-@\[-`{-~])")
 
 
-class ItemNumber(Struct, frozen=True):
+class ItemNumber(Record, frozen=True):
     """A number typed before an item title: its prefix ("R", or "" when bare) and the rest."""
 
     prefix: str
@@ -225,7 +227,7 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
-class _ImageMatch(Struct, frozen=True):
+class _ImageMatch(Record, frozen=True):
     """One ``![alt](target "title")``, ``![alt][ref]`` or ``![alt]`` in a text."""
 
     start: int

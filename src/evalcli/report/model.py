@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from msgspec import Struct, field
-
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message
+from evalcli.records import Record, field
 from evalcli.yamlnodes import Map, Node
 
 
-class Heading(Struct):
+class Heading(Record):
     """An ATX heading in a section file."""
 
     level: int
@@ -21,7 +20,7 @@ class Heading(Struct):
     attr_error: Message | None = None
 
 
-class AnnexEntry(Struct):
+class AnnexEntry(Record):
     """One annex field an item carries under a ``### Name`` subheading (see template annexes).
 
     ``key`` is None when the subheading, among annex fields, names no field.
@@ -32,7 +31,7 @@ class AnnexEntry(Struct):
     text: str
 
 
-class Item(Struct):
+class Item(Record):
     """One numbered item (a lesson, good practice or recommendation).
 
     ``body`` is the text the summary prints; ``annex`` the fields below it that
@@ -53,7 +52,7 @@ class Item(Struct):
         return "\n\n".join(texts) if texts else None
 
 
-class Image(Struct):
+class Image(Record):
     """An image a section refers to (``![caption](file.png)``), and the file load found for it."""
 
     target: str
@@ -65,7 +64,7 @@ class Image(Struct):
     decorative: bool = False  # marked {.decorative}: no description needed
 
 
-class Section(Struct):
+class Section(Record):
     """A section file: its text, headings and, for item sections, its items."""
 
     id: str
@@ -77,7 +76,7 @@ class Section(Struct):
     images: list[Image] = field(default_factory=list)
 
 
-class Report(Struct):
+class Report(Record):
     """A loaded report folder. Only parsing has happened; nothing is checked."""
 
     path: Path

@@ -7,18 +7,17 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from msgspec import Struct, field
-
-from evalcli import i18n
+from evalcli import i18n, regexes
 from evalcli.diagnostics import Finding, count
 from evalcli.i18n import Message, msg, nmsg
 from evalcli.outputs.pagecount import PageCount
 from evalcli.paths import display_path as display_path  # where it was, for callers above
+from evalcli.records import Record, field
 
 JSON_VERSION = 1
 
 
-class ReportResult(Struct):
+class ReportResult(Record):
     """One report's outcome in any command: its findings and, for build, what it wrote."""
 
     path: Path
@@ -53,7 +52,7 @@ def one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else _escaped(ch) for ch in text)
 
 
-_OLD_COMMAND = re.compile(r"##\[")  # the first form of a workflow command, matched anywhere
+_OLD_COMMAND = regexes.compile(r"##\[")  # the first form of a workflow command, matched anywhere
 
 
 def inert(text: str) -> str:
@@ -87,7 +86,7 @@ def shown_path(path: Path) -> str:
     return inert(name)
 
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_SURROGATES = regexes.compile("[\ud800-\udfff]")
 
 
 def _json_surrogate(match: re.Match[str]) -> str:

@@ -15,12 +15,13 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from evalcli import regexes
 from evalcli.diagnostics import count
 from evalcli.i18n import msg
 from evalcli.reporting import ReportResult, display_path, inert, result_lines, tally
 
 SUMMARY_BUDGET = 900 * 1024  # bytes; GitHub refuses a step summary over 1 MiB
-_SPECIAL = re.compile(r"([\\`*_\[\]()|~])")
+_SPECIAL = regexes.compile(r"([\\`*_\[\]()|~])")
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 

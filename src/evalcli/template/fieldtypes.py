@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import yaml
-from msgspec import Struct
 
-from evalcli import locales
+from evalcli import locales, regexes
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message, msg
+from evalcli.records import Record
 from evalcli.template import valueschema as vs
 from evalcli.text import did_you_mean, fold, fold_key, match_option, split_list
 from evalcli.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
@@ -28,15 +28,17 @@ from evalcli.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
 if TYPE_CHECKING:
     from evalcli.template.spec import Field, Template
 
-PROJECT_CODE = re.compile(r"[A-Z]{3}/[0-9]{2}/[0-9]{2}/[A-Z]{3}")
-_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+PROJECT_CODE = regexes.compile(r"[A-Z]{3}/[0-9]{2}/[0-9]{2}/[A-Z]{3}")
+_DATE = regexes.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _SDG_PREFIXES = ("sdg", "ods", "odd")
-_SDG = re.compile(r"(?:(?:sdg|ods|odd)\s*)?([0-9]{1,2}(?:\.(?:[0-9]{1,2}|[a-z]))?)", re.IGNORECASE)
-_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_LEADING_ZERO = re.compile(r"0\d")
-_ROLE = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
+_SDG = regexes.compile(
+    r"(?:(?:sdg|ods|odd)\s*)?([0-9]{1,2}(?:\.(?:[0-9]{1,2}|[a-z]))?)", re.IGNORECASE
+)
+_AMOUNT = regexes.compile(r"[0-9]+(?:\.[0-9]+)?")
+_LEADING_ZERO = regexes.compile(r"0\d")
+_ROLE = regexes.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 _CURRENCY_SIGNS = {"us$": "USD", "usd$": "USD", "€": "EUR", "£": "GBP", "chf": "CHF"}
-_WRITTEN_MONEY = re.compile(
+_WRITTEN_MONEY = regexes.compile(
     r"(?P<cur>[A-Z]{3}|US\$|€|£)\s*(?P<amount>\d[\d.,\u00a0\u202f ]*\d|\d)"
     r"(?:\s*(?P<scale>million|millones|millions|m)\b)?(?P<rest>.*)$",
     re.IGNORECASE,
@@ -47,7 +49,7 @@ _EXAMPLE_COUNTRY = {"en": "GB", "es": "PE", "fr": "FR"}
 # --- the values --------------------------------------------------------------------
 
 
-class PartialDate(Struct, frozen=True, order=True):
+class PartialDate(Record, frozen=True, order=True):
     """A date given to the year, the month or the day."""
 
     year: int
@@ -70,7 +72,7 @@ class PartialDate(Struct, frozen=True, order=True):
         return "-".join(parts)
 
 
-class Money(Struct, frozen=True):
+class Money(Record, frozen=True):
     """An amount in an ISO 4217 currency, with an optional note."""
 
     amount: Decimal
@@ -78,7 +80,7 @@ class Money(Struct, frozen=True):
     note: str | None = None
 
 
-class Person(Struct, frozen=True):
+class Person(Record, frozen=True):
     """A consultant and, optionally, their role key or text."""
 
     name: str
@@ -135,7 +137,7 @@ def language_pattern(languages: tuple[str, ...]) -> str:
 # --- the one YAML writer -----------------------------------------------------------
 
 # A plain scalar may hold these and nothing else; anything more is double-quoted.
-_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}#:?\n\r\t]*")
+_PLAIN = regexes.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}#:?\n\r\t]*")
 
 
 def _printable(char: str) -> bool:
@@ -1163,8 +1165,8 @@ _RANGE_SEPARATORS = (
     r"\s+-\s+",
     r"(?<=[a-z])-(?=[a-z0-9])|(?<=\d{4})-(?=[a-z]|\d{4})",
 )
-_LIST_PARTS = re.compile(r"(\s*(?:[,;&]|\band\b|\by\b|\bet\b|\be\b)\s*(?:(?:and|y|et)\s+)?)")
-_CODE_SPACE = re.compile(r"^([A-Z]{3})\s+(\d{2}/\d{2}/[A-Z]{3})$")
+_LIST_PARTS = regexes.compile(r"(\s*(?:[,;&]|\band\b|\by\b|\bet\b|\be\b)\s*(?:(?:and|y|et)\s+)?)")
+_CODE_SPACE = regexes.compile(r"^([A-Z]{3})\s+(\d{2}/\d{2}/[A-Z]{3})$")
 
 
 def _money_signs(text: str) -> str:
@@ -1183,7 +1185,7 @@ def _millions(amount: str) -> str | None:
     return str(value.quantize(Decimal(1))) if value == value.to_integral() else str(value)
 
 
-_PEOPLE_AND = re.compile(r"\s+(?:and|y|et)\s+")
+_PEOPLE_AND = regexes.compile(r"\s+(?:and|y|et)\s+")
 
 
 def _people_names(text: str) -> list[str]:

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import NoReturn
 
+from evalcli import regexes
 from evalcli.diagnostics import Location
 from evalcli.errors import TemplateError, UnknownTemplateError
 from evalcli.files import read_user_text
@@ -42,7 +43,7 @@ from evalcli.yamlnodes import Map, Node, Scalar, Seq
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 DEFAULT_TEMPLATE = "ilo_summary"
 TEMPLATE_FILE = "template.yaml"
-_NAME = re.compile(r"[A-Za-z0-9_\-]+")
+_NAME = regexes.compile(r"[A-Za-z0-9_\-]+")
 
 
 class _Reader:
@@ -273,7 +274,7 @@ def _placeholders(
             pattern = reader.map(raw, "a placeholder pattern", raw)
             regex, anchors = reader.text(pattern, "regex"), reader.texts(pattern, "contains")
         try:
-            re.compile(regex)
+            regexes.compile(regex)
         except re.error as exc:
             reader.fail(raw, f"placeholder pattern is not a regular expression: {exc}")
         patterns.append((anchors, regex))

@@ -8,34 +8,86 @@ path, with evalcli's version, the path and the very text it was parsed from.
 A changed template, another version, or a file that is missing, damaged,
 a link, or not the user's alone is parsed again, and never fails a run. As
 for the build manifest's key, a cache folder inside the git work tree (where
-a pull request could commit a forged file) is not used at all. msgspec
-decodes the file into the node types and nothing else, so nothing in it can
-run.
+a pull request could commit a forged file) is not used at all. The file is
+data only: the nodes as nested tuples of strings, numbers and booleans in
+``marshal``'s format (built in, so nothing more to import), after a CRC of
+those bytes; a damaged file fails the CRC or the shape and is parsed again.
+Nothing in it is imported or called.
 """
 
 from __future__ import annotations
 
 import binascii
-import contextlib
+import marshal
 import os
 from pathlib import Path
-
-import msgspec
+from typing import Any
 
 from evalcli import __version__
-from evalcli.diagnostics import Finding
-from evalcli.files import read_private, trusted_folder, user_folder
-from evalcli.yamlnodes import Node, parse_yaml
+from evalcli.diagnostics import Finding, Location
+from evalcli.private import read_private, trusted_folder, user_folder, write_private
+from evalcli.yamlnodes import Entry, Map, Node, Scalar, Seq, parse_yaml
 
-FORMAT = "1"  # of the cache files: raise it when the node types change
+FORMAT = "2"  # of the cache files: raise it when the node types change
 MAX_CACHE_BYTES = 16 * 2**20
+_MAGIC = b"evalcli-template\n"
+_SCALAR, _SEQ, _MAP = 0, 1, 2
 
 
-class _Cached(msgspec.Struct, array_like=True):
-    made_by: str  # evalcli's version and the cache format
-    source: str
-    text: str  # what was parsed: the cache serves this very text only
-    root: Node
+def _pack(node: Node) -> tuple[Any, ...]:
+    """A node as nested tuples of plain values (its file is the template's, so left out)."""
+    loc = node.loc
+    if isinstance(node, Scalar):
+        return (_SCALAR, loc.line, loc.column, node.text, node.plain, *node.span, node.split)
+    if isinstance(node, Seq):
+        return (_SEQ, loc.line, loc.column, node.flow, tuple(_pack(item) for item in node.items))
+    entries = tuple(
+        (key, entry.key_loc.line, entry.key_loc.column, _pack(entry.value))
+        for key, entry in node.entries.items()
+    )
+    return (_MAP, loc.line, loc.column, node.flow, entries)
+
+
+def _unpack(packed: tuple[Any, ...], file: Path) -> Node:
+    """The node ``_pack`` gave; a tuple of another shape raises (ValueError, TypeError...)."""
+    kind, line, column = packed[:3]
+    loc = Location(file, line, column)
+    if kind == _SCALAR:
+        _kind, _line, _column, text, plain, start, end, split = packed
+        return Scalar(text, loc, plain, (start, end), split)
+    _kind, _line, _column, flow, children = packed
+    if kind == _SEQ:
+        return Seq([_unpack(item, file) for item in children], loc, flow)
+    if kind != _MAP:
+        raise ValueError(f"not a node kind: {kind!r}")
+    entries = {}
+    for key, key_line, key_column, value in children:
+        entries[key] = Entry(key, Location(file, key_line, key_column), _unpack(value, file))
+    return Map(entries, loc, flow)
+
+
+def encode(made_by: str, source: Path, text: str, root: Node) -> bytes:
+    """A cache file's bytes: for ``made_by`` (version and format), this path and this text."""
+    payload = marshal.dumps((made_by, str(source), text, _pack(root)))
+    return _MAGIC + binascii.crc32(payload).to_bytes(4, "big") + payload
+
+
+def decode(data: bytes, made_by: str, source: Path, text: str) -> Node | None:
+    """The nodes in a cache file's bytes if they were made by ``made_by`` from this very
+    path and text, else None (so also for a damaged file)."""
+    header = len(_MAGIC) + 4
+    payload = data[header:]
+    if data[: len(_MAGIC)] != _MAGIC or data[len(_MAGIC) : header] != binascii.crc32(
+        payload
+    ).to_bytes(4, "big"):
+        return None
+    try:
+        cached_by, cached_source, cached_text, packed = marshal.loads(payload)
+        if (cached_by, cached_source, cached_text) != (made_by, str(source), text):
+            return None
+        return _unpack(packed, source)
+    except (ValueError, TypeError, EOFError, IndexError, RecursionError):
+        return None
 
 
 def cache_folder() -> Path:
@@ -46,23 +98,7 @@ def cache_folder() -> Path:
 def _file(source: Path) -> Path:
     """The cache file of a template path (two paths may share one: each then parses)."""
     name = binascii.crc32(os.fsencode(source))  # not hashlib: loading OpenSSL costs more
-    return cache_folder() / f"{name:08x}.msgpack"
-
-
-def _write(file: Path, data: bytes) -> None:
-    """Write the cache file whole (a temporary file renamed); a failure only costs speed."""
-    import tempfile  # only on the run that fills the cache
-
-    with contextlib.suppress(OSError):
-        handle, name = tempfile.mkstemp(prefix=".tmp-", dir=file.parent)
-        temporary = Path(name)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            temporary.replace(file)
-        finally:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
+    return cache_folder() / f"{name:08x}.nodes"
 
 
 def parse_template_yaml(text: str, source: Path) -> tuple[Node | None, list[Finding]]:
@@ -72,14 +108,10 @@ def parse_template_yaml(text: str, source: Path) -> tuple[Node | None, list[Find
         return parse_yaml(text, source)
     data = read_private(file, MAX_CACHE_BYTES)
     if data is not None and len(data) <= MAX_CACHE_BYTES:
-        # every location in a template's nodes is in the template file itself
-        decoder = msgspec.msgpack.Decoder(_Cached, dec_hook=lambda _type, _obj: source)
-        with contextlib.suppress(msgspec.DecodeError):
-            cached = decoder.decode(data)
-            if (cached.made_by, cached.source, cached.text) == (made_by, str(source), text):
-                return cached.root, []
+        cached = decode(data, made_by, source, text)
+        if cached is not None:
+            return cached, []
     root, findings = parse_yaml(text, source)
     if root is not None and not findings:
-        encoder = msgspec.msgpack.Encoder(enc_hook=lambda _path: "")
-        _write(file, encoder.encode(_Cached(made_by, str(source), text, root)))
+        write_private(file, encode(made_by, source, text, root))
     return root, findings

@@ -6,13 +6,13 @@ import functools
 import itertools
 import re
 
-from msgspec import Struct
-
+from evalcli import regexes
+from evalcli.records import Record
 from evalcli.template.spec import Template
 from evalcli.text import fold_keep_length
 
 
-class _Index(Struct, frozen=True):
+class _Index(Record, frozen=True):
     """Regexes by anchor: a word every match of that regex contains."""
 
     anchored: dict[str, tuple[str, ...]]  # regex sources, compiled when their anchor is met
@@ -69,13 +69,13 @@ def _scanners(anchors: list[str]) -> tuple[re.Pattern[str], ...]:
         source = re.escape(first)
         if all(rests):  # an anchor of one character: that character alone finds it
             source += "(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
-        scanners.append(re.compile(source))
+        scanners.append(regexes.compile(source))
     return tuple(scanners)
 
 
 @functools.cache
 def _compiled(source: str) -> re.Pattern[str]:
-    return re.compile(source)
+    return regexes.compile(source)
 
 
 @functools.cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from msgspec import Struct, field
+from evalcli.records import Record, field
 
 if TYPE_CHECKING:
     from evalcli.template.fieldtypes import FieldType
@@ -26,7 +26,7 @@ ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-class Field(Struct, frozen=True):
+class Field(Record, frozen=True):
     """One metadata key of evaluation.yaml, and the type that parses, prints and exports it."""
 
     key: str
@@ -40,7 +40,7 @@ class Field(Struct, frozen=True):
     join: str = "and"
 
 
-class Row(Struct, frozen=True):
+class Row(Record, frozen=True):
     """One line of the quick-facts block: one field, or several under one label."""
 
     id: str
@@ -51,7 +51,7 @@ class Row(Struct, frozen=True):
     fixed: tuple[tuple[str, str], ...] = ()  # (field, option key) an edition's label implies
 
 
-class EditionLabel(Struct, frozen=True):
+class EditionLabel(Record, frozen=True):
     """One label an edition printed: its language and the row it fills (None: kept in extra)."""
 
     text: str
@@ -59,7 +59,7 @@ class EditionLabel(Struct, frozen=True):
     row: Row | None
 
 
-class Edition(Struct, frozen=True):
+class Edition(Record, frozen=True):
     """One edition of the template as the archive holds it, for import and check.
 
     ``lacks``: fields its documents never had; ``marks``: headings only it prints;
@@ -74,7 +74,7 @@ class Edition(Struct, frozen=True):
     report: bool = False
 
 
-class Attribute(Struct, frozen=True):
+class Attribute(Record, frozen=True):
     """A follow-up fact an item heading may carry, such as a priority."""
 
     key: str
@@ -82,7 +82,7 @@ class Attribute(Struct, frozen=True):
     options: dict[str, Labels] = field(default_factory=dict)
 
 
-class SectionSpec(Struct, frozen=True):
+class SectionSpec(Record, frozen=True):
     """One section file of a report."""
 
     id: str
@@ -103,7 +103,7 @@ class SectionSpec(Struct, frozen=True):
         return self.kind == "items"
 
 
-class Part(Struct, frozen=True):
+class Part(Record, frozen=True):
     """A top-level division of the document, holding one or more sections."""
 
     id: str
@@ -112,14 +112,14 @@ class Part(Struct, frozen=True):
     aliases: tuple[str, ...] = ()
 
 
-class Criterion(Struct, frozen=True):
+class Criterion(Record, frozen=True):
     """An OECD-DAC criterion and its names in each language."""
 
     id: str
     names: dict[str, tuple[str, ...]]
 
 
-class AnnexField(Struct, frozen=True):
+class AnnexField(Record, frozen=True):
     """One row of an annex page: a field an item carries under a ``### Heading`` of its own.
 
     ``key`` is i-eval Discovery's name for the field (export uses it); ``labels``
@@ -146,7 +146,7 @@ class AnnexField(Struct, frozen=True):
         )
 
 
-class AnnexSpec(Struct, frozen=True):
+class AnnexSpec(Record, frozen=True):
     """The annex page of one item section (the ILO lesson-learned template, say)."""
 
     section: str
@@ -159,7 +159,7 @@ class AnnexSpec(Struct, frozen=True):
         return next((f for f in self.fields if f.key == key), None)
 
 
-class Annexes(Struct, frozen=True):
+class Annexes(Record, frozen=True):
     """The annex pages ``build --annexes`` writes: one page per item of each section here."""
 
     document: Labels  # what the annex document is, e.g. "Lessons learned and good practices"
@@ -169,7 +169,7 @@ class Annexes(Struct, frozen=True):
     colon: Labels = field(default_factory=dict)  # after a header label: ":", French " :"
 
 
-class Template(Struct, eq=False):
+class Template(Record, eq=False):
     """A template folder, loaded."""
 
     name: str

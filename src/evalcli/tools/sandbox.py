@@ -20,10 +20,9 @@ import sys
 import threading
 from pathlib import Path
 
-from msgspec import Struct
-
 from evalcli.errors import ConversionError
 from evalcli.i18n import Message, msg
+from evalcli.records import Record
 
 _CHILD = Path(__file__).with_name("sandbox_child.py")
 EXIT_TYPST_ERROR = 1
@@ -44,7 +43,7 @@ class LimitExceeded(ConversionError):
         self.limit = limit  # "time" or "memory"
 
 
-class Finished(Struct, frozen=True):
+class Finished(Record, frozen=True):
     """A converter that ended by itself: its exit status and what it printed."""
 
     returncode: int

@@ -1,0 +1,120 @@
+"""Regular expressions compiled once per machine and Python, not at every start.
+
+Python compiles a pattern from its text in Python code: evalcli's eighty or
+so patterns cost ``evalcli check`` about a tenth of its start-up. ``compile``
+here gives the very ``re.Pattern`` that ``re.compile`` gives, built from the
+regular-expression engine's own code for the pattern, which is kept in the
+user's cache folder (``$XDG_CACHE_HOME/evalcli/regexes``, else
+``~/.cache/evalcli/regexes``), one file per Python build.
+
+The file is trusted as the parsed templates are (``private.trusted_folder``:
+never inside the git work tree, this user's alone): it holds each pattern's
+text and flags with the engine's code for it, in ``marshal``'s format after a
+CRC. The engine validates any code it is given (bad code raises, and the
+pattern is then compiled from its text), and the file is written only by
+evalcli, with what Python's own compiler produced.
+"""
+
+from __future__ import annotations
+
+import _sre  # type: ignore[import-not-found]
+import atexit
+import binascii
+import contextlib
+import marshal
+import re
+import sys
+from pathlib import Path
+from re import _compiler, _parser  # type: ignore[attr-defined]
+from typing import Any, AnyStr
+
+from evalcli.private import read_private, trusted_folder, user_folder, write_private
+
+FORMAT = "1"
+MAX_PATTERNS = 4000  # settings and templates add patterns of their own; no file grows past this
+MAX_BYTES = 4 * 2**20
+_MAGIC = b"evalcli-regexes\n"
+
+Key = tuple[str | bytes, int]
+_known: dict[Key, tuple[Any, ...]] | None = None  # read from the file at the first compile
+_learned: dict[Key, tuple[Any, ...]] = {}  # compiled from text in this run, to be written
+
+
+def _made_by() -> str:
+    """What the engine's code depends on: this Python build and its engine's version."""
+    return f"{FORMAT} {sys.implementation.cache_tag} {sys.version} {_sre.MAGIC}"
+
+
+def cache_file() -> Path:
+    return user_folder("XDG_CACHE_HOME", ".cache") / "regexes" / f"{sys.implementation.cache_tag}"
+
+
+def _trusted(file: Path) -> bool:
+    try:
+        return trusted_folder(file.parent)
+    except OSError:  # no working folder (deleted under us): no cache
+        return False
+
+
+def _read() -> dict[Key, tuple[Any, ...]]:
+    file = cache_file()
+    data = read_private(file, MAX_BYTES) if _trusted(file) else None
+    if not data or len(data) > MAX_BYTES or not data.startswith(_MAGIC):
+        return {}
+    header = len(_MAGIC) + 4
+    payload = data[header:]
+    if data[len(_MAGIC) : header] != binascii.crc32(payload).to_bytes(4, "big"):
+        return {}
+    try:
+        made_by, entries = marshal.loads(payload)
+    except (ValueError, TypeError, EOFError):
+        return {}
+    return entries if made_by == _made_by() and isinstance(entries, dict) else {}
+
+
+def _write() -> None:
+    """At exit: the file again, with the patterns this run compiled from their text."""
+    file = cache_file()
+    entries = {**(_known or {}), **_learned}
+    if not _learned or len(entries) > MAX_PATTERNS or not _trusted(file):
+        return
+    payload = marshal.dumps((_made_by(), entries))
+    if len(payload) < MAX_BYTES:
+        write_private(file, _MAGIC + binascii.crc32(payload).to_bytes(4, "big") + payload)
+
+
+def _engine_code(pattern: AnyStr, flags: int) -> tuple[Any, ...]:
+    """What ``re._compiler.compile`` hands the engine for this pattern, after flags."""
+    parsed = _parser.parse(pattern, flags)
+    code = [int(word) for word in _compiler._code(parsed, flags)]  # opcodes are int subclasses
+    names = parsed.state.groupdict
+    by_index: list[str | None] = [None] * parsed.state.groups
+    for name, index in names.items():
+        by_index[index] = name
+    groups = int(parsed.state.groups) - 1
+    return (int(flags | parsed.state.flags), code, groups, dict(names), tuple(by_index))
+
+
+def compile(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr]:
+    """``re.compile(pattern, flags)``, from the engine code kept for it when there is some."""
+    global _known
+    if _known is None:
+        _known = _read()
+    key = (pattern, int(flags))
+    kept = _known.get(key)
+    if kept is not None:
+        with contextlib.suppress(RuntimeError, TypeError, ValueError, OverflowError):
+            compiled: re.Pattern[AnyStr] = _sre.compile(pattern, *kept)
+            return compiled
+    try:
+        args = _engine_code(pattern, int(flags))
+        compiled = _sre.compile(pattern, *args)
+    except re.error:
+        raise
+    except Exception:
+        return re.compile(pattern, flags)
+    if len(_known) + len(_learned) < MAX_PATTERNS:
+        if not _learned:
+            atexit.register(_write)
+        _learned[key] = args
+    return compiled

@@ -1,0 +1,176 @@
+"""Patterns compiled once and then rebuilt from the cache: the same patterns, never forged."""
+
+from __future__ import annotations
+
+import binascii
+import importlib
+import marshal
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from evalcli import regexes
+
+SAMPLES = [
+    (r"(?P<cur>[A-Z]{3}|US\$|€|£)\s*(?P<amount>\d[\d.,\u00a0\u202f ]*\d|\d)", re.IGNORECASE),
+    (r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]", 0),
+    (r"^#{1,6}(?=[ \t])", re.MULTILINE),
+    (r"(?<![\w-])lang[ \t]*=[ \t]*(?:\"([^\"\n]*)\"|'([^'\n]*)')", 0),
+]
+TEXTS = ["USD 7,940,000", "us$ 12", "e\u0301t\u00e9", "## Heading\n#Not", 'lang="es-PE"', "€ 5"]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache of this test's own, outside any checkout, and no pattern known yet."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(regexes, "_known", None)
+    monkeypatch.setattr(regexes, "_learned", {})
+    return regexes.cache_file()
+
+
+def _next_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the next evalcli process sees: this one's patterns written, none in memory."""
+    regexes._write()
+    monkeypatch.setattr(regexes, "_known", None)
+    monkeypatch.setattr(regexes, "_learned", {})
+
+
+def _from_text_never(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every pattern compiled from its text (not rebuilt from the cache)."""
+    compiled: list[str] = []
+    engine_code = regexes._engine_code
+
+    def counting(pattern: str, flags: int) -> tuple[object, ...]:
+        compiled.append(pattern)
+        return engine_code(pattern, flags)
+
+    monkeypatch.setattr(regexes, "_engine_code", counting)
+    return compiled
+
+
+def _same(one: re.Pattern[str], other: re.Pattern[str]) -> None:
+    assert (one.pattern, one.flags, one.groups, one.groupindex) == (
+        other.pattern,
+        other.flags,
+        other.groups,
+        other.groupindex,
+    )
+    for text in TEXTS:
+        assert [m.groups() for m in one.finditer(text)] == [
+            m.groups() for m in other.finditer(text)
+        ]
+        assert [m.span() for m in one.finditer(text)] == [m.span() for m in other.finditer(text)]
+
+
+def test_a_pattern_from_the_cache_is_the_pattern_re_compiles(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+):
+    for pattern, flags in SAMPLES:
+        _same(regexes.compile(pattern, flags), re.compile(pattern, flags))
+    _next_run(monkeypatch)
+    assert cache.is_file()
+    from_text = _from_text_never(monkeypatch)
+    for pattern, flags in SAMPLES:
+        _same(regexes.compile(pattern, flags), re.compile(pattern, flags))
+    assert from_text == []  # all four rebuilt from the cache
+
+
+def test_every_pattern_of_evalcli_survives_the_cache(cache: Path, monkeypatch: pytest.MonkeyPatch):
+    """Every module-level pattern of evalcli gives the same matches from the cache."""
+    import pkgutil
+
+    import evalcli
+
+    for module in pkgutil.walk_packages(evalcli.__path__, "evalcli."):
+        if not module.name.endswith("__main__"):  # that one runs the command
+            importlib.import_module(module.name)
+
+    mine = {
+        (value.pattern, value.flags)
+        for name, module in list(sys.modules.items())
+        if name.startswith("evalcli.")
+        for value in vars(module).values()
+        if isinstance(value, re.Pattern) and isinstance(value.pattern, str)
+    }
+    assert len(mine) > 60
+    for pattern, flags in mine:
+        regexes.compile(pattern, flags)
+    _next_run(monkeypatch)
+    from_text = _from_text_never(monkeypatch)
+    for pattern, flags in mine:
+        _same(regexes.compile(pattern, flags), re.compile(pattern, flags))
+    assert from_text == []
+
+
+def test_a_bad_pattern_still_raises_re_error(cache: Path):
+    with pytest.raises(re.error):
+        regexes.compile("[unclosed")
+
+
+def _forge(cache: Path, entries: dict[tuple[str, int], tuple[object, ...]]) -> None:
+    payload = marshal.dumps((regexes._made_by(), entries))
+    cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cache.write_bytes(regexes._MAGIC + binascii.crc32(payload).to_bytes(4, "big") + payload)
+    cache.chmod(0o600)
+
+
+def test_a_forged_cache_inside_the_checkout_is_never_read(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """CI may set XDG_CACHE_HOME inside the checkout: a committed file that turns the
+    placeholder pattern 'TBD' into one that matches nothing is not used there."""
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    monkeypatch.chdir(checkout)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(checkout / ".cache"))
+    _forge(regexes.cache_file(), {("TBD", 0): regexes._engine_code("(?!)", 0)})
+    assert regexes.compile("TBD").search("budget: TBD")
+    # and the same file outside the checkout is read: the test can fail
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(regexes, "_known", None)
+    assert not regexes.compile("TBD").search("budget: TBD")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "flipped", "engine", "python"])
+def test_a_damaged_cache_compiles_from_the_text(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+):
+    regexes.compile(r"\d{4}-\d{2}")
+    _next_run(monkeypatch)
+    data = cache.read_bytes()
+    if damage == "garbage":
+        cache.write_bytes(b"\xc1" * 100)
+    elif damage == "flipped":  # one byte changed on disk: the CRC no longer holds
+        middle = len(data) // 2
+        cache.write_bytes(data[:middle] + bytes([data[middle] ^ 0x20]) + data[middle + 1 :])
+    elif damage == "engine":  # the CRC holds, the code is not code the engine accepts
+        flags, code, *rest = regexes._engine_code(r"\d{4}-\d{2}", 0)
+        _forge(cache, {(r"\d{4}-\d{2}", 0): (flags, [999, *code[1:]], *rest)})
+    else:  # made by another Python
+        payload = marshal.dumps(("1 cpython-399 3.99", {(r"\d{4}-\d{2}", 0): (0, [1], 0, {}, ())}))
+        cache.write_bytes(regexes._MAGIC + binascii.crc32(payload).to_bytes(4, "big") + payload)
+    from_text = _from_text_never(monkeypatch)
+    assert regexes.compile(r"\d{4}-\d{2}").fullmatch("2024-05")
+    assert from_text == [r"\d{4}-\d{2}"]
+
+
+def test_the_cache_file_is_the_users_alone(cache: Path, monkeypatch: pytest.MonkeyPatch):
+    regexes.compile("x+")
+    regexes._write()
+    assert cache.stat().st_mode & 0o777 == 0o600
+    assert cache.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_cache_stops_growing(cache: Path, monkeypatch: pytest.MonkeyPatch):
+    """Settings and templates bring patterns of their own: the file never holds more
+    than MAX_PATTERNS, whatever a run compiles."""
+    monkeypatch.setattr(regexes, "MAX_PATTERNS", 5)
+    for n in range(20):
+        regexes.compile(f"a{{{n}}}")
+    _next_run(monkeypatch)
+    regexes.compile("x")
+    assert regexes._known is not None and len(regexes._known) == 5
