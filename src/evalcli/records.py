@@ -78,7 +78,7 @@ class _RecordMeta(type):
         namespace["__match_args__"] = fields
         namespace["__record_key__"] = operator.attrgetter(*fields) if fields else _no_fields
         cls = super().__new__(mcls, name, bases, namespace)
-        cls.__init__ = _make_init(cls, fields, defaults, frozen)  # type: ignore[misc]
+        cls.__init__ = _first_init(frozen)  # type: ignore[misc]
         if not eq:
             cls.__eq__ = object.__eq__  # type: ignore[method-assign,assignment]
             cls.__hash__ = object.__hash__  # type: ignore[method-assign,assignment]
@@ -96,6 +96,19 @@ class _RecordMeta(type):
 
 def _no_fields(_record: object) -> tuple[()]:
     return ()
+
+
+def _first_init(frozen: bool) -> Callable[..., None]:
+    """An ``__init__`` that, at a class's first record, compiles the class's own and hands
+    over to it: a run compiles only the classes it makes records of."""
+
+    def __init__(self: Record, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        init = _make_init(cls, cls.__record_fields__, cls.__record_defaults__, frozen)
+        cls.__init__ = init  # type: ignore[method-assign]
+        init(self, *args, **kwargs)
+
+    return __init__
 
 
 def _make_init(
@@ -122,7 +135,8 @@ def _make_init(
         else:
             body.append(f" self.{key} = {value}")
     source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(body) or " pass")
-    exec(source, scope)
+    # the source is made here, from the class's own field names; its name shows in tracebacks
+    exec(compile(source, f"<record {cls.__module__}.{cls.__qualname__}>", "exec"), scope)
     init: Callable[..., None] = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init
