@@ -32,6 +32,7 @@ FORMAT = "2"  # of the cache files: raise it when the node types change
 MAX_CACHE_BYTES = 16 * 2**20
 _MAGIC = b"evalcli-template\n"
 _SCALAR, _SEQ, _MAP = 0, 1, 2
+_location = tuple.__new__  # Location(file, line, column) without the named tuple's own __new__
 
 
 def _pack(node: Node) -> tuple[Any, ...]:
@@ -50,19 +51,20 @@ def _pack(node: Node) -> tuple[Any, ...]:
 
 def _unpack(packed: tuple[Any, ...], file: Path) -> Node:
     """The node ``_pack`` gave; a tuple of another shape raises (ValueError, TypeError...)."""
-    kind, line, column = packed[:3]
-    loc = Location(file, line, column)
+    kind = packed[0]
     if kind == _SCALAR:
-        _kind, _line, _column, text, plain, start, end, split = packed
-        return Scalar(text, loc, plain, (start, end), split)
-    _kind, _line, _column, flow, children = packed
+        _kind, line, column, text, plain, start, end, split = packed
+        return Scalar(text, _location(Location, (file, line, column)), plain, (start, end), split)
+    _kind, line, column, flow, children = packed
+    loc = _location(Location, (file, line, column))
     if kind == _SEQ:
         return Seq([_unpack(item, file) for item in children], loc, flow)
     if kind != _MAP:
         raise ValueError(f"not a node kind: {kind!r}")
-    entries = {}
-    for key, key_line, key_column, value in children:
-        entries[key] = Entry(key, Location(file, key_line, key_column), _unpack(value, file))
+    entries = {
+        key: Entry(key, _location(Location, (file, key_line, key_column)), _unpack(value, file))
+        for key, key_line, key_column, value in children
+    }
     return Map(entries, loc, flow)
 
 
