@@ -1,4 +1,4 @@
-"""`evalcli check` starts without click, with the same results; the rest goes to the command line.
+"""`evalcli check` and `build` start without click, with the same results; the rest goes to click.
 
 Each case runs twice as a user meets it, in a subprocess: once through the
 ``evalcli`` entry point (its quick path) and once straight through the click
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, FIXTURES
-from evalcli.entry import quick_check
+from evalcli.entry import quick_command
 
 ENTRY = "import sys; from evalcli.entry import main; sys.argv[0] = 'evalcli'; main()"
 CLICK = "import sys; from evalcli.cli import cli; cli(prog_name='evalcli')"
@@ -79,6 +79,17 @@ CASES = [
     ["check", "--help"],
     ["--version"],
     ["schema"],
+    # build: Markdown (quick to make), forced, so that both runs write the same
+    ["build", "--force", "--to", "md", "-o", "out", "content/example-en"],
+    ["build", "--force", "--to=md", "--output=out", "-q", "content/alianzas-peru"],
+    ["build", "--force", "--to", "md", "-o", "out", "--draft", "--lang", "en", "broken"],
+    ["build", "--force", "--to", "md", "-o", "out", "--format", "json", "content/example-en"],
+    ["build", "--force", "--to", "md", "-o", "out", "--name", "{project_code}", "content"],
+    ["--messages", "es", "build", "--to", "md", "-o", "out", "broken/missing-section"],
+    ["build", "--to", "xml", "content/example-en"],
+    ["build", "nothere"],
+    ["build", "--pdf-engine", "pdf", "content/example-en"],
+    ["build", "--help"],
 ]
 
 
@@ -106,7 +117,6 @@ def test_a_plain_check_does_not_load_click(reports: Path):
 @pytest.mark.parametrize(
     "argv",
     [
-        ["build"],
         ["check", "-h"],
         ["check", "-qv"],
         ["check", "-j2"],
@@ -116,21 +126,31 @@ def test_a_plain_check_does_not_load_click(reports: Path):
         ["check", "--format", "--strict"],
         ["check", "--messages", "de"],
         ["--messages", "es"],
-        ["--messages", "es", "build"],
+        ["--messages", "es", "schema"],
+        ["build", "-ofolder"],
+        ["build", "-o=folder"],
+        ["build", "--to"],
+        ["build", "--to", ""],
+        ["build", "--pdf-standard", "a-1b"],
+        ["build", "--docx-pages", "word"],
+        ["build", "--verbose"],
+        ["init", "x"],
         ["--verbose", "check"],
         ["check", "--unknown"],
     ],
     ids=" ".join,
 )
 def test_anything_unusual_goes_to_the_full_command_line(argv: list[str]):
-    assert quick_check(argv) is None
+    assert quick_command(argv) is None
 
 
 def test_the_quick_path_reads_options_as_the_command_line_does():
-    options = quick_check(
+    quick = quick_command(
         ["check", "a", "-q", "--template-dir=t1", "--template-dir", "t2", "--", "-b", "--strict"]
     )
-    assert options is not None
+    assert quick is not None
+    command, options = quick
+    assert command == "check"
     assert options["reports"] == ["a", "-b", "--strict"]
     assert options["quiet"] is True
     assert "strict" not in options
@@ -160,13 +180,23 @@ def test_inside_a_report_folder_too(reports: Path, args: list[str]):
     )
 
 
-def test_the_quick_path_knows_check_options_and_no_others():
-    """A new option of check goes to click until the quick path learns it; none is made up."""
+@pytest.mark.parametrize("name", ["check", "build"])
+def test_the_quick_path_knows_the_commands_options_and_no_others(name: str):
+    """A new option goes to click until the quick path learns it; none is made up."""
     from evalcli.cli import cli
-    from evalcli.entry import _FLAGS, _VALUES
+    from evalcli.entry import COMMANDS
 
-    command = cli.commands["check"]
+    command = cli.commands[name]
     options = [param for param in command.params if param.param_type_name == "option"]
     click_names = {name for param in options for name in param.opts + param.secondary_opts}
     click_names -= {"-h", "--help"}
-    assert set(_FLAGS) | set(_VALUES) == click_names
+    flags, values, _run = COMMANDS[name]
+    assert set(flags) | set(values) == click_names
+
+
+def test_a_plain_build_does_not_load_click(reports: Path):
+    args = ["build", "--force", "--to", "md", "-o", "spied", "content/example-en"]
+    done = _run(SPY + ENTRY, args, reports)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "False"
+    assert (reports / "spied" / "example-en.md").is_file()

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from evalcli import __version__, console, i18n
-from evalcli.check_command import FORMATS as CHECK_FORMATS
-from evalcli.check_command import run_check
+from evalcli.commands import ENGINES, FORMATS, PDF_STANDARDS, run_build, run_check
 from evalcli.errors import EXIT_INTERRUPTED, EXIT_USAGE, EvalcliError
 from evalcli.i18n import Message, join, msg, nmsg, verbatim
 
@@ -133,7 +132,7 @@ def cli(messages: str | None) -> None:
 
 @cli.command()
 @reports_argument
-@findings_format_option(*CHECK_FORMATS)
+@findings_format_option(*FORMATS)
 @strict_option
 @click.option("-v", "--verbose", is_flag=True, help="Also print the word count of each section.")
 @quiet_option
@@ -195,18 +194,18 @@ def check(
 )
 @click.option(
     "--pdf-standard",
-    type=click.Choice(["a-2b", "a-3b", "ua-1"]),
+    type=click.Choice(PDF_STANDARDS),
     help="Make an archival PDF/A (a-2b, a-3b) or PDF/UA-1 file.",
 )
 @click.option(
     "--pdf-engine",
-    type=click.Choice(["typst", "libreoffice"]),
+    type=click.Choice(ENGINES),
     help="typst (bundled, the default) or libreoffice (the PDF then looks "
     "exactly like the DOCX; needs soffice on PATH).",
 )
 @click.option(
     "--docx-pages",
-    type=click.Choice(["typst", "libreoffice"]),
+    type=click.Choice(ENGINES),
     default="typst",
     show_default=True,
     help="How the DOCX's pages are counted for the page limit: on the Typst layout, which "
@@ -221,7 +220,7 @@ def check(
 @click.option(
     "--force", is_flag=True, help="Build every report, even those unchanged since the last build."
 )
-@findings_format_option("text", "json", "github")
+@findings_format_option(*FORMATS)
 @quiet_option
 @changed_since_option
 @shard_option
@@ -260,62 +259,26 @@ def build(
       evalcli build --draft --to pdf my-report     a draft PDF of a half-filled report
       evalcli build --lang en content/alianzas-peru   the template's words in English
     """
-    from evalcli import api
-    from evalcli.reporting import ReportResult, tally
-
-    wanted = None
-    if formats is not None:
-        wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    project = console.load_project(
+    run_build(
+        reports,
+        output,
+        formats,
+        name,
+        lang,
+        draft,
+        strict,
+        pdf_standard,
+        pdf_engine,
+        docx_pages,
+        annexes,
+        force,
         fmt,
+        quiet,
+        changed_since,
+        shard,
+        jobs,
         template_dirs,
-        strict=strict,
-        lang=lang,
-        pdf_standard=pdf_standard,
-        pdf_engine=pdf_engine,
-        name=name,
-        formats=wanted,
     )
-    options = project.build_options(draft=draft, docx_pages=docx_pages, annexes=annexes)
-    selection, notes = console.select(reports, changed_since, shard, project, "build")
-    console.echo_notes(notes, fmt, quiet)
-    if not selection.reports:
-        console.nothing_to_do("build", fmt, notes)
-    colour = console.wants_colour(err=False)
-    terminal = console.Progress("built", quiet or fmt != "text", None).line is not None
-
-    def plain(done: int, total: int, result: ReportResult) -> None:
-        if fmt != "text":
-            return
-        console.echo_findings([result], err=True)
-        if quiet or (terminal and result.built):
-            return
-        console.built_line(done, total, result, draft, colour)
-
-    progress = console.Progress("built", quiet or fmt != "text", plain)
-    try:
-        results = api.build(
-            selection,
-            options,
-            project,
-            output=output,
-            jobs=project.processes(jobs),
-            force=force,
-            progress=progress,
-        )
-    finally:
-        progress.close()
-    if fmt != "text":
-        console.print_findings(results, fmt)
-        if fmt == "github":
-            from evalcli.reporting.jobsummary import append_summary
-
-            append_summary("build", results, notes)
-    elif not quiet:
-        console.recap(results)
-        if len(results) > 1 or terminal:
-            click.echo(tally(results), err=True)
-    sys.exit(api.worst_exit_code(results, project.strict, draft))
 
 
 @cli.command()
@@ -383,7 +346,7 @@ def schema(template_name: str, template_dirs: tuple[Path, ...]) -> None:
     "--lang", help="The summary's language, if evalcli should not decide from its labels."
 )
 @click.option("--force", is_flag=True, help="Replace the output folder if it exists.")
-@findings_format_option("text", "json", "github")
+@findings_format_option(*FORMATS)
 @template_option
 @template_dir_option
 def import_(
