@@ -29,6 +29,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(regexes, "_known", None)
     monkeypatch.setattr(regexes, "_learned", {})
+    monkeypatch.setattr(regexes, "_used", set())
     return regexes.cache_file()
 
 
@@ -37,6 +38,7 @@ def _next_run(monkeypatch: pytest.MonkeyPatch) -> None:
     regexes._write()
     monkeypatch.setattr(regexes, "_known", None)
     monkeypatch.setattr(regexes, "_learned", {})
+    monkeypatch.setattr(regexes, "_used", set())
 
 
 def _from_text_never(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -167,10 +169,14 @@ def test_the_cache_file_is_the_users_alone(cache: Path, monkeypatch: pytest.Monk
 
 def test_the_cache_stops_growing(cache: Path, monkeypatch: pytest.MonkeyPatch):
     """Settings and templates bring patterns of their own: the file never holds more
-    than MAX_PATTERNS, whatever a run compiles."""
+    than MAX_PATTERNS; once full, it keeps what the last run used."""
     monkeypatch.setattr(regexes, "MAX_PATTERNS", 5)
-    for n in range(20):
+    for n in range(4):
         regexes.compile(f"a{{{n}}}")
     _next_run(monkeypatch)
-    regexes.compile("x")
-    assert regexes._known is not None and len(regexes._known) == 5
+    assert len(regexes._read()) == 4
+    for n in range(3):  # three new ones: seven would be too many
+        regexes.compile(f"b{{{n}}}")
+    regexes.compile("a{0}")  # one of the four, from the file
+    _next_run(monkeypatch)
+    assert set(regexes._read()) == {("a{0}", 0), ("b{0}", 0), ("b{1}", 0), ("b{2}", 0)}

@@ -38,6 +38,7 @@ _MAGIC = b"evalcli-regexes\n"
 Key = tuple[str | bytes, int]
 _known: dict[Key, tuple[Any, ...]] | None = None  # read from the file at the first compile
 _learned: dict[Key, tuple[Any, ...]] = {}  # compiled from text in this run, to be written
+_used: set[Key] = set()  # served from the file in this run
 
 
 def _made_by() -> str:
@@ -73,14 +74,24 @@ def _read() -> dict[Key, tuple[Any, ...]]:
 
 
 def _write() -> None:
-    """At exit: the file again, with the patterns this run compiled from their text."""
+    """At exit: the file again, with the patterns this run compiled from their text.
+
+    Past MAX_PATTERNS or MAX_BYTES (many settings' own patterns, say), only the
+    patterns this run used are kept: the file never grows past its bounds, and
+    patterns no run asks for any more leave it.
+    """
     file = cache_file()
-    entries = {**(_known or {}), **_learned}
-    if not _learned or len(entries) > MAX_PATTERNS or not _trusted(file):
+    if not _learned or not _trusted(file):
         return
-    payload = marshal.dumps((_made_by(), entries))
-    if len(payload) < MAX_BYTES:
-        write_private(file, _MAGIC + binascii.crc32(payload).to_bytes(4, "big") + payload)
+    known = _known or {}
+    entries = {**known, **_learned}
+    payload = marshal.dumps((_made_by(), entries)) if len(entries) <= MAX_PATTERNS else b""
+    if not payload or len(payload) > MAX_BYTES:
+        entries = {key: known[key] for key in _used if key in known} | _learned
+        payload = marshal.dumps((_made_by(), entries))
+        if len(entries) > MAX_PATTERNS or len(payload) > MAX_BYTES:
+            return
+    write_private(file, _MAGIC + binascii.crc32(payload).to_bytes(4, "big") + payload)
 
 
 def _engine_code(pattern: AnyStr, flags: int) -> tuple[Any, ...]:
@@ -105,6 +116,7 @@ def compile(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr
     if kept is not None:
         with contextlib.suppress(RuntimeError, TypeError, ValueError, OverflowError):
             compiled: re.Pattern[AnyStr] = _sre.compile(pattern, *kept)
+            _used.add(key)
             return compiled
     try:
         args = _engine_code(pattern, int(flags))
@@ -113,7 +125,7 @@ def compile(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr
         raise
     except Exception:
         return re.compile(pattern, flags)
-    if len(_known) + len(_learned) < MAX_PATTERNS:
+    if len(_learned) < MAX_PATTERNS:
         if not _learned:
             atexit.register(_write)
         _learned[key] = args
