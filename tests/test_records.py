@@ -44,6 +44,29 @@ def test_each_record_gets_its_own_default_list():
     assert two.items == []
 
 
+def test_field_order_and_field_without_default():
+    class Plain(Record):
+        name: str = field()  # field() with no default: still required
+
+    with pytest.raises(TypeError, match="missing 1 required positional argument"):
+        Plain()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="without a default after one with"):
+
+        class Wrong(Record):
+            first: int = 0
+            second: int  # type: ignore[misc]
+
+
+def test_frozen_without_eq_is_still_frozen():
+    class Token(Record, frozen=True, eq=False):
+        value: str
+
+    token = Token("a")
+    with pytest.raises(AttributeError, match="frozen"):
+        token.value = "b"  # type: ignore[misc]
+    assert token != Token("a")
+
+
 def test_a_mutable_default_is_refused_at_definition():
     with pytest.raises(TypeError, match="default_factory"):
 

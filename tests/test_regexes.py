@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import binascii
 import importlib
 import marshal
+import os
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import CONTENT
 from evalcli import regexes
+from evalcli.private import seal
 
 SAMPLES = [
     (r"(?P<cur>[A-Z]{3}|US\$|€|£)\s*(?P<amount>\d[\d.,\u00a0\u202f ]*\d|\d)", re.IGNORECASE),
@@ -116,7 +120,9 @@ def test_a_bad_pattern_still_raises_re_error(cache: Path):
 def _forge(cache: Path, entries: dict[tuple[str, int], tuple[object, ...]]) -> None:
     payload = marshal.dumps((regexes._made_by(), entries))
     cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    cache.write_bytes(regexes._MAGIC + binascii.crc32(payload).to_bytes(4, "big") + payload)
+    sealed = seal(payload, regexes._PURPOSE)  # as this user's evalcli would
+    assert sealed is not None
+    cache.write_bytes(regexes._MAGIC + sealed)
     cache.chmod(0o600)
 
 
@@ -131,30 +137,53 @@ def test_a_forged_cache_inside_the_checkout_is_never_read(
     monkeypatch.setenv("XDG_CACHE_HOME", str(checkout / ".cache"))
     _forge(regexes.cache_file(), {("TBD", 0): regexes._engine_code("(?!)", 0)})
     assert regexes.compile("TBD").search("budget: TBD")
-    # and the same file outside the checkout is read: the test can fail
-    monkeypatch.chdir(tmp_path)
+    # nor from a working folder outside the checkout, nor through a link to the checkout
+    for cwd, cache_home in (
+        (tmp_path, checkout / ".cache"),
+        (tmp_path / "link", tmp_path / "link" / ".cache"),
+    ):
+        if cwd.name == "link":
+            cwd.symlink_to(checkout)
+        monkeypatch.chdir(cwd)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+        monkeypatch.setattr(regexes, "_known", None)
+        assert regexes.compile("TBD").search("budget: TBD")
+    # and once the folder is no checkout, the file is read: the test can fail
+    (checkout / ".git").rmdir()
     monkeypatch.setattr(regexes, "_known", None)
     assert not regexes.compile("TBD").search("budget: TBD")
 
 
-@pytest.mark.parametrize("damage", ["garbage", "flipped", "engine", "python"])
+@pytest.mark.parametrize(
+    "damage", ["garbage", "flipped", "unsealed", "other-key", "engine", "python"]
+)
 def test_a_damaged_cache_compiles_from_the_text(
-    cache: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ):
     regexes.compile(r"\d{4}-\d{2}")
     _next_run(monkeypatch)
     data = cache.read_bytes()
+    entries = {(r"\d{4}-\d{2}", 0): regexes._engine_code("(?!)", 0)}  # a pattern matching nothing
     if damage == "garbage":
         cache.write_bytes(b"\xc1" * 100)
-    elif damage == "flipped":  # one byte changed on disk: the CRC no longer holds
+    elif damage == "flipped":  # one byte changed on disk: the seal no longer holds
         middle = len(data) // 2
         cache.write_bytes(data[:middle] + bytes([data[middle] ^ 0x20]) + data[middle + 1 :])
-    elif damage == "engine":  # the CRC holds, the code is not code the engine accepts
+    elif damage == "unsealed":  # forged (or by an older evalcli): no seal of this user's
+        payload = marshal.dumps((regexes._made_by(), entries))
+        cache.write_bytes(regexes._MAGIC + bytes(32) + payload)
+    elif damage == "other-key":  # sealed by another user's or machine's evalcli, then copied
+        with monkeypatch.context() as elsewhere:
+            elsewhere.setenv("XDG_STATE_HOME", str(tmp_path / "other-state"))
+            _forge(cache, entries)
+    elif damage == "engine":  # sealed, but the code is not code the engine accepts
         flags, code, *rest = regexes._engine_code(r"\d{4}-\d{2}", 0)
         _forge(cache, {(r"\d{4}-\d{2}", 0): (flags, [999, *code[1:]], *rest)})
     else:  # made by another Python
         payload = marshal.dumps(("1 cpython-399 3.99", {(r"\d{4}-\d{2}", 0): (0, [1], 0, {}, ())}))
-        cache.write_bytes(regexes._MAGIC + binascii.crc32(payload).to_bytes(4, "big") + payload)
+        sealed = seal(payload, regexes._PURPOSE)
+        assert sealed is not None
+        cache.write_bytes(regexes._MAGIC + sealed)
     from_text = _from_text_never(monkeypatch)
     assert regexes.compile(r"\d{4}-\d{2}").fullmatch("2024-05")
     assert from_text == [r"\d{4}-\d{2}"]
@@ -180,3 +209,37 @@ def test_the_cache_stops_growing(cache: Path, monkeypatch: pytest.MonkeyPatch):
     regexes.compile("a{0}")  # one of the four, from the file
     _next_run(monkeypatch)
     assert set(regexes._read()) == {("a{0}", 0), ("b{0}", 0), ("b{1}", 0), ("b{2}", 0)}
+
+
+def test_a_projects_own_patterns_are_never_kept(tmp_path: Path):
+    """A repository's settings (its ignore globs) and its own templates bring patterns of
+    their own: a run compiles them from their text and keeps none, so a pull request
+    cannot fill the file every later run reads."""
+    project = tmp_path / "project"
+    shutil.copytree(CONTENT / "example-en", project / "content" / "example-en")
+    globs = "\n".join(f'"content/archive-{n}/**" = ["missing-follow-up"]' for n in range(50))
+    (project / "evalcli.toml").write_text(f"[per-path-ignores]\n{globs}\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "evalcli", "check"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    kept = subprocess.run(
+        [sys.executable, "-c", "from evalcli import regexes; print(list(regexes._read()))"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    assert "(?:/.*)?" not in kept  # no glob of the settings
+    assert "\\\\d" in kept  # but evalcli's own patterns: the test can fail

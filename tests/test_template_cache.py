@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import binascii
 import marshal
 import os
 import shutil
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_json
+from evalcli.private import seal
 from evalcli.template import loader, parsed
 from evalcli.yamlnodes import parse_yaml
 
@@ -67,33 +67,56 @@ def test_an_edited_template_is_parsed_again(template: Path, parses: list[Path]):
     assert edited.title.startswith("Edited ")
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "shape", "link", "folder"])
-def test_a_damaged_cache_is_parsed_again(template: Path, parses: list[Path], damage: str):
+DAMAGE = ["garbage", "truncated", "flipped", "unsealed", "other-key", "shape", "link", "folder"]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_cache_is_parsed_again(
+    template: Path, parses: list[Path], damage: str, monkeypatch: pytest.MonkeyPatch
+):
     _load(template)
     (cached,) = parsed.cache_folder().glob("*.nodes")
     data = cached.read_bytes()
     cached.unlink()
+    made_by = f"{parsed.__version__} {parsed.FORMAT}"
+    source = template / "template.yaml"
+    text = source.read_text(encoding="utf-8")
     if damage == "garbage":
         cached.write_bytes(b"\xc1" * 100)
     elif damage == "truncated":
         cached.write_bytes(data[: len(data) // 2])
-    elif damage == "flipped":  # one byte of a node changed on disk: the CRC no longer holds
+    elif damage == "flipped":  # one byte of a node changed on disk: the seal no longer holds
         middle = len(data) // 2
         cached.write_bytes(data[:middle] + bytes([data[middle] ^ 0x20]) + data[middle + 1 :])
-    elif damage == "shape":  # the CRC holds, but what it holds is not a node
-        made_by = f"{parsed.__version__} {parsed.FORMAT}"
-        text = (template / "template.yaml").read_text(encoding="utf-8")
-        payload = marshal.dumps((made_by, str(template / "template.yaml"), text, (7, 1, 1)))
-        crc = binascii.crc32(payload).to_bytes(4, "big")
-        cached.write_bytes(data[: data.index(b"\n") + 1] + crc + payload)
+    elif damage == "unsealed":  # the right nodes, but not sealed: forged, or by an older evalcli
+        root, _ = parse_yaml(text.replace("title: ", "title: Forged ", 1), source)
+        assert root is not None
+        payload = marshal.dumps((made_by, str(source), text, parsed._pack(root)))
+        cached.write_bytes(parsed._MAGIC + bytes(32) + payload)
+    elif damage == "other-key":  # sealed by another user's or machine's evalcli, then copied
+        root, _ = parse_yaml(text, source)
+        assert root is not None
+        with monkeypatch.context() as elsewhere:
+            elsewhere.setenv("XDG_STATE_HOME", str(template.parents[1] / "other-state"))
+            copied = parsed.encode(made_by, source, text, root)
+        assert copied is not None and copied != data
+        cached.write_bytes(copied)
+    elif damage == "shape":  # sealed by this user's evalcli, but what it holds is no node
+        payload = marshal.dumps((made_by, str(source), text, (7, 1, 1)))
+        sealed = seal(payload, parsed._PURPOSE)
+        assert sealed is not None
+        cached.write_bytes(parsed._MAGIC + sealed)
     elif damage == "link":  # even to a cache file that would be right
         (cached.parent / "elsewhere").write_bytes(data)
         cached.symlink_to(cached.parent / "elsewhere")
     else:
         cached.mkdir()
+    if cached.is_file() and not cached.is_symlink():  # else refused for its mode, unread
+        cached.chmod(0o600)
     again = _load(template)
     assert len(parses) == 2
     assert "project_code" in again.fields
+    assert not again.title.startswith("Forged")
 
 
 def test_a_cache_that_cannot_be_written_costs_only_speed(
@@ -141,11 +164,19 @@ def test_a_cache_inside_the_checkout_is_never_read(
     root, _ = parse_yaml(forged_text, source)
     assert root is not None
     forged = parsed.encode(f"{parsed.__version__} {parsed.FORMAT}", source, text, root)
+    assert forged is not None  # sealed with this user's key, as this user's evalcli would
     file = parsed._file(source)
     file.parent.mkdir(mode=0o700, parents=True)
     file.write_bytes(forged)
     file.chmod(0o600)
     assert not _load(template).title.startswith("Forged")
-    # and the same file outside the checkout would have been read: the test can fail
+    # nor from a working folder outside the checkout, nor through a link to the checkout
     monkeypatch.chdir(tmp_path)
+    assert not _load(template).title.startswith("Forged")
+    (tmp_path / "link").symlink_to(checkout)
+    monkeypatch.chdir(tmp_path / "link")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "link" / ".cache"))
+    assert not _load(template).title.startswith("Forged")
+    # and once the folder is no checkout, the file is read: the test can fail
+    (checkout / ".git").rmdir()
     assert _load(template).title.startswith("Forged")

@@ -250,7 +250,7 @@ def glob_pattern(glob: str) -> re.Pattern[str]:
             parts.append(re.escape(char))
         index += 1
     body = "".join(parts).rstrip("/")
-    return regexes.compile(f"{body}(?:/.*)?\\Z")
+    return regexes.compile(f"{body}(?:/.*)?\\Z", keep=False)  # a project's own: not kept
 
 
 # --- finding the file -------------------------------------------------------------------

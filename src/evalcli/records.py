@@ -18,6 +18,7 @@ methods are shared and read the fields through one ``operator.attrgetter``.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
@@ -70,8 +71,13 @@ class _RecordMeta(type):
                 value = namespace.pop(key)
                 if isinstance(value, list | dict | set):
                     raise TypeError(f"{name}.{key}: use field(default_factory=...)")
-                defaults[key] = value if isinstance(value, _Field) else _Field(value, None)
+                given = value if isinstance(value, _Field) else _Field(value, None)
+                if given.default is not _MISSING or given.default_factory is not None:
+                    defaults[key] = given  # field() with neither: a field without default
         fields = inherited + tuple(key for key in own if key not in inherited)
+        for before, after in itertools.pairwise(fields):
+            if before in defaults and after not in defaults:
+                raise TypeError(f"{name}.{after}: a field without a default after one with")
         namespace["__slots__"] = tuple(key for key in own if key not in inherited)
         namespace["__record_fields__"] = fields
         namespace["__record_defaults__"] = defaults
@@ -79,15 +85,14 @@ class _RecordMeta(type):
         namespace["__record_key__"] = operator.attrgetter(*fields) if fields else _no_fields
         cls = super().__new__(mcls, name, bases, namespace)
         cls.__init__ = _first_init(frozen)  # type: ignore[misc]
+        if frozen:
+            cls.__setattr__ = _frozen  # type: ignore[method-assign,assignment]
+            cls.__delattr__ = _frozen  # type: ignore[method-assign,assignment]
         if not eq:
             cls.__eq__ = object.__eq__  # type: ignore[method-assign,assignment]
             cls.__hash__ = object.__hash__  # type: ignore[method-assign,assignment]
-        elif frozen:
-            cls.__hash__ = _hash  # type: ignore[method-assign,assignment]
-            cls.__setattr__ = _frozen  # type: ignore[method-assign,assignment]
-            cls.__delattr__ = _frozen  # type: ignore[method-assign,assignment]
         else:
-            cls.__hash__ = None  # type: ignore[assignment]
+            cls.__hash__ = _hash if frozen else None  # type: ignore[assignment]
         if order:
             for method, compare in _ORDER.items():
                 setattr(cls, method, _comparison(compare))

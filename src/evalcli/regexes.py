@@ -8,18 +8,18 @@ user's cache folder (``$XDG_CACHE_HOME/evalcli/regexes``, else
 ``~/.cache/evalcli/regexes``), one file per Python build.
 
 The file is trusted as the parsed templates are (``private.trusted_folder``:
-never inside the git work tree, this user's alone): it holds each pattern's
-text and flags with the engine's code for it, in ``marshal``'s format after a
-CRC. The engine validates any code it is given (bad code raises, and the
-pattern is then compiled from its text), and the file is written only by
-evalcli, with what Python's own compiler produced.
+never inside a git work tree, this user's alone), and sealed with this
+user's key (``private.seal``): it holds each pattern's text and flags with
+the engine's code for it, in ``marshal``'s format, as Python's own compiler
+produced it. The engine's own check of the code it is given is no safety
+boundary (crafted code can crash it), so a file that is not this user's
+evalcli's own, byte for byte, is never decoded.
 """
 
 from __future__ import annotations
 
 import _sre  # type: ignore[import-not-found]
 import atexit
-import binascii
 import contextlib
 import marshal
 import re
@@ -28,12 +28,13 @@ from pathlib import Path
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from typing import Any, AnyStr
 
-from evalcli.private import read_private, trusted_folder, user_folder, write_private
+from evalcli.private import read_private, seal, trusted_folder, unseal, user_folder, write_private
 
-FORMAT = "1"
+FORMAT = "2"
 MAX_PATTERNS = 4000  # settings and templates add patterns of their own; no file grows past this
 MAX_BYTES = 4 * 2**20
 _MAGIC = b"evalcli-regexes\n"
+_PURPOSE = b"evalcli regexes"
 
 Key = tuple[str | bytes, int]
 _known: dict[Key, tuple[Any, ...]] | None = None  # read from the file at the first compile
@@ -62,13 +63,12 @@ def _read() -> dict[Key, tuple[Any, ...]]:
     data = read_private(file, MAX_BYTES) if _trusted(file) else None
     if not data or len(data) > MAX_BYTES or not data.startswith(_MAGIC):
         return {}
-    header = len(_MAGIC) + 4
-    payload = data[header:]
-    if data[len(_MAGIC) : header] != binascii.crc32(payload).to_bytes(4, "big"):
+    payload = unseal(data[len(_MAGIC) :], _PURPOSE)
+    if payload is None:  # not written by evalcli for this user
         return {}
     try:
         made_by, entries = marshal.loads(payload)
-    except (ValueError, TypeError, EOFError):
+    except (ValueError, TypeError, EOFError, MemoryError):  # MemoryError: a forged length
         return {}
     return entries if made_by == _made_by() and isinstance(entries, dict) else {}
 
@@ -91,7 +91,9 @@ def _write() -> None:
         payload = marshal.dumps((_made_by(), entries))
         if len(entries) > MAX_PATTERNS or len(payload) > MAX_BYTES:
             return
-    write_private(file, _MAGIC + binascii.crc32(payload).to_bytes(4, "big") + payload)
+    sealed = seal(payload, _PURPOSE)
+    if sealed is not None:
+        write_private(file, _MAGIC + sealed)
 
 
 def _engine_code(pattern: AnyStr, flags: int) -> tuple[Any, ...]:
@@ -106,9 +108,17 @@ def _engine_code(pattern: AnyStr, flags: int) -> tuple[Any, ...]:
     return (int(flags | parsed.state.flags), code, groups, dict(names), tuple(by_index))
 
 
-def compile(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr]:
-    """``re.compile(pattern, flags)``, from the engine code kept for it when there is some."""
+def compile(
+    pattern: AnyStr, flags: int | re.RegexFlag = 0, *, keep: bool = True
+) -> re.Pattern[AnyStr]:
+    """``re.compile(pattern, flags)``, from the engine code kept for it when there is some.
+
+    ``keep=False`` for a pattern that comes from a project (settings, its own templates):
+    those are compiled from their text, so a repository cannot fill the file of every
+    later run with patterns of its own."""
     global _known
+    if not keep:
+        return re.compile(pattern, flags)
     if _known is None:
         _known = _read()
     key = (pattern, int(flags))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import secrets
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,62 +38,18 @@ from evalcli.outputs.manifest import (
 )
 from evalcli.outputs.plan import annex_stem
 from evalcli.paths import real_path
-from evalcli.private import read_private, trusted_folder, user_folder
+from evalcli.private import user_key
 from evalcli.records import Record, asdict
 from evalcli.reporting import ReportResult
 from evalcli.template.loader import BUNDLED_DIR
 
-KEY_FILE = "manifest.key"
-KEY_BYTES = 32
 OUTPUT_SUFFIXES = (".docx", ".pdf", ".md")
 
 
-def state_folder() -> Path:
-    """Where this user's evalcli state (the cache's secret) lives, outside any repository."""
-    return user_folder("XDG_STATE_HOME", ".local", "state")
-
-
-def _read_key(path: Path) -> bytes | None:
-    key = read_private(path, KEY_BYTES)
-    return key if key is not None and len(key) == KEY_BYTES else None
-
-
-def _new_key(folder: Path) -> None:
-    """Write a key under a temporary name and link it in: a reader never sees half a key."""
-    temporary = folder / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    handle = os.open(temporary, flags, 0o600)
-    try:
-        try:
-            written = os.write(handle, secrets.token_bytes(KEY_BYTES))
-        finally:
-            os.close(handle)
-        if written != KEY_BYTES:
-            return
-        with contextlib.suppress(FileExistsError):  # another run made one first: use it
-            os.link(temporary, folder / KEY_FILE)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def machine_key(output: Path) -> bytes | None:
-    """This user's secret for the manifest, made on first use; None when it cannot be trusted.
-
-    The state folder must be a private folder of this user, outside the output
-    folder and outside the git work tree of the working folder (what a pull
-    request fills); otherwise nothing is replayed.
-    """
-    folder = state_folder()
-    if not trusted_folder(folder, outside=output):
-        return None
-    try:
-        key = _read_key(folder / KEY_FILE)
-        if key is None and not os.path.lexists(folder / KEY_FILE):
-            _new_key(folder)
-            key = _read_key(folder / KEY_FILE)
-    except OSError:
-        return None
-    return key
+    """This user's secret for the manifest (``private.user_key``), trusted only outside the
+    output folder; None when it cannot be trusted, and then nothing is replayed."""
+    return user_key(outside=output)
 
 
 def _templates_digest(allowed: Sequence[Path]) -> str:

@@ -21,6 +21,7 @@ from evalcli.i18n import msg
 from evalcli.limits import MAX_YAML_BYTES
 from evalcli.template.fieldtypes import FIELD_TYPES
 from evalcli.template.parsed import parse_template_yaml
+from evalcli.template.spec import BUNDLED_DIR as BUNDLED_DIR  # re-exported
 from evalcli.template.spec import (
     ROLES,
     Annexes,
@@ -40,7 +41,6 @@ from evalcli.template.spec import (
 from evalcli.text import fold_key
 from evalcli.yamlnodes import Map, Node, Scalar, Seq
 
-BUNDLED_DIR = Path(__file__).parent / "bundled"
 DEFAULT_TEMPLATE = "ilo_summary"
 TEMPLATE_FILE = "template.yaml"
 _NAME = regexes.compile(r"[A-Za-z0-9_\-]+")
@@ -262,7 +262,7 @@ def _criteria(reader: _Reader, root: Map) -> list[Criterion]:
 
 
 def _placeholders(
-    reader: _Reader, root: Map
+    reader: _Reader, root: Map, keep: bool
 ) -> tuple[list[str], list[tuple[tuple[str, ...], str]]]:
     section = reader.map(root.get("placeholders"), "placeholders", root)
     patterns: list[tuple[tuple[str, ...], str]] = []
@@ -274,7 +274,7 @@ def _placeholders(
             pattern = reader.map(raw, "a placeholder pattern", raw)
             regex, anchors = reader.text(pattern, "regex"), reader.texts(pattern, "contains")
         try:
-            regexes.compile(regex)
+            regexes.compile(regex, keep=keep)
         except re.error as exc:
             reader.fail(raw, f"placeholder pattern is not a regular expression: {exc}")
         patterns.append((anchors, regex))
@@ -494,7 +494,8 @@ def _build(root: Map, path: Path) -> Template:
         reader.fail(root, "'languages' is missing: list the languages, e.g. [en, es, fr]")
     fields = _fields(reader, root)
     sections = _sections(reader, root)
-    phrases, patterns = _placeholders(reader, root)
+    # a bundled template's patterns are evalcli's; another's are a project's: not kept
+    phrases, patterns = _placeholders(reader, root, keep=path.is_relative_to(BUNDLED_DIR))
     limits = reader.map(root.get("limits"), "limits", root)
     pages = reader.text(limits, "pages", "")
     if pages and not pages.isdigit():

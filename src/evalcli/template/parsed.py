@@ -10,9 +10,9 @@ a link, or not the user's alone is parsed again, and never fails a run. As
 for the build manifest's key, a cache folder inside the git work tree (where
 a pull request could commit a forged file) is not used at all. The file is
 data only: the nodes as nested tuples of strings, numbers and booleans in
-``marshal``'s format (built in, so nothing more to import), after a CRC of
-those bytes; a damaged file fails the CRC or the shape and is parsed again.
-Nothing in it is imported or called.
+``marshal``'s format (built in, so nothing more to import), sealed with this
+user's key (``private.seal``): a damaged, copied or forged file fails the
+seal and the template is parsed again. Nothing in it is imported or called.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from typing import Any
 
 from evalcli import __version__
 from evalcli.diagnostics import Finding, Location
-from evalcli.private import read_private, trusted_folder, user_folder, write_private
+from evalcli.private import read_private, seal, trusted_folder, unseal, user_folder, write_private
 from evalcli.yamlnodes import Entry, Map, Node, Scalar, Seq, parse_yaml
 
-FORMAT = "2"  # of the cache files: raise it when the node types change
+FORMAT = "3"  # of the cache files: raise it when the node types change
 MAX_CACHE_BYTES = 16 * 2**20
 _MAGIC = b"evalcli-template\n"
+_PURPOSE = b"evalcli nodes"
 _SCALAR, _SEQ, _MAP = 0, 1, 2
 _location = tuple.__new__  # Location(file, line, column) without the named tuple's own __new__
 
@@ -68,27 +69,25 @@ def _unpack(packed: tuple[Any, ...], file: Path) -> Node:
     return Map(entries, loc, flow)
 
 
-def encode(made_by: str, source: Path, text: str, root: Node) -> bytes:
-    """A cache file's bytes: for ``made_by`` (version and format), this path and this text."""
-    payload = marshal.dumps((made_by, str(source), text, _pack(root)))
-    return _MAGIC + binascii.crc32(payload).to_bytes(4, "big") + payload
+def encode(made_by: str, source: Path, text: str, root: Node) -> bytes | None:
+    """A cache file's bytes: for ``made_by`` (version and format), this path and this text,
+    sealed with this user's key; None when there is no key to seal with."""
+    sealed = seal(marshal.dumps((made_by, str(source), text, _pack(root))), _PURPOSE)
+    return None if sealed is None else _MAGIC + sealed
 
 
 def decode(data: bytes, made_by: str, source: Path, text: str) -> Node | None:
-    """The nodes in a cache file's bytes if they were made by ``made_by`` from this very
-    path and text, else None (so also for a damaged file)."""
-    header = len(_MAGIC) + 4
-    payload = data[header:]
-    if data[: len(_MAGIC)] != _MAGIC or data[len(_MAGIC) : header] != binascii.crc32(
-        payload
-    ).to_bytes(4, "big"):
+    """The nodes in a cache file's bytes if this user's evalcli sealed them, made by
+    ``made_by`` from this very path and text; else None."""
+    payload = unseal(data[len(_MAGIC) :], _PURPOSE) if data.startswith(_MAGIC) else None
+    if payload is None:
         return None
     try:
         cached_by, cached_source, cached_text, packed = marshal.loads(payload)
         if (cached_by, cached_source, cached_text) != (made_by, str(source), text):
             return None
         return _unpack(packed, source)
-    except (ValueError, TypeError, EOFError, IndexError, RecursionError):
+    except (ValueError, TypeError, EOFError, IndexError, RecursionError, MemoryError):
         return None
 
 
@@ -99,7 +98,7 @@ def cache_folder() -> Path:
 
 def _file(source: Path) -> Path:
     """The cache file of a template path (two paths may share one: each then parses)."""
-    name = binascii.crc32(os.fsencode(source))  # not hashlib: loading OpenSSL costs more
+    name = binascii.crc32(os.fsencode(source))  # a name, not a check: hashlib loads OpenSSL
     return cache_folder() / f"{name:08x}.nodes"
 
 
@@ -115,5 +114,7 @@ def parse_template_yaml(text: str, source: Path) -> tuple[Node | None, list[Find
             return cached, []
     root, findings = parse_yaml(text, source)
     if root is not None and not findings:
-        write_private(file, encode(made_by, source, text, root))
+        data = encode(made_by, source, text, root)
+        if data is not None:
+            write_private(file, data)
     return root, findings

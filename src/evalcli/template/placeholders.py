@@ -8,7 +8,7 @@ import re
 
 from evalcli import regexes
 from evalcli.records import Record
-from evalcli.template.spec import Template
+from evalcli.template.spec import BUNDLED_DIR, Template
 from evalcli.text import fold_keep_length
 
 
@@ -18,6 +18,7 @@ class _Index(Record, frozen=True):
     anchored: dict[str, tuple[str, ...]]  # regex sources, compiled when their anchor is met
     always: tuple[str, ...]
     scanners: tuple[re.Pattern[str], ...] = ()  # together, they find any of the anchors
+    keep: bool = True  # the patterns are evalcli's own (a bundled template): kept compiled
 
     def spans(self, folded: str) -> list[tuple[int, int]]:
         # substring tests run at C speed; most text holds no anchor, so no regex runs
@@ -27,7 +28,7 @@ class _Index(Record, frozen=True):
         for anchor, found in self.anchored.items():
             if anchor in flat:
                 sources.update(found)
-        regexes = [_compiled(source) for source in sources]
+        regexes = [_compiled(source, self.keep) for source in sources]
         return sorted({m.span() for regex in regexes for m in regex.finditer(folded)})
 
     def may_match(self, text: str) -> bool:
@@ -52,7 +53,7 @@ def _phrase_anchor(phrase: str) -> str | None:
     return max(plain, key=len) if plain else None
 
 
-def _scanners(anchors: list[str]) -> tuple[re.Pattern[str], ...]:
+def _scanners(anchors: list[str], keep: bool) -> tuple[re.Pattern[str], ...]:
     """Patterns that, between them, find any of ``anchors`` (literal text).
 
     The anchors that start with the same character become one pattern
@@ -69,13 +70,13 @@ def _scanners(anchors: list[str]) -> tuple[re.Pattern[str], ...]:
         source = re.escape(first)
         if all(rests):  # an anchor of one character: that character alone finds it
             source += "(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
-        scanners.append(regexes.compile(source))
+        scanners.append(regexes.compile(source, keep=keep))
     return tuple(scanners)
 
 
 @functools.cache
-def _compiled(source: str) -> re.Pattern[str]:
-    return regexes.compile(source)
+def _compiled(source: str, keep: bool) -> re.Pattern[str]:
+    return regexes.compile(source, keep=keep)
 
 
 @functools.cache
@@ -96,8 +97,12 @@ def _index(template: Template) -> _Index:
             always.append(regex)
         for anchor in anchors:
             anchored.setdefault(anchor, []).append(regex)
+    keep = template.path.is_relative_to(BUNDLED_DIR)  # else a project's own: not kept
     return _Index(
-        {k: tuple(v) for k, v in anchored.items()}, tuple(always), _scanners(list(anchored))
+        {k: tuple(v) for k, v in anchored.items()},
+        tuple(always),
+        _scanners(list(anchored), keep),
+        keep,
     )
 
 

@@ -25,6 +25,8 @@ ROLES: dict[str, tuple[str, ...]] = {
     "keywords": ("text_list",),
 }
 
+BUNDLED_DIR = Path(__file__).parent / "bundled"  # the templates shipped with evalcli
+
 
 class Field(Record, frozen=True):
     """One metadata key of evaluation.yaml, and the type that parses, prints and exports it."""
