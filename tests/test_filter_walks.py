@@ -125,7 +125,7 @@ def test_the_pdf_source_keeps_what_the_filter_adds():
     for made in (
         "#block(sticky: true)[",
         "#follow-up[",
-        "#placeholder[#text(lang: \"es\", region: \"PE\")[",
+        '#placeholder[#text(lang: "es", region: "PE")[',
         '#text(lang: "fr", region: none)[',
         '#[#set image(alt: "chart «\u202fwith quotes\u202f» and \\\\ a backslash");',
         "#pdf.artifact[",
