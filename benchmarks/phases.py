@@ -38,7 +38,7 @@ PHASES = [
     ("evalcli.outputs.pdf", "start_typst"),
     ("evalcli.outputs.pdf", "make_pdf_typst"),
     ("evalcli.outputs.pdf", "compile_typst"),
-    ("evalcli.outputs.pdf", "row_headers"),
+    ("evalcli.outputs.pdftags", "row_headers"),
     ("evalcli.outputs.docx", "finish_docx"),
     ("evalcli.outputs.docx", "_polish_xml"),
     ("evalcli.render", "context"),
