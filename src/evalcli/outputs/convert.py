@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import mimetypes
 import threading
 from collections.abc import Callable
@@ -160,7 +161,12 @@ def convert(
     try:
         if plan.docx:
             docx_run = pandoc_docx(inline_images(markdown, images), template, info.epoch)
-            docx_job = _Side(_finish_docx, docx_run, info)
+            try:
+                docx_job = _Side(_finish_docx, docx_run, info)
+            except BaseException:  # no thread to collect it: wait here, its folder removed
+                with contextlib.suppress(Exception):
+                    docx_run.result()
+                raise
         docx = docx_job.result() if docx_job else None
         try:
             pdf = pdf_job.result() if pdf_job else None

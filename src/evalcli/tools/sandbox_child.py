@@ -4,11 +4,11 @@ Run as a script, never imported by evalcli: ``python -I sandbox_child.py
 MEMORY PARENT exec PROGRAM ARG...`` or ``... typst - SITE [--warm-up FONTS...]``: a compile for
 each request file (JSON) named on a line of its standard input, and a status
 line on its standard output for each, so that the library, loaded once, stays
-warm from one document to the next. It uses the
-standard library only (and ``typst`` for a compile); an exec loads nothing
-but ``ctypes`` (for the death signal), so a converter starts about 20 ms
-after it is asked for. The limits are set here, in the child, before any converter
-code runs: the parent may have threads, and a ``preexec_fn`` is not safe then.
+warm from one document to the next. It uses the standard library only (and
+``typst`` for a compile); an exec loads nothing but ``ctypes`` (for the death
+signal), so a converter starts about 20 ms after it is asked for. The limits
+are set here, in the child, before any converter code runs: the parent may
+have threads, and a ``preexec_fn`` is not safe then.
 """
 
 from __future__ import annotations
@@ -35,9 +35,8 @@ def _confine(memory: int, parent: int) -> None:
             import ctypes
 
             # PR_SET_PDEATHSIG: the kernel kills this process when its parent dies
-            # (SIGKILL of evalcli included); it survives the exec below
-            # PR_SET_PDEATHSIG, SIGKILL (9 on every Linux): the signal module would
-            # cost each converter's start the import of enum
+            # (SIGKILL of evalcli included); it survives the exec below. SIGKILL is 9
+            # on every Linux: the signal module would cost each start enum's import
             ctypes.CDLL(None, use_errno=True).prctl(1, 9)
         except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
             pass
