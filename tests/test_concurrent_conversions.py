@@ -233,6 +233,8 @@ def test_a_build_compiles_the_skeleton_once_for_all_its_reports(tmp_path, monkey
         return real(self, source, name, filename, raw, defer_init)
 
     monkeypatch.setattr(jinja2.Environment, "compile", count)
+    # no compiled skeleton in the user's cache yet (render.bytecode): this process compiles
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     render._environment.cache_clear()
     folders = [shutil.copytree(FIXTURES / "valid", tmp_path / name) for name in ("a", "b")]
     results = api.build(folders, output=tmp_path / "out", jobs=1)

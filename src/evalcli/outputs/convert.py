@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import mimetypes
 import threading
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.plan import DocumentPlan
 from evalcli.report.model import Report
 from evalcli.template.spec import Template
+from evalcli.tools.pandoc import PandocRun, filter_args
 
 T = TypeVar("T")
 
@@ -77,6 +79,24 @@ def inline_images(markdown: str, names: dict[str, Path]) -> str:
     return markdown + "\n\n" + "\n".join(definitions) + "\n" if definitions else markdown
 
 
+def pandoc_docx(markdown: str, template: Template, epoch: int) -> PandocRun:
+    """Start pandoc on the DOCX; collect it with ``.result()``. Images come as data URIs.
+
+    Here, not in ``outputs.docx``: the run starts without loading the polish
+    (lxml), which loads while pandoc works.
+    """
+    args = ["--to", "docx", "--output", "-", *filter_args(template.path, markdown)]
+    if template.reference_docx.is_file():
+        args += ["--reference-doc", str(template.reference_docx)]
+    return PandocRun(markdown.encode("utf-8"), args, epoch)
+
+
+def _finish_docx(job: PandocRun, info: DocInfo) -> bytes:
+    from evalcli.outputs.docx import finish_docx  # lxml and the polish, while pandoc works
+
+    return finish_docx(job, info)
+
+
 def all_described(report: Report) -> bool:
     """Whether every image of the report has a description (or is decorative): PDF/UA-1."""
     return described(image for section in report.sections.values() for image in section.images)
@@ -117,7 +137,6 @@ def convert(
     A PDF that Typst cannot make PDF/UA-1 is made without it, and the reason
     added to ``not_ua``, unless ``--pdf-standard ua-1`` asked for it.
     """
-    from evalcli.outputs.docx import make_docx
     from evalcli.outputs.pdf import TYPST_TEMPLATE, NotAccessibleError, make_pdf_typst, start_typst
 
     typst_template = typst_template or TYPST_TEMPLATE
@@ -138,10 +157,16 @@ def convert(
         if plan.typst
         else None
     )
-    docx_job = (
-        _Side(make_docx, inline_images(markdown, images), template, info) if plan.docx else None
-    )
+    docx_job = None
     try:
+        if plan.docx:
+            docx_run = pandoc_docx(inline_images(markdown, images), template, info.epoch)
+            try:
+                docx_job = _Side(_finish_docx, docx_run, info)
+            except BaseException:  # no thread to collect it: wait here, its folder removed
+                with contextlib.suppress(Exception):
+                    docx_run.result()
+                raise
         docx = docx_job.result() if docx_job else None
         try:
             pdf = pdf_job.result() if pdf_job else None

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from evalcli.outputs import docxpolish as polish
+from evalcli.outputs.convert import pandoc_docx
 from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.ooxml import put
 from evalcli.outputs.zipnorm import normalize_zip
 from evalcli.template.spec import Template
-from evalcli.tools.pandoc import PandocRun, filter_args
+from evalcli.tools.pandoc import PandocRun
 
 LABEL_FILL = "E8EAF8"
 BORDER = "BFBFBF"
@@ -44,14 +45,6 @@ mso-position-horizontal-relative:margin;mso-position-vertical:center;
 mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#e1e1e1" stroked="f">
 <v:textpath style="font-family:&quot;Calibri&quot;;font-weight:bold;font-size:1pt"
  string="{text}"/></v:shape></w:pict></w:r>"""
-
-
-def pandoc_docx(markdown: str, template: Template, epoch: int) -> PandocRun:
-    """Start pandoc on the DOCX; collect it with ``.result()``. Images come as data URIs."""
-    args = ["--to", "docx", "--output", "-", *filter_args(template.path, markdown)]
-    if template.reference_docx.is_file():
-        args += ["--reference-doc", str(template.reference_docx)]
-    return PandocRun(markdown.encode("utf-8"), args, epoch)
 
 
 def _element(tag: str, **attrs: str) -> Any:
@@ -340,7 +333,11 @@ def make_docx(markdown: str, template: Template, info: DocInfo) -> bytes:
     The polish edits the XML directly (``docxpolish``), as python-docx would;
     a package it does not know how to polish exactly goes through python-docx.
     """
-    job = pandoc_docx(markdown, template, info.epoch)
+    return finish_docx(pandoc_docx(markdown, template, info.epoch), info)
+
+
+def finish_docx(job: PandocRun, info: DocInfo) -> bytes:
+    """``make_docx`` from a pandoc run already started (``pandoc_docx``): waits for it, polishes."""
     data = job.result()
     try:
         return _polish_xml(data, info)

@@ -9,6 +9,7 @@ unknown style) raises ``Unsupported``, and python-docx does it instead.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from lxml import etree
@@ -69,6 +70,7 @@ _NAMESPACES = (
 _STORY = '<w:{tag} {ns}><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr></w:p></w:{tag}>'
 
 
+@functools.cache  # about 2,000 calls a polish, for a few dozen names
 def qn(tag: str) -> str:
     """``"w:p"`` as lxml names it: ``"{namespace}p"``."""
     prefix, name = tag.split(":")

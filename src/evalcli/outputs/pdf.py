@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from evalcli.files import copy_report_file, scratch_dir
 from evalcli.i18n import Message, msg
 from evalcli.limits import LIBREOFFICE_MEMORY, LIBREOFFICE_TIMEOUT, TYPST_MEMORY, TYPST_TIMEOUT
 from evalcli.outputs.docinfo import DocInfo
-from evalcli.outputs.pdftags import row_headers
 from evalcli.template.spec import Template
 from evalcli.tools import typstserver
 from evalcli.tools.pandoc import PandocRun, filter_args
@@ -125,6 +123,8 @@ def make_pdf_typst(
     """
     standards = typst_standards(standard, described)
     job = typst_source(markdown, template, info.epoch, typst_template)
+    from evalcli.outputs.pdftags import row_headers  # loaded while pandoc works
+
     source = job.result().decode("utf-8")
     with scratch_dir("typst") as scratch:
         root = scratch / "root"
@@ -278,6 +278,8 @@ def _for_libreoffice(docx: bytes, keywords: tuple[str, ...]) -> bytes:
     """
     if not keywords:
         return docx
+    import zipfile  # only for LibreOffice: not on the way to the converters
+
     source = zipfile.ZipFile(io.BytesIO(docx))
     core = source.read("docProps/core.xml").decode("utf-8")
     joined = escape_xml(", ".join(k.replace(" ", "\u00a0") for k in keywords))
@@ -452,6 +454,8 @@ def make_pdf_libreoffice(
                 )
             )
         ua = False
+    from evalcli.outputs.pdftags import row_headers
+
     pdf = libreoffice_pdf(docx, template.path / "fonts", info.epoch, info.keywords, standard, ua=ua)
     return row_headers(pdf, every_table)
 

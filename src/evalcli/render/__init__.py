@@ -173,12 +173,16 @@ def context(
 @functools.cache
 def _environment(folder: Path) -> Any:
     """One sandboxed Jinja environment per template folder: it keeps each skeleton compiled,
-    so a portfolio compiles it once, not once per report (it still sees an edited file)."""
+    so a portfolio compiles it once, not once per report (it still sees an edited file),
+    and the next run finds it compiled in the user's cache (``render.bytecode``)."""
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    from evalcli.render.bytecode import skeleton_cache
+
     env = SandboxedEnvironment(
         loader=FileSystemLoader(folder),
+        bytecode_cache=skeleton_cache(),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,

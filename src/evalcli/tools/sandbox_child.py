@@ -4,18 +4,17 @@ Run as a script, never imported by evalcli: ``python -I sandbox_child.py
 MEMORY PARENT exec PROGRAM ARG...`` or ``... typst - SITE [--warm-up FONTS...]``: a compile for
 each request file (JSON) named on a line of its standard input, and a status
 line on its standard output for each, so that the library, loaded once, stays
-warm from one document to the next. It uses the
-standard library only (and ``typst`` for a compile), so it starts in tens of
-milliseconds. The limits are set here, in the child, before any converter
-code runs: the parent may have threads, and a ``preexec_fn`` is not safe then.
+warm from one document to the next. It uses the standard library only (and
+``typst`` for a compile); an exec loads nothing but ``ctypes`` (for the death
+signal), so a converter starts about 20 ms after it is asked for. The limits
+are set here, in the child, before any converter code runs: the parent may
+have threads, and a ``preexec_fn`` is not safe then.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from pathlib import Path
 
 EXIT_TYPST_ERROR = 1  # the document does not compile; stderr holds typst's message
 EXIT_OUT_OF_MEMORY = 75  # an allocation failed under the memory limit
@@ -34,11 +33,11 @@ def _confine(memory: int, parent: int) -> None:
     if sys.platform.startswith("linux"):
         try:
             import ctypes
-            import signal
 
             # PR_SET_PDEATHSIG: the kernel kills this process when its parent dies
-            # (SIGKILL of evalcli included); it survives the exec below
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+            # (SIGKILL of evalcli included); it survives the exec below. SIGKILL is 9
+            # on every Linux: the signal module would cost each start enum's import
+            ctypes.CDLL(None, use_errno=True).prctl(1, 9)
         except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
             pass
     if os.getppid() != parent:  # the parent died before the line above took effect
@@ -73,6 +72,11 @@ def _serve(fonts: list[str] | None) -> int:
     prints (typst's message, or a crash's) goes to the request's "errors" file.
     After running out of memory the process ends: its heap may be spent.
     """
+    # here, not at the top: an exec (every pandoc run) needs neither, and they would
+    # cost its start about 30 ms
+    import json
+    from pathlib import Path
+
     try:
         import typst
     except MemoryError:
@@ -103,6 +107,8 @@ def _serve(fonts: list[str] | None) -> int:
 
 
 def _serve_one(typst: object, request: dict[str, object]) -> int:
+    from pathlib import Path
+
     output, errors = str(request.pop("output")), str(request.pop("errors"))
     log = os.open(errors, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     saved = os.dup(2)

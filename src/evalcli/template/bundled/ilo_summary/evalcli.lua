@@ -1,21 +1,26 @@
 -- Pandoc filter applied to every output of the ILO summary.
+--
+-- Each walk over the document costs pandoc a pass (marshalling every element
+-- to Lua and back), so everything below is done in one walk per document
+-- (see Pandoc at the end), and the alternative-text walk of the PDF only for
+-- a document with images.
 
 -- A link with no target ("[text](#)", as in real published summaries) keeps
 -- its text in the PDF: pandoc's Typst writer would otherwise emit an invalid
 -- #link(). The DOCX keeps the link as written.
-function Link(el)
-  if FORMAT == "typst" and (el.target == "" or el.target == "#") then
+local function Link(el)
+  if el.target == "" or el.target == "#" then
     return el.content
   end
 end
 
 -- Content never injects raw output code: the reader has raw_attribute off,
 -- and anything raw that remains is dropped rather than executed.
-function RawBlock(el)
+local function RawBlock(el)
   return {}
 end
 
-function RawInline(el)
+local function RawInline(el)
   return {}
 end
 
@@ -140,27 +145,35 @@ local function Div(el)
 end
 
 -- A recommendation's last paragraph stays on the page of its follow-up facts
--- (the DOCX sets "keep with next" on it, in python-docx).
+-- (the DOCX sets "keep with next" on it, in python-docx). Each div of the
+-- list is then wrapped (Div above): after the look at the div that follows a
+-- paragraph, as when the divs were wrapped in a walk of their own. The lists
+-- inside a div come first (the walk goes from the inside out), as they did.
 local function Blocks(blocks)
-  if FORMAT ~= "typst" then
-    return nil
-  end
   local out = {}
+  local changed = false
   for i, block in ipairs(blocks) do
     local next_block = blocks[i + 1]
     local before_follow_up = block.t == "Para"
       and next_block ~= nil
       and next_block.t == "Div"
       and next_block.attributes["custom-style"] == "Follow-up"
+    local wrapped = block.t == "Div" and Div(block) or nil
     if before_follow_up then
       table.insert(out, pandoc.RawBlock("typst", "#block(sticky: true)["))
       table.insert(out, block)
       table.insert(out, pandoc.RawBlock("typst", "]"))
+      changed = true
+    elseif wrapped then
+      for _, part in ipairs(wrapped) do
+        table.insert(out, part)
+      end
+      changed = true
     else
       table.insert(out, block)
     end
   end
-  return out
+  return changed and out or nil
 end
 
 -- Alternative text. pandoc 3.9's Typst writer drops an image's description
@@ -233,13 +246,25 @@ local DOCX_DECORATIVE = {
 function Pandoc(doc)
   local lang = doc.meta.lang and pandoc.utils.stringify(doc.meta.lang) or "en"
   quotes = QUOTES[lang:sub(1, 2)] or QUOTES.en
-  -- pandoc has already applied Link and Raw* above, so the raw Typst made
-  -- here is the template's own, never the content's
-  doc = doc:walk({ Str = Str, Blocks = Blocks }):walk({ Span = Span, Div = Div })
+  -- One walk, in pandoc's fixed order: every inline element (innermost
+  -- first), then every block element, then every list of blocks. The raw
+  -- elements of the content are dropped as the walk meets them; the raw
+  -- Typst that Span and Blocks make here is put in place of what they were
+  -- given and never walked again, so it is the template's own, never the
+  -- content's.
+  local walk = { RawInline = RawInline, RawBlock = RawBlock, Str = Str }
+  local images = false
   if FORMAT == "typst" then
-    doc = doc:walk(ALT_TEXT)
+    walk.Link, walk.Span, walk.Blocks = Link, Span, Blocks
+    walk.Image = function()
+      images = true
+    end
   elseif FORMAT == "docx" then
-    doc = doc:walk(DOCX_DECORATIVE)
+    walk.Image = DOCX_DECORATIVE.Image
+  end
+  doc = doc:walk(walk)
+  if images then
+    doc = doc:walk(ALT_TEXT)
   end
   return doc
 end
