@@ -23,6 +23,7 @@ def template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     folder = tmp_path / "templates" / "ilo_summary"
     shutil.copytree(BUNDLED, folder)
+    monkeypatch.setattr(parsed, "KEPT", folder.parent)  # kept, as the bundled ones are
     loader.load_template.cache_clear()
     yield folder
     loader.load_template.cache_clear()
@@ -180,3 +181,14 @@ def test_a_cache_inside_the_checkout_is_never_read(
     # and once the folder is no checkout, the file is read: the test can fail
     (checkout / ".git").rmdir()
     assert _load(template).title.startswith("Forged")
+
+
+def test_a_projects_own_template_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A template of the project's (allowed with --template-dir, maybe from a pull request)
+    is parsed at every run: no repository fills the user's cache with its templates."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = shutil.copytree(BUNDLED, tmp_path / "templates" / "agency")
+    _load(folder)
+    assert not list(parsed.cache_folder().glob("*.nodes"))
+    _load(BUNDLED)  # the bundled one is: the test can fail
+    assert len(list(parsed.cache_folder().glob("*.nodes"))) == 1

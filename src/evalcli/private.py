@@ -47,9 +47,12 @@ def private_to_user(info: os.stat_result, kind: int) -> bool:
 
 
 def user_folder(variable: str, *default: str) -> Path:
-    """This user's evalcli folder of a kind: ``$variable/evalcli``, else ``~/default/evalcli``."""
+    """This user's evalcli folder of a kind: ``$variable/evalcli``, else ``~/default/evalcli``
+    (also for a relative ``$variable``, which the XDG rules say to ignore)."""
     home = os.path.expanduser("~")  # noqa: PTH111 - a string, joined below
-    base = os.environ.get(variable) or os.path.join(home, *default)  # noqa: PTH118
+    base = os.environ.get(variable, "")
+    if not os.path.isabs(base):  # noqa: PTH117 - a string
+        base = os.path.join(home, *default)  # noqa: PTH118
     return Path(base) / "evalcli"
 
 

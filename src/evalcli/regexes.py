@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import _sre  # type: ignore[import-not-found]
 import atexit
+import binascii
 import contextlib
 import marshal
 import re
@@ -48,7 +49,13 @@ def _made_by() -> str:
 
 
 def cache_file() -> Path:
-    return user_folder("XDG_CACHE_HOME", ".cache") / "regexes" / f"{sys.implementation.cache_tag}"
+    """This Python build's file (two 3.11 builds do not take turns overwriting one)."""
+    build = binascii.crc32(sys.version.encode())  # a name, not a check
+    return (
+        user_folder("XDG_CACHE_HOME", ".cache")
+        / "regexes"
+        / f"{sys.implementation.cache_tag}-{build:08x}"
+    )
 
 
 def _trusted(file: Path) -> bool:
