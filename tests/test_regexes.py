@@ -243,3 +243,59 @@ def test_a_projects_own_patterns_are_never_kept(tmp_path: Path):
     ).stdout
     assert "(?:/.*)?" not in kept  # no glob of the settings
     assert "\\\\d" in kept  # but evalcli's own patterns: the test can fail
+
+
+def test_a_library_loads_its_patterns_from_the_cache(cache: Path, monkeypatch: pytest.MonkeyPatch):
+    """While yaml, Jinja or tomllib load, their ``re.compile`` comes from the cache, and
+    ``re.compile`` is the standard one again after."""
+    standard = re.compile
+    with regexes.library_patterns():
+        assert re.compile is not standard
+        first = re.compile(r"[\u00c0-\u017f]+\d", re.I)
+        with regexes.library_patterns():  # nested, as an import inside an import
+            pass
+        assert re.compile is not standard
+        compiled = standard("x")
+        assert re.compile(compiled) is compiled  # a compiled pattern passes as it is
+    assert re.compile is standard
+    _next_run(monkeypatch)
+    from_text = _from_text_never(monkeypatch)
+    with regexes.library_patterns():
+        again = re.compile(r"[\u00c0-\u017f]+\d", re.I)
+    _same(again, first)
+    assert from_text == []
+    assert re.compile is standard
+
+
+def test_the_standard_compile_is_back_even_after_an_error():
+    standard = re.compile
+    with pytest.raises(ImportError), regexes.library_patterns():
+        import evalcli_no_such_library  # type: ignore[import-not-found]  # noqa: F401
+    assert re.compile is standard
+    with pytest.raises(re.error), regexes.library_patterns():
+        re.compile("[unclosed")
+    assert re.compile is standard
+
+
+def test_yaml_compiles_none_of_its_patterns_on_the_second_run(tmp_path: Path):
+    """What ``import yaml`` costs every check is mostly its patterns: compiled once."""
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    count = (
+        "import pathlib, re; from re import _parser; calls = []; real = _parser.parse\n"
+        "_parser.parse = lambda *a: calls.append(a) or real(*a)\n"
+        "import evalcli.yamlnodes\n"
+        "print(len(calls))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", count], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        for _ in range(2)
+    ]
+    first, second = (int(run.stdout.strip() or -1) for run in runs)
+    assert first > 10  # yaml's own patterns, compiled from their text the first time
+    assert second == 0, runs[1].stderr

@@ -270,7 +270,8 @@ def find_settings(start: Path) -> tuple[Path | None, dict[str, Any] | None, str]
             if not candidate.is_file():
                 continue
             text = _read(candidate)
-            import tomllib  # only where there is a settings file
+            with regexes.library_patterns():  # only where there is a settings file
+                import tomllib
 
             try:
                 data = tomllib.loads(text)
@@ -406,7 +407,8 @@ def load_settings(start: Path | None = None) -> Settings:
     check = _Validator(file, text, prefix)
     settings = Settings(file.parent, file, values, sources)
     if table is None:
-        import tomllib
+        with regexes.library_patterns():
+            import tomllib
 
         try:
             tomllib.loads(text)

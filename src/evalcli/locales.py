@@ -12,7 +12,6 @@ or a value the file does not cover, is babel's to format.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -22,6 +21,9 @@ from typing import Any
 
 from evalcli import regexes
 from evalcli.text import fold
+
+with regexes.library_patterns():  # its patterns from the cache, as evalcli's own
+    import json
 
 DATA = Path(__file__).parent / "data" / "locale_data.json"
 FORMATS = Path(__file__).parent / "data" / "locale_formats.json"

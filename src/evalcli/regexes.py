@@ -19,12 +19,14 @@ evalcli's own, byte for byte, is never decoded.
 from __future__ import annotations
 
 import _sre  # type: ignore[import-not-found]
+import _thread
 import atexit
 import binascii
 import contextlib
 import marshal
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from typing import Any, AnyStr
@@ -147,3 +149,39 @@ def compile(
             atexit.register(_write)
         _learned[key] = args
     return compiled
+
+
+_RE_COMPILE = re.compile  # the standard one, whatever is in its place for a while
+_routing = _thread.allocate_lock()
+_loading = 0  # how many library_patterns blocks are open
+
+
+def _library_compile(pattern: Any, flags: int = 0) -> re.Pattern[Any]:
+    if type(pattern) not in (str, bytes) or flags & re.DEBUG:
+        return _RE_COMPILE(pattern, flags)  # a compiled pattern, or one to print
+    return compile(pattern, flags)
+
+
+@contextlib.contextmanager
+def library_patterns() -> Iterator[None]:
+    """While a library loads, the patterns it compiles with ``re.compile`` come from the
+    cache too.
+
+    yaml, Jinja and tomllib compile dozens of patterns as they are imported
+    (Jinja's pattern of every Unicode identifier character alone costs a build
+    several milliseconds): constants of their code, kept as evalcli's own
+    are. The patterns are the very ones ``re.compile`` gives; anything but a
+    pattern's text goes to ``re.compile`` itself. Another thread compiling
+    meanwhile gets the same patterns, from here.
+    """
+    global _loading
+    with _routing:
+        _loading += 1
+        re.compile = _library_compile
+    try:
+        yield
+    finally:
+        with _routing:
+            _loading -= 1
+            if not _loading:
+                re.compile = _RE_COMPILE

@@ -19,13 +19,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from evalcli import regexes
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message, msg, verbatim
 from evalcli.limits import MAX_YAML_DEPTH
 from evalcli.records import Record
+
+with regexes.library_patterns():  # its patterns from the cache, as evalcli's own
+    import yaml
 
 try:
     YAML_LOADER: type = yaml.CSafeLoader

@@ -175,10 +175,11 @@ def _environment(folder: Path) -> Any:
     """One sandboxed Jinja environment per template folder: it keeps each skeleton compiled,
     so a portfolio compiles it once, not once per report (it still sees an edited file),
     and the next run finds it compiled in the user's cache (``render.bytecode``)."""
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    with regexes.library_patterns():  # Jinja's many patterns from the cache, as evalcli's own
+        from jinja2 import FileSystemLoader, StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
 
-    from evalcli.render.bytecode import skeleton_cache
+        from evalcli.render.bytecode import skeleton_cache
 
     env = SandboxedEnvironment(
         loader=FileSystemLoader(folder),

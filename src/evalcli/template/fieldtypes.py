@@ -15,8 +15,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-import yaml
-
 from evalcli import locales, regexes
 from evalcli.diagnostics import Finding, FindingCode, Location
 from evalcli.i18n import Message, msg
@@ -24,6 +22,9 @@ from evalcli.records import Record
 from evalcli.template import valueschema as vs
 from evalcli.text import did_you_mean, fold, fold_key, match_option, split_list
 from evalcli.yamlnodes import YAML_LOADER, Map, Node, Scalar, Seq
+
+with regexes.library_patterns():  # its patterns from the cache, as evalcli's own
+    import yaml
 
 if TYPE_CHECKING:
     from evalcli.template.spec import Field, Template
