@@ -5,7 +5,7 @@ MEMORY PARENT exec PROGRAM ARG...`` or ``... typst - SITE [--warm-up FONTS...]``
 each request file (JSON) named on a line of its standard input, and a status
 line on its standard output for each, so that the library, loaded once, stays
 warm from one document to the next. It uses the standard library only (and
-``typst`` for a compile); an exec loads nothing but ``ctypes`` (for the death
+``typst`` for a compile); an exec loads nothing but ``_ctypes`` (for the death
 signal), so a converter starts about 20 ms after it is asked for. The limits
 are set here, in the child, before any converter code runs: the parent may
 have threads, and a ``preexec_fn`` is not safe then.
@@ -32,12 +32,14 @@ def _confine(memory: int, parent: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (min(memory, hard), hard))
     if sys.platform.startswith("linux"):
         try:
-            import ctypes
+            # _ctypes, not ctypes: ctypes would cost each start half as much again
+            import _ctypes
 
             # PR_SET_PDEATHSIG: the kernel kills this process when its parent dies
             # (SIGKILL of evalcli included); it survives the exec below. SIGKILL is 9
             # on every Linux: the signal module would cost each start enum's import
-            ctypes.CDLL(None, use_errno=True).prctl(1, 9)
+            prctl = _ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "prctl")
+            _ctypes.call_function(prctl, (1, 9))
         except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
             pass
     if os.getppid() != parent:  # the parent died before the line above took effect
