@@ -38,7 +38,8 @@ def _confine(memory: int, parent: int) -> None:
             # PR_SET_PDEATHSIG: the kernel kills this process when its parent dies
             # (SIGKILL of evalcli included); it survives the exec below. SIGKILL is 9
             # on every Linux: the signal module would cost each start enum's import
-            prctl = _ctypes.dlsym(_ctypes.dlopen(None, os.RTLD_NOW), "prctl")
+            libc = _ctypes.dlopen(None, os.RTLD_NOW)  # type: ignore[arg-type]  # None: this process
+            prctl = _ctypes.dlsym(libc, "prctl")
             _ctypes.call_function(prctl, (1, 9))
         except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
             pass
