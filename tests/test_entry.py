@@ -79,12 +79,13 @@ CASES = [
     ["check", "--help"],
     ["--version"],
     ["schema"],
-    # build: Markdown (quick to make), forced, so that both runs write the same
+    # build: Markdown (quick to make), forced, so that both runs write the same; several
+    # reports in one process (-j 1), so that they finish, and print, in the same order
     ["build", "--force", "--to", "md", "-o", "out", "content/example-en"],
     ["build", "--force", "--to=md", "--output=out", "-q", "content/alianzas-peru"],
-    ["build", "--force", "--to", "md", "-o", "out", "--draft", "--lang", "en", "broken"],
+    ["build", "--force", "--to", "md", "-o", "out", "--draft", "--lang", "en", "-j", "1", "broken"],
     ["build", "--force", "--to", "md", "-o", "out", "--format", "json", "content/example-en"],
-    ["build", "--force", "--to", "md", "-o", "out", "--name", "{project_code}", "content"],
+    ["build", "--force", "--to", "md", "-o", "out", "--name", "{project_code}", "--jobs=1", "content"],
     ["--messages", "es", "build", "--to", "md", "-o", "out", "broken/missing-section"],
     ["build", "--to", "xml", "content/example-en"],
     ["build", "nothere"],
