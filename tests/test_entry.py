@@ -85,7 +85,7 @@ CASES = [
     ["build", "--force", "--to=md", "--output=out", "-q", "content/alianzas-peru"],
     ["build", "--force", "--to", "md", "-o", "out", "--draft", "--lang", "en", "-j", "1", "broken"],
     ["build", "--force", "--to", "md", "-o", "out", "--format", "json", "content/example-en"],
-    ["build", "--force", "--to", "md", "-o", "out", "--name", "{project_code}", "--jobs=1", "content"],
+    ["build", "--force", "--to", "md", "-o", "out", "--name={project_code}", "--jobs=1", "content"],
     ["--messages", "es", "build", "--to", "md", "-o", "out", "broken/missing-section"],
     ["build", "--to", "xml", "content/example-en"],
     ["build", "nothere"],
