@@ -33,6 +33,24 @@ def process_gone(pid: int) -> bool:
     return state in ("Z", "X")
 
 
+def after_a_build(report: Path, out: Path, probe: str) -> str:
+    """What ``probe`` (a Python expression) prints in a fresh process that has just built
+    ``report`` into ``out`` through the API: which modules the build loaded, say."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from evalcli import api; "
+        f"results = api.build([Path({str(report)!r})], output=Path({str(out)!r})); "
+        "assert results[0].built, results[0].findings; "
+        f"print({probe})"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
 def run(*args: str | Path) -> Result:
     """Invoke evalcli in-process; an unexpected exception fails the test."""
     result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from conftest import CONTENT
+from evalcli.tools import sandbox
 
-CHILD = Path(__file__).resolve().parent.parent / "src" / "evalcli" / "tools" / "sandbox_child.py"
+CHILD = sandbox._CHILD  # the wrapper as installed, wherever that is
 
 
 def _imported(stderr: str) -> set[str]:
@@ -44,6 +44,7 @@ def test_a_converters_exec_wrapper_loads_only_what_confining_needs():
 BUILD = """
 import sys
 from pathlib import Path
+from evalcli.tools import sandbox
 from evalcli.tools import pandoc
 
 started = []

@@ -26,6 +26,7 @@ from evalcli.outputs.docinfo import doc_info
 from evalcli.outputs.plan import DocumentPlan
 from evalcli.render import render
 from evalcli.report.load import load_report
+from evalcli.template.spec import BUNDLED_DIR
 from evalcli.tools import sandbox, typstserver
 from evalcli.tools.pandoc import filter_args
 
@@ -152,7 +153,7 @@ def test_each_compile_has_the_whole_time_limit(tmp_path, monkeypatch):
 
 
 def test_the_annex_filter_runs_on_annex_pages_only():
-    bundled = FIXTURES.parent.parent / "src" / "evalcli" / "template" / "bundled" / "ilo_summary"
+    bundled = BUNDLED_DIR / "ilo_summary"
     summary = [Path(a).name for a in filter_args(bundled, "# Findings\n\nText.\n")]
     annexes = [Path(a).name for a in filter_args(bundled, "::: {.annex-table}\n:::\n")]
     assert summary == ["--lua-filter", "evalcli.lua"]

@@ -8,13 +8,11 @@ polish exactly still goes through python-docx.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, FIXTURES
+from conftest import CONTENT, FIXTURES, after_a_build
 from evalcli.outputs import docxpolish
 from evalcli.outputs.build import _images
 from evalcli.outputs.convert import inline_images
@@ -82,14 +80,5 @@ def test_a_package_with_its_own_header_is_polished_by_python_docx(rich):
 
 def test_a_summary_build_never_loads_python_docx(tmp_path):
     out = tmp_path / "out"
-    script = (
-        "import sys; from pathlib import Path; from evalcli import api; "
-        f"results = api.build([Path({str(FIXTURES / 'valid')!r})], output=Path({str(out)!r})); "
-        "assert results[0].built, results[0].findings; "
-        "print('docx' in sys.modules)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "False"
+    assert after_a_build(FIXTURES / "valid", out, "'docx' in sys.modules") == "False"
     assert sorted(p.name for p in out.glob("valid.*")) == ["valid.docx", "valid.pdf"]

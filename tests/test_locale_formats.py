@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import runpy
-import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 
-from conftest import CONTENT, ROOT
+from conftest import CONTENT, ROOT, after_a_build
 from evalcli import locales
 
 
@@ -54,14 +52,5 @@ def test_a_locale_the_file_cannot_write_is_babels():
 
 
 def test_a_build_loads_no_babel(tmp_path):
-    script = (
-        "import sys; from pathlib import Path; from evalcli import api; "
-        f"results = api.build([Path({str(CONTENT / 'example-en')!r})], "
-        f"output=Path({str(tmp_path / 'out')!r})); "
-        "assert results[0].built, results[0].findings; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'babel'))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "[]"
+    babel = "sorted(m for m in sys.modules if m.split('.')[0] == 'babel')"
+    assert after_a_build(CONTENT / "example-en", tmp_path / "out", babel) == "[]"

@@ -23,7 +23,7 @@ def template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     folder = tmp_path / "templates" / "ilo_summary"
     shutil.copytree(BUNDLED, folder)
-    monkeypatch.setattr(parsed, "KEPT", folder.parent)  # kept, as the bundled ones are
+    monkeypatch.setattr(parsed, "is_bundled", lambda path: True)  # kept, as the bundled are
     loader.load_template.cache_clear()
     yield folder
     loader.load_template.cache_clear()

@@ -164,20 +164,38 @@ def user_key(outside: Path | None = None) -> bytes | None:
     return key
 
 
+_sealing_keys: dict[tuple[str, str], bytes] = {}  # by state folder and working folder
+
+
+def _sealing_key() -> bytes | None:
+    """``user_key()``, looked up once per state folder and working folder: every cache a
+    run reads or writes seals with it, and each look-up is a trust check and a read."""
+    try:
+        where = (str(state_folder()), os.getcwd())  # noqa: PTH109 - a string, cheap
+    except OSError:  # no working folder: nothing is trusted
+        return None
+    key = _sealing_keys.get(where)
+    if key is None:
+        key = user_key()
+        if key is not None:
+            _sealing_keys[where] = key
+    return key
+
+
 def _mac(key: bytes, purpose: bytes, payload: bytes) -> bytes:
     return blake2b(payload, digest_size=MAC_BYTES, key=key, person=purpose[:16]).digest()
 
 
 def seal(payload: bytes, purpose: bytes) -> bytes | None:
     """``payload`` behind this user's MAC for ``purpose`` (a cache's name); None without a key."""
-    key = user_key()
+    key = _sealing_key()
     return None if key is None else _mac(key, purpose, payload) + payload
 
 
 def unseal(data: bytes, purpose: bytes) -> bytes | None:
     """The payload ``seal`` put in ``data`` for this user and ``purpose``; None for anything
     else (another user's or machine's file, a forged or damaged one)."""
-    key = user_key()
+    key = _sealing_key()
     if key is None or len(data) < MAC_BYTES:
         return None
     mac, payload = data[:MAC_BYTES], data[MAC_BYTES:]

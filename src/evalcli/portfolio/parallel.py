@@ -149,7 +149,8 @@ def run_chunks(
                     if done:
                         done(index, result)
         else:
-            _in_processes(func, items, jobs, chunks, results, done)
+            with _collection_paused():  # a worker turns it back on as it starts
+                _collect(func, items, min(jobs, len(chunks)), chunks, results, done)
     return [results[i] for i in range(len(items))]
 
 
@@ -180,19 +181,6 @@ def _collection_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _in_processes(
-    func: Callable[[list[T]], list[R]],
-    items: Sequence[T],
-    jobs: int,
-    chunks: list[list[int]],
-    results: dict[int, R],
-    done: Callable[[int, R], None] | None,
-) -> None:
-    workers = min(jobs, len(chunks))
-    with _collection_paused():  # a worker turns it back on as it starts (_worker_start)
-        _collect(func, items, workers, chunks, results, done)
 
 
 def _collect(

@@ -37,6 +37,7 @@ from evalcli.template.spec import (
     Row,
     SectionSpec,
     Template,
+    is_bundled,
 )
 from evalcli.text import fold_key
 from evalcli.yamlnodes import Map, Node, Scalar, Seq
@@ -494,8 +495,7 @@ def _build(root: Map, path: Path) -> Template:
         reader.fail(root, "'languages' is missing: list the languages, e.g. [en, es, fr]")
     fields = _fields(reader, root)
     sections = _sections(reader, root)
-    # a bundled template's patterns are evalcli's; another's are a project's: not kept
-    phrases, patterns = _placeholders(reader, root, keep=path.is_relative_to(BUNDLED_DIR))
+    phrases, patterns = _placeholders(reader, root, keep=is_bundled(path))
     limits = reader.map(root.get("limits"), "limits", root)
     pages = reader.text(limits, "pages", "")
     if pages and not pages.isdigit():

@@ -26,7 +26,7 @@ from typing import Any
 from evalcli import __version__
 from evalcli.diagnostics import Finding, Location
 from evalcli.private import read_private, seal, trusted_folder, unseal, user_folder, write_private
-from evalcli.template.spec import BUNDLED_DIR
+from evalcli.template.spec import is_bundled
 from evalcli.yamlnodes import Entry, Map, Node, Scalar, Seq, parse_yaml
 
 FORMAT = "3"  # of the cache files: raise it when the node types change
@@ -103,9 +103,6 @@ def _file(source: Path) -> Path:
     return cache_folder() / f"{name:08x}.nodes"
 
 
-KEPT = BUNDLED_DIR  # the templates whose parsed form is kept: those evalcli ships
-
-
 def parse_template_yaml(text: str, source: Path) -> tuple[Node | None, list[Finding]]:
     """``parse_yaml(text, source)``, from the cache when it holds this very text.
 
@@ -114,7 +111,7 @@ def parse_template_yaml(text: str, source: Path) -> tuple[Node | None, list[Find
     user's cache folder with templates of its own.
     """
     made_by, file = f"{__version__} {FORMAT}", _file(source)
-    if not source.is_relative_to(KEPT) or not trusted_folder(file.parent):
+    if not is_bundled(source) or not trusted_folder(file.parent):
         return parse_yaml(text, source)
     data = read_private(file, MAX_CACHE_BYTES)
     if data is not None and len(data) <= MAX_CACHE_BYTES:

@@ -8,7 +8,7 @@ import re
 
 from evalcli import regexes
 from evalcli.records import Record
-from evalcli.template.spec import BUNDLED_DIR, Template
+from evalcli.template.spec import Template, is_bundled
 from evalcli.text import fold_keep_length
 
 
@@ -97,7 +97,7 @@ def _index(template: Template) -> _Index:
             always.append(regex)
         for anchor in anchors:
             anchored.setdefault(anchor, []).append(regex)
-    keep = template.path.is_relative_to(BUNDLED_DIR)  # else a project's own: not kept
+    keep = is_bundled(template.path)
     return _Index(
         {k: tuple(v) for k, v in anchored.items()},
         tuple(always),

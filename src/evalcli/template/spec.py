@@ -28,6 +28,12 @@ ROLES: dict[str, tuple[str, ...]] = {
 BUNDLED_DIR = Path(__file__).parent / "bundled"  # the templates shipped with evalcli
 
 
+def is_bundled(path: Path) -> bool:
+    """Whether ``path`` is in a template evalcli ships: its patterns and parsed form are
+    evalcli's own, kept between runs; a project's own template's never are."""
+    return path.is_relative_to(BUNDLED_DIR)
+
+
 class Field(Record, frozen=True):
     """One metadata key of evaluation.yaml, and the type that parses, prints and exports it."""
 
