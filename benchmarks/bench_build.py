@@ -38,8 +38,8 @@ src = subprocess.run([pandoc, "-f", "markdown", "-t", "typst", "--template",
                      check=True, capture_output=True).stdout
 (out / "main.typ").write_bytes(src)
 (out / "meta.json").write_text(json.dumps({"title": "t", "kind": "k", "lang": "en",
-    "authors": [], "keywords": [], "code": "", "header": "", "page": "{page}/{pages}",
-    "draft": None}))
+    "region": None, "labels_lang": "en", "authors": [], "keywords": [], "code": "",
+    "header": "", "page": "{page}/{pages}", "draft": None}))
 typst.compile(str(out / "main.typ"), output=str(out / "f.pdf"), root=str(out),
               font_paths=[str(tpl / "fonts")], ignore_system_fonts=True)
 """

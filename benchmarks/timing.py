@@ -28,7 +28,7 @@ def _children_cpu() -> float:
 
 
 def interleaved(
-    commands: dict[str, list[str]], runs: int, cpu: bool = False
+    commands: dict[str, list[str]], runs: int, cpu: bool = False, accept: tuple[int, ...] = (0,)
 ) -> dict[str, tuple[float, float, float]]:
     """(best, median, worst) wall time in ms of each command, their runs taken in turn.
 
@@ -37,19 +37,28 @@ def interleaved(
     holds even when the absolute figures do not. With ``cpu``, the processor
     time the command and its children used (user and system) instead: steadier
     than wall time under load, but blind to waiting and to work done in parallel.
+    A command that exits with a code not in ``accept`` stops the benchmark: it did
+    less than it should have, and its time would say nothing.
     """
     clock = _children_cpu if cpu else time.perf_counter
     for command in commands.values():
-        subprocess.run(command, capture_output=True, check=False)
+        _run_checked(command, accept)
     samples: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             start = clock()
-            subprocess.run(command, capture_output=True, check=False)
+            _run_checked(command, accept)
             samples[name].append((clock() - start) * 1000)
     return {
         name: (min(times), statistics.median(times), max(times)) for name, times in samples.items()
     }
+
+
+def _run_checked(command: list[str], accept: tuple[int, ...]) -> None:
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode not in accept:
+        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise SystemExit(f"{command[:4]}... failed ({done.returncode}): " + " | ".join(tail))
 
 
 def instructions(command: list[str]) -> float | None:

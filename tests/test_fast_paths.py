@@ -2,7 +2,8 @@
 
 check and build run over portfolios of a thousand reports, so a few scans
 take a faster road: the placeholder anchors are searched for several at a
-time, headings are found with ``str.find``, bad characters are ruled out over
+time, headings are found with ``str.find`` and their attributes split without
+shlex's reader, labels are folded once, bad characters are ruled out over
 UTF-8 bytes, message texts are cut into their fields once, paths are resolved
 folder by folder, a report folder's inputs are listed with ``os.scandir``. Each
 test here holds one of them to the plain computation it replaced, and the
@@ -15,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -29,10 +31,10 @@ from evalcli import api, i18n
 from evalcli.outputs.manifest import MANIFEST_FILE, file_sha256, folder_state
 from evalcli.paths import real_path
 from evalcli.portfolio.parallel import chunk_sizes, run_chunks
-from evalcli.report.markdown import _heading, find_headings
+from evalcli.report.markdown import _heading, find_headings, split_attributes
 from evalcli.template import placeholders
 from evalcli.template.loader import builtin_template
-from evalcli.text import BAD_CHARACTER, fold_keep_length, has_bad_character
+from evalcli.text import BAD_CHARACTER, fold, fold_keep_length, has_bad_character
 
 PATH = Path("findings.md")
 TEMPLATE = builtin_template()
@@ -143,6 +145,45 @@ def test_the_sample_headings_are_every_heading_line():
         text = path.read_text(encoding="utf-8")
         if "```" not in text and "~~~" not in text:
             assert find_headings(text, PATH) == plain_headings(text)
+
+
+def shlex_or_error(raw: str) -> list[str] | str:
+    try:
+        return shlex.split(raw, posix=True)
+    except ValueError:
+        return "unclosed quote"
+
+
+def split_or_error(raw: str) -> list[str] | str:
+    try:
+        return split_attributes(raw)
+    except ValueError:
+        return "unclosed quote"
+
+
+# quotes, backslashes, the blanks shlex splits at and two it does not (vertical tab, no-break space)
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="ab=#.é\"' \t\r\n\\\x0b\xa0", max_size=24))
+def test_heading_attributes_split_as_shlex_splits_them(raw):
+    assert split_or_error(raw) == shlex_or_error(raw)
+
+
+def test_the_heading_attributes_of_the_samples_split_as_shlex_splits_them():
+    found = 0
+    for path in sorted([*CONTENT.rglob("*.md"), *FIXTURES.rglob("*.md")]):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            start, end = line.rfind("{"), line.rfind("}")
+            if line.startswith("#") and start < end:
+                found += 1
+                raw = line[start + 1 : end]
+                assert split_or_error(raw) == shlex_or_error(raw), line
+    assert found > 10  # the follow-up facts of the recommendations, in the samples and fixtures
+
+
+def test_a_long_text_is_folded_as_a_short_one():
+    short = "  Ñandú  Über\tSTRASSE "
+    assert fold(short) == "nandu uber strasse"
+    assert fold(short * 40) == " ".join(["nandu uber strasse"] * 40)  # past the cached length
 
 
 # --- bad characters ruled out over bytes -------------------------------------------------------

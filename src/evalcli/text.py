@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -15,6 +16,7 @@ _COMBINING = regexes.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u
 # one "{" stops at the next
 _TRAILING_ATTRIBUTES = regexes.compile(r"\{[^{}\n]*\}[ \t]*$", re.M)
 _WORD = regexes.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
+_NOT_KEY = regexes.compile(r"[^a-z0-9 ]+")
 _LIST_SPLIT = regexes.compile(r"\s*[,;]\s*|\s+(?:and|y|e|et)\s+", re.IGNORECASE)
 _NONE = {
     *("-", "–", "—", "n/a", "na", "none", "ninguno", "ninguna", "aucun", "aucune"),
@@ -34,14 +36,25 @@ def fold_keep_length(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
+# the labels, keys and options a check compares with, folded again for every report
+_FOLD_CACHED = 256  # characters: longer texts (the content's own) are folded as they come
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents and collapse whitespace, for matching."""
+    return _fold_short(text) if len(text) <= _FOLD_CACHED else _fold(text)
+
+
+def _fold(text: str) -> str:
     return _SPACE.sub(" ", fold_keep_length(text)).strip()
+
+
+_fold_short = functools.lru_cache(maxsize=4096)(_fold)
 
 
 def fold_key(text: str) -> str:
     """``fold`` without punctuation: "País(es):" and "paises" both give "paises"."""
-    return re.sub(r"[^a-z0-9 ]+", "", fold(text).replace("/", " ")).strip()
+    return _NOT_KEY.sub("", fold(text).replace("/", " ")).strip()
 
 
 def match_option(text: str, options: Mapping[str, Mapping[str, str]]) -> str | None:

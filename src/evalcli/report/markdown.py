@@ -27,6 +27,12 @@ from evalcli.text import fold_key
 _HEADING_MARKS = regexes.compile(r"^#{1,6}(?=[ \t])")
 _WORD_EQUALS = regexes.compile(r"\w=")
 _FENCE = regexes.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+# an attribute token as shlex reads it (posix, split at whitespace only) when the text has
+# no backslash: plain characters and quoted runs; linear, as each alternative is told by
+# its first character and takes one plain character at a time
+_TOKEN = regexes.compile(r"""(?:[^ \t\r\n"'\\]|"[^"]*"|'[^']*')+""")
+_QUOTED = regexes.compile(r""""([^"]*)"|'([^']*)'""")
+_SHLEX_BLANK = " \t\r\n"
 
 # A number typed before an item's title: "R1. ", "BP.4 ", "LA 2) ", "1. ", "2) ".
 # The compiler numbers items: check warns about it, render leaves it out, and
@@ -90,10 +96,30 @@ def unescape(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
 
 
+def split_attributes(raw: str) -> list[str]:
+    """``shlex.split(raw)``, without its character-by-character reader where it can:
+    a heading's attributes (``key="value"``) are read for every heading of every check.
+
+    ValueError for a quote that is not closed, as shlex.
+    """
+    if "\\" not in raw:
+        tokens = []
+        end = 0
+        for match in _TOKEN.finditer(raw):
+            if raw[end : match.start()].strip(_SHLEX_BLANK):
+                break  # a quote left open: shlex says so
+            tokens.append(_QUOTED.sub(lambda quoted: quoted[1] or quoted[2] or "", match[0]))
+            end = match.end()
+        else:
+            if not raw[end:].strip(_SHLEX_BLANK):
+                return tokens
+    return shlex.split(raw, posix=True)
+
+
 def parse_attributes(raw: str) -> tuple[dict[str, str], Message | None]:
     """Parse ``#id .class key="value"`` into a dict; returns (attrs, error)."""
     try:
-        tokens = shlex.split(raw, posix=True)
+        tokens = split_attributes(raw)
     except ValueError:
         return {}, msg('an attribute value has no closing quote; write key="value"')
     attrs: dict[str, str] = {}
