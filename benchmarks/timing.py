@@ -8,10 +8,11 @@ import subprocess
 import time
 
 
-def timed(command: list[str], runs: int, check: bool = False) -> tuple[float, float]:
+def timed(command: list[str], runs: int, check: bool = True) -> tuple[float, float]:
     """(best, median) wall time of a command in milliseconds, after one warm-up run.
 
-    On a shared machine the best of N is the steadiest figure to compare.
+    On a shared machine the best of N is the steadiest figure to compare. A run
+    that fails raises (``check``): it would be timed doing less than it should.
     """
     subprocess.run(command, capture_output=True, check=check)
     samples = []
