@@ -136,6 +136,32 @@ def test_budget_with_thousands_separators_is_an_error_saying_what_to_write(tmp_p
     assert run("build", folder, "-o", tmp_path / "out").exit_code == 1
 
 
+@pytest.mark.parametrize(
+    ("typed", "fix"),
+    [
+        ("USD 2,450,000", "write 'USD 2,450,000' as {amount: 2450000, currency: USD}"),
+        ("US$ 2.45 million", "write 'US$ 2.45 million' as {amount: 2450000, currency: USD}"),
+        ("2.450.000,50 EUR", "write '2.450.000,50 EUR' as {amount: 2450000.50, currency: EUR}"),
+        (
+            "7,940,000",
+            "'7,940,000' gives no currency: write it as {amount: 7940000, currency: USD}, "
+            "with the ISO 4217 code of its currency",
+        ),
+        ("two million", "write it as {amount: 7940000, currency: USD}"),  # only the example left
+    ],
+)
+def test_a_budget_typed_on_one_line_is_told_the_mapping_with_its_own_figures(tmp_path, typed, fix):
+    folder = peru(tmp_path)
+    edit(
+        folder / "evaluation.yaml",
+        "budget: {amount: 7940000, currency: USD, note: tras cuatro ampliaciones}",
+        f"budget: {typed}",
+    )
+    money = [f for f in findings_of(folder) if f["field"] == "budget"]
+    assert [f["code"] for f in money] == ["invalid-money"]
+    assert money[0]["message"] == f"budget: expected an amount and a currency; {fix}"
+
+
 def test_a_repeated_piece_of_a_split_number_is_not_a_duplicate_key(tmp_path):
     folder = peru(tmp_path)
     edit(

@@ -560,7 +560,7 @@ class MoneyType(FieldType[Money]):
         self, node: Node, spec: Field, template: Template, lang: str
     ) -> tuple[Money | None, list[Finding]]:
         if not isinstance(node, Map):
-            message = msg("expected an amount and a currency; {form}", form=self.form)
+            message = self._mapping_fix(node)
             return None, [self.finding(FindingCode.INVALID_MONEY, spec, message, node.loc)]
         findings = [
             self.finding(
@@ -586,6 +586,30 @@ class MoneyType(FieldType[Money]):
         if amount is None or currency is None:
             return None, findings
         return Money(amount, currency, note), findings
+
+    def _mapping_fix(self, node: Node) -> Message:
+        """What to write for an amount typed as one line ("USD 7,940,000"): the mapping
+        with the user's own amount and currency, not the example's."""
+        typed = (node.text or "").strip() if isinstance(node, Scalar) and not node.split else ""
+        found = self.read_with_rest(typed) if typed else None
+        amount_first, _, code = typed.rpartition(" ")
+        if found is None and amount_first and len(code) == 3 and code.isupper():
+            found = self.read_with_rest(f"{code} {amount_first}")  # "7.940.000 EUR"
+        if found is not None and not found[1]:
+            return msg(
+                "expected an amount and a currency; write '{typed}' as {fix}",
+                typed=typed,
+                fix=self.dump(found[0]).strip(),
+            )
+        amount = read_amount(typed) if typed else None
+        if amount is not None:
+            return msg(
+                "expected an amount and a currency; '{typed}' gives no currency: write it as "
+                "{fix}, with the ISO 4217 code of its currency",
+                typed=typed,
+                fix=self.dump({"amount": amount, "currency": "USD"}).strip(),
+            )
+        return msg("expected an amount and a currency; {form}", form=self.form)
 
     def _amount(self, node: Map, spec: Field, findings: list[Finding]) -> Decimal | None:
         amount_node = node.get("amount")
