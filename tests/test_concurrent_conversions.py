@@ -3,7 +3,8 @@
 The Typst child starts while pandoc writes its source, and stays warm from
 one compile to the next; these tests hold what that must not change: the
 child is confined and killed with the build, each compile has its own time
-limit, and what a warm child kept never fails a later document.
+limit, and what a warm child kept never fails a later document. Where every
+core is busy, one pandoc run makes both documents: the same files as two.
 """
 
 from __future__ import annotations
@@ -17,18 +18,19 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, process_gone, run
+from conftest import CONTENT, FIXTURES, process_gone, run
+from evalcli import api
 from evalcli.errors import ConversionError
 from evalcli.i18n import msg
 from evalcli.outputs import pdf
 from evalcli.outputs.convert import convert
 from evalcli.outputs.docinfo import doc_info
-from evalcli.outputs.plan import DocumentPlan
+from evalcli.outputs.plan import BuildOptions, DocumentPlan
 from evalcli.render import render
 from evalcli.report.load import load_report
 from evalcli.template.spec import BUNDLED_DIR
 from evalcli.tools import sandbox, typstserver
-from evalcli.tools.pandoc import filter_args
+from evalcli.tools.pandoc import filter_args, writes_typst_aside
 
 
 @pytest.fixture(autouse=True)
@@ -288,3 +290,86 @@ def test_a_typst_child_that_cannot_start_is_a_conversion_finding(tmp_path, monke
     assert "valid/evaluation.yaml: error[conversion-failed] typst" in result.stderr
     assert not (tmp_path / "out" / "valid.pdf").exists()
     assert sandbox.live_children() == []
+
+
+# --- one pandoc run for both documents ---------------------------------------------------------
+
+
+def _pandoc_runs(monkeypatch) -> list[list[str]]:
+    started: list[list[str]] = []
+    real = sandbox.Confined.__init__
+
+    def spy(self, command, **kwargs):
+        real(self, command, **kwargs)
+        if self.what == "pandoc":
+            started.append(command)
+
+    monkeypatch.setattr(sandbox.Confined, "__init__", spy)
+    return started
+
+
+def _to(command: list[str]) -> str:
+    return command[command.index("--to") + 1]
+
+
+def _built(folder: Path, out: Path, **options: bool) -> dict[str, bytes]:
+    (result,) = api.build([folder], BuildOptions(**options), output=out, force=True)
+    assert result.built, [str(f.message) for f in result.findings]
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".docx", ".pdf")}
+
+
+@pytest.mark.parametrize("sample", [FIXTURES / "valid", CONTENT / "example-en"])
+def test_one_pandoc_run_makes_the_very_files_two_runs_make(sample, tmp_path, monkeypatch):
+    runs = _pandoc_runs(monkeypatch)
+    apart = _built(sample, tmp_path / "apart")
+    assert sorted(_to(command) for command in runs) == ["docx", "typst"]
+    together = _built(sample, tmp_path / "together", one_pandoc=True)
+    assert [_to(command) for command in runs[2:]] == ["docx"]  # both documents from it
+    assert together == apart and len(together) == 2
+
+
+def test_a_document_with_an_image_still_gets_a_run_for_each(tmp_path, monkeypatch):
+    # the DOCX has its images as data URIs, the PDF as files in its root: two inputs
+    folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    shutil.copy(FIXTURES / "chart.png", folder / "chart.png")
+    findings = folder / "findings.md"
+    findings.write_text(
+        findings.read_text(encoding="utf-8") + "\n![A chart of the results](chart.png)\n",
+        encoding="utf-8",
+    )
+    runs = _pandoc_runs(monkeypatch)
+    built = _built(folder, tmp_path / "out", one_pandoc=True)
+    assert sorted(_to(command) for command in runs) == ["docx", "typst"]
+    assert set(built) == {"r.docx", "r.pdf"}
+
+
+def test_only_a_filter_that_writes_the_typst_source_and_acts_last_is_asked_to(tmp_path):
+    template = shutil.copytree(BUNDLED_DIR / "ilo_summary", tmp_path / "t")
+    assert writes_typst_aside(template, "Some text.")
+    # annexes.lua runs after it, on a document the Typst source has already left
+    assert not writes_typst_aside(template, "::: {.annex-table}\n:::")
+    lua = template / "evalcli.lua"
+    lua.write_text(lua.read_text(encoding="utf-8").replace("EVALCLI_TYPST_FD", "X"), "utf-8")
+    assert not writes_typst_aside(template, "Some text.")  # an older copy of the filter
+
+
+def test_a_shared_run_that_fails_says_why_writes_nothing_and_leaves_nothing_running(
+    tmp_path, monkeypatch
+):
+    folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    monkeypatch.setattr("evalcli.tools.pandoc.PANDOC_TIMEOUT", 0.001)
+    out = tmp_path / "out"
+    (result,) = api.build([folder], BuildOptions(one_pandoc=True), output=out, force=True)
+    assert not result.built
+    messages = [str(f.message) for f in result.findings if f.code == "conversion-failed"]
+    assert len(messages) == 1 and "pandoc took longer than 0.001 s" in messages[0], messages
+    assert sandbox.live_children() == []
+    assert not list(out.glob("r.*"))
+
+
+def test_a_run_with_every_core_busy_asks_for_one_pandoc_run(tmp_path, monkeypatch):
+    # on one core, the two runs side by side could only take turns
+    monkeypatch.setattr(api, "available_cores", lambda: 1)
+    runs = _pandoc_runs(monkeypatch)
+    _built(FIXTURES / "valid", tmp_path / "out")
+    assert [_to(command) for command in runs] == ["docx"]

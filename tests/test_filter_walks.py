@@ -8,18 +8,21 @@ paragraphs before follow-up facts, alternative text, decorative images) were
 five walks and are one. The walk-by-walk form is kept in the fixtures as the
 reference: the same input gives the same bytes through either, for both
 outputs, both readers (evalcli's, and pandoc's own with raw code allowed)
-and quotes of two languages.
+and quotes of two languages. A DOCX run that also writes the Typst source (a
+portfolio's, see ``outputs.convert``) gives both documents as their own runs do.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from conftest import FIXTURES
 from evalcli.template.loader import BUNDLED_DIR
-from evalcli.tools.pandoc import READER, pandoc_path
+from evalcli.tools.pandoc import READER, SIDE_TYPST, pandoc_path
 
 TEMPLATE = BUNDLED_DIR / "ilo_summary"
 REFERENCE = FIXTURES / "filters" / "evalcli-walk-by-walk.lua"
@@ -92,22 +95,38 @@ An inline ![chart "with quotes" and \\\\ a backslash](chart.png) and a linked
 """
 
 
-def _convert(lua: str, to: str, reader: str, lang: str) -> bytes:
+def _convert(lua: str, to: str, reader: str, lang: str, aside: int | None = None) -> bytes:
     args = ["--to", to, "--lua-filter", lua]
     if to == "typst":
         args += ["--template", str(TEMPLATE / "summary.typ")]
     else:
         args += ["--reference-doc", str(TEMPLATE / "reference.docx"), "--output", "-"]
+    env = {"SOURCE_DATE_EPOCH": "0", "PATH": ""}
+    if aside is not None:  # the Typst source on the side, as tools.pandoc asks for it
+        env |= {SIDE_TYPST: str(aside), "EVALCLI_TYPST_TEMPLATE": "summary.typ"}
     done = subprocess.run(
         [pandoc_path(), "--from", reader, *args],
         input=DOCUMENT.format(lang=lang).encode("utf-8"),
         capture_output=True,
         cwd=FIXTURES,  # where chart.png is
-        env={"SOURCE_DATE_EPOCH": "0", "PATH": ""},
+        env=env,
         check=True,
         timeout=120,
+        pass_fds=() if aside is None else (aside,),
     )
     return done.stdout
+
+
+def _convert_both(reader: str, lang: str) -> tuple[bytes, bytes]:
+    """(DOCX, Typst source) of one DOCX run that writes the Typst source on the side."""
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as side, ThreadPoolExecutor(1) as reader_thread:
+        source = reader_thread.submit(side.read)
+        try:
+            docx = _convert(str(TEMPLATE / "evalcli.lua"), "docx", reader, lang, write_end)
+        finally:
+            os.close(write_end)
+        return docx, source.result(timeout=120)
 
 
 @pytest.mark.parametrize("to", ["typst", "docx"])
@@ -118,6 +137,17 @@ def test_one_walk_gives_what_the_walks_one_by_one_gave(to, reader, lang):
     assert merged == _convert(str(REFERENCE), to, reader, lang)
     if reader == "markdown":  # raw code read as such is dropped (evalcli's reader reads none)
         assert b"panic" not in merged
+
+
+@pytest.mark.parametrize("reader", [READER, "markdown"])
+@pytest.mark.parametrize("lang", ["en-GB", "fr"])
+def test_one_run_makes_both_documents_as_their_own_runs_make_them(reader, lang):
+    docx, source = _convert_both(reader, lang)
+    assert source == _convert(str(TEMPLATE / "evalcli.lua"), "typst", reader, lang)
+    assert docx == _convert(str(TEMPLATE / "evalcli.lua"), "docx", reader, lang)
+    assert b"#follow-up[" in source  # the Typst document's own steps, not the DOCX's
+    if reader == "markdown":  # raw code read as such is dropped from both
+        assert b"panic" not in source
 
 
 def test_the_pdf_source_keeps_what_the_filter_adds():
@@ -140,5 +170,9 @@ def test_the_filter_walks_the_document_once_without_images():
     lua = (TEMPLATE / "evalcli.lua").read_text(encoding="utf-8")
     top_level = [line for line in lua.splitlines() if line.startswith("function ")]
     assert top_level == ["function Pandoc(doc)"]
-    assert lua.count("doc = doc:walk(") == 2
-    assert "if images then" in lua
+    pandoc_function = lua[lua.index("function Pandoc(doc)") :]
+    # one walk for each document alone; in a run that makes both, one shared walk
+    # (the Typst document's own is in typst_walk, the DOCX's only with images)
+    assert pandoc_function.count("doc = doc:walk(") == 4
+    assert pandoc_function.count("if images then") == 1
+    assert pandoc_function.count("if typst_aside(") == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evalcli.outputs.plan import BuildOptions, plan
+from evalcli.records import replace
 
 # formats, pdf engine, docx pages ->
 #   summary (docx, typst, libreoffice), written PDF from, DOCX pages counted on,
@@ -42,6 +43,23 @@ def test_each_choice_makes_only_the_conversions_it_needs(
     extra = decided.annexes
     assert (extra.docx, extra.typst, extra.libreoffice) == tuple(map(bool, annexes))
     assert decided.needs_soffice == (pages == "libreoffice" and "docx" in formats)
+
+
+@pytest.mark.parametrize(("formats", "engine", "pages"), [row[:3] for row in TABLE])
+def test_one_pandoc_run_is_planned_only_for_a_summary_that_needs_both_conversions(
+    formats, engine, pages
+):
+    options = BuildOptions(
+        tuple(formats.split(",")), pdf_engine=engine, docx_pages=pages, annexes=True
+    )
+    alone = plan(options)
+    shared = plan(replace(options, one_pandoc=True))
+    assert not alone.summary.one_pandoc
+    assert shared.summary.one_pandoc == (shared.summary.docx and shared.summary.typst)
+    assert shared.annexes is not None and not shared.annexes.one_pandoc  # annexes.lua acts later
+    # nothing else changes: the same conversions, outputs and page counts
+    assert replace(shared.summary, one_pandoc=False) == alone.summary
+    assert (shared.pdf_from, shared.docx_pages_from) == (alone.pdf_from, alone.docx_pages_from)
 
 
 def test_no_annexes_are_planned_unless_asked():

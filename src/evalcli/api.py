@@ -24,7 +24,7 @@ from evalcli.errors import ConversionError, InputError, TemplateError
 from evalcli.files import refuse_linked_folder
 from evalcli.i18n import msg
 from evalcli.paths import display_path
-from evalcli.portfolio.parallel import run_chunks
+from evalcli.portfolio.parallel import available_cores, run_chunks
 from evalcli.project import Project
 from evalcli.records import Record, field, replace
 from evalcli.report.checked import CheckedReport
@@ -428,6 +428,14 @@ def build(
     # a report's DOCX and PDF are made side by side already: processes pay off only
     # when there are more reports to build than processes
     jobs = jobs if len(todo) > jobs else 1
+    if jobs > 1 or available_cores() == 1:
+        # every core is busy with a report of its own: one pandoc run for both of a
+        # report's documents does a third less work (two side by side finish sooner
+        # only where a core would be idle)
+        todo = [
+            (index, replace(job, options=replace(job.options, one_pandoc=True)))
+            for index, job in todo
+        ]
     try:
         built = run_chunks(
             _build_chunk,

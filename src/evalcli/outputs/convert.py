@@ -19,7 +19,7 @@ from evalcli.outputs.docinfo import DocInfo
 from evalcli.outputs.plan import DocumentPlan
 from evalcli.report.model import Report
 from evalcli.template.spec import Template
-from evalcli.tools.pandoc import PandocRun, filter_args
+from evalcli.tools.pandoc import PandocRun, filter_args, writes_typst_aside
 
 T = TypeVar("T")
 
@@ -79,16 +79,19 @@ def inline_images(markdown: str, names: dict[str, Path]) -> str:
     return markdown + "\n\n" + "\n".join(definitions) + "\n" if definitions else markdown
 
 
-def pandoc_docx(markdown: str, template: Template, epoch: int) -> PandocRun:
+def pandoc_docx(
+    markdown: str, template: Template, epoch: int, typst_aside: str | None = None
+) -> PandocRun:
     """Start pandoc on the DOCX; collect it with ``.result()``. Images come as data URIs.
 
-    Here, not in ``outputs.docx``: the run starts without loading the polish
-    (lxml), which loads while pandoc works.
+    With ``typst_aside`` (a pandoc template of the template folder), the run also
+    makes the Typst source (``.side_result()``). Here, not in ``outputs.docx``: the
+    run starts without loading the polish (lxml), which loads while pandoc works.
     """
     args = ["--to", "docx", "--output", "-", *filter_args(template.path, markdown)]
     if template.reference_docx.is_file():
         args += ["--reference-doc", str(template.reference_docx)]
-    return PandocRun(markdown.encode("utf-8"), args, epoch)
+    return PandocRun(markdown.encode("utf-8"), args, epoch, side=typst_aside)
 
 
 def _finish_docx(job: PandocRun, info: DocInfo) -> bytes:
@@ -142,25 +145,41 @@ def convert(
     typst_template = typst_template or TYPST_TEMPLATE
     if plan.typst:
         start_typst(template)  # from this thread, which outlives the compile: see tools.typstserver
-    # the PDF first: its pandoc run is followed by the Typst compile, the longer chain
-    pdf_job = (
-        _Side(
-            make_pdf_typst,
-            markdown,
-            template,
-            info,
-            pdf_standard,
-            images,
-            typst_template,
-            described,
-        )
-        if plan.typst
-        else None
+    docx_markdown = inline_images(markdown, images) if plan.docx else markdown
+    # one pandoc run for both documents when the plan allows, they are made from the
+    # same Markdown (no image) and the template's filter can: a third less of pandoc's work
+    shared = (
+        plan.one_pandoc
+        and docx_markdown == markdown
+        and writes_typst_aside(template.path, markdown)
     )
+    docx_run = pandoc_docx(docx_markdown, template, info.epoch, typst_template) if shared else None
+    # the PDF first: its pandoc run is followed by the Typst compile, the longer chain
+    try:
+        pdf_job = (
+            _Side(
+                make_pdf_typst,
+                markdown,
+                template,
+                info,
+                pdf_standard,
+                images,
+                typst_template,
+                described,
+                docx_run.side_result if docx_run is not None else None,
+            )
+            if plan.typst
+            else None
+        )
+    except BaseException:  # no thread to read the shared run: wait here, its folder removed
+        if docx_run is not None:
+            with contextlib.suppress(Exception):
+                docx_run.result()
+        raise
     docx_job = None
     try:
         if plan.docx:
-            docx_run = pandoc_docx(inline_images(markdown, images), template, info.epoch)
+            docx_run = docx_run or pandoc_docx(docx_markdown, template, info.epoch)
             try:
                 docx_job = _Side(_finish_docx, docx_run, info)
             except BaseException:  # no thread to collect it: wait here, its folder removed

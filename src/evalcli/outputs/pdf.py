@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -112,6 +113,7 @@ def make_pdf_typst(
     images: dict[str, Path] | None = None,
     typst_template: str = TYPST_TEMPLATE,
     described: bool = True,
+    source: Callable[[], bytes] | None = None,
 ) -> bytes:
     """Compile with the bundled fonts only, rooted in a private folder, in a confined child.
 
@@ -120,16 +122,22 @@ def make_pdf_typst(
     template folder's pandoc template (the summary's, or the annex pages').
     The file is tagged PDF/UA-1 (``described``: every image has a description),
     and PDF/A-2b or A-3b where ``standard`` asks; its label cells are row headers.
+    ``source`` gives the Typst source made by another pandoc run (the DOCX's, see
+    ``PandocRun``); without it, pandoc makes it here.
     """
     standards = typst_standards(standard, described)
-    job = typst_source(markdown, template, info.epoch, typst_template)
+    if source is None:
+        source = typst_source(markdown, template, info.epoch, typst_template).result
     from evalcli.outputs.pdftags import row_headers  # loaded while pandoc works
 
-    source = job.result().decode("utf-8")
+    typst = source()
+    if not typst:  # the DOCX run failed before it wrote it: its error says why
+        raise ConversionError(msg("pandoc wrote no Typst source"))
+    text = typst.decode("utf-8")
     with scratch_dir("typst") as scratch:
         root = scratch / "root"
         root.mkdir()
-        (root / "main.typ").write_text(source, encoding="utf-8")
+        (root / "main.typ").write_text(text, encoding="utf-8")
         (root / "meta.json").write_text(
             json.dumps(_meta(info), ensure_ascii=False), encoding="utf-8"
         )

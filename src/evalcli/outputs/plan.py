@@ -26,6 +26,10 @@ class BuildOptions(Record, frozen=True):
     # the DOCX) or "libreoffice" (laid out as Word users will see it)
     docx_pages: str = "typst"
     annexes: bool = False  # also <name>-annexes.*: one ILO annex page per lesson and practice
+    # one pandoc run for a document's DOCX and Typst source where the content allows
+    # (``outputs.convert``): a third less work, in one process instead of two side by
+    # side; for a run whose processes keep every core busy anyway
+    one_pandoc: bool = False
 
 
 class DocumentPlan(Record, frozen=True):
@@ -33,7 +37,8 @@ class DocumentPlan(Record, frozen=True):
 
     ``docx``: pandoc makes a DOCX (to write, or for LibreOffice to lay out);
     ``typst``: pandoc and Typst make a PDF (to write, or to count the DOCX's
-    pages on); ``libreoffice``: LibreOffice lays the DOCX out as a PDF.
+    pages on); ``libreoffice``: LibreOffice lays the DOCX out as a PDF;
+    ``one_pandoc``: the DOCX's pandoc run may make the Typst source too.
     """
 
     docx: bool
@@ -42,6 +47,7 @@ class DocumentPlan(Record, frozen=True):
     write_md: bool
     write_docx: bool
     write_pdf: bool
+    one_pandoc: bool = False
 
 
 class BuildPlan(Record, frozen=True):
@@ -82,10 +88,12 @@ def plan(options: BuildOptions) -> BuildPlan:
         write_md="md" in formats,
         write_docx="docx" in formats,
         write_pdf="pdf" in formats,
+        one_pandoc=options.one_pandoc and want_docx and typst_pdf,
     )
     annexes = None
     if options.annexes:
-        # the annexes' pages are not counted: only the PDF asked for is made
+        # the annexes' pages are not counted: only the PDF asked for is made; their
+        # filter (annexes.lua) acts after the one that would write the Typst source
         annexes = DocumentPlan(
             docx=want_docx,
             typst="pdf" in formats and not lo_engine,

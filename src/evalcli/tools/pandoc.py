@@ -57,14 +57,34 @@ class PandocRun:
 
     The input goes through a temporary file, so pandoc works while the caller
     does something else (importing python-docx, say) without any pipe filling up.
+
+    ``side`` (a pandoc template of the template folder, "summary.typ") asks the
+    template's filter for the document's Typst source as well, written to a pipe
+    as soon as the document is read and filtered (``side_result()``), while
+    pandoc goes on with the DOCX: one reading of the Markdown and one start of
+    pandoc and its Lua filter for both documents (see ``SIDE_TYPST``).
     """
 
-    def __init__(self, source: bytes, args: list[str], epoch: int, reader: str = READER) -> None:
+    def __init__(
+        self,
+        source: bytes,
+        args: list[str],
+        epoch: int,
+        reader: str = READER,
+        side: str | None = None,
+    ) -> None:
         self._scratch = scratch_dir("pandoc")
         folder = self._scratch.__enter__()
         self._input = folder / "input"
         self._input.write_bytes(source)
+        self._side: int | None = None
         command = [pandoc_path(), "+RTS", f"-M{PANDOC_MEMORY}", "-RTS", "--sandbox"]
+        env = _environment(epoch)
+        passed: tuple[int, ...] = ()
+        if side is not None:
+            self._side, write_end = os.pipe()
+            passed = (write_end,)
+            env |= {"EVALCLI_TYPST_FD": str(write_end), "EVALCLI_TYPST_TEMPLATE": side}
         try:
             # no address-space cap: GHC's runtime reserves a terabyte it never uses;
             # +RTS -M caps the heap instead
@@ -73,12 +93,40 @@ class PandocRun:
                 what="pandoc",
                 timeout=PANDOC_TIMEOUT,
                 memory=0,
-                env=_environment(epoch),
+                env=env,
                 cwd=folder,
+                pass_fds=passed,
             )
         except BaseException:
             self._scratch.__exit__(None, None, None)
+            if self._side is not None:
+                os.close(self._side)
             raise
+        finally:
+            for end in passed:  # the child's now: the pipe ends when pandoc closes it
+                os.close(end)
+
+    def side_result(self) -> bytes:
+        """The Typst source the filter wrote (``side``), once pandoc closed the pipe;
+        empty if pandoc failed before it wrote any (``result()`` says why)."""
+        import select
+        import time
+
+        assert self._side is not None
+        deadline = time.monotonic() + PANDOC_TIMEOUT  # pandoc is stopped by then
+        parts = []
+        try:
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([self._side], [], [], deadline - time.monotonic())
+                if not ready:
+                    continue
+                chunk = os.read(self._side, 1 << 16)
+                if not chunk:
+                    break
+                parts.append(chunk)
+        finally:
+            os.close(self._side)
+        return b"".join(parts)
 
     def result(self) -> bytes:
         """pandoc's output; a ConversionError with its message if it failed."""
@@ -115,6 +163,8 @@ def run_pandoc(
 
 # the template folder's pandoc filters, in this order; annexes.lua only acts on annex pages
 FILTERS = ("evalcli.lua", "annexes.lua")
+# what a filter that writes the Typst source on the side (PandocRun's ``side``) reads
+SIDE_TYPST = "EVALCLI_TYPST_FD"
 # what annexes.lua acts on: a div of this class (annexes.md.j2 writes them)
 ANNEX_TABLE = "annex-table"
 
@@ -134,3 +184,15 @@ def filter_args(template_path: Path, markdown: str | None = None) -> list[str]:
         if lua.is_file():
             args += ["--lua-filter", str(lua)]
     return args
+
+
+def writes_typst_aside(template_path: Path, markdown: str) -> bool:
+    """Whether one pandoc run can make both documents of ``markdown``: the template's
+    evalcli.lua writes the Typst source on the side, and it is the only filter (annexes.lua
+    acts after it, on the document the side output has already left)."""
+    if filter_args(template_path, markdown) != ["--lua-filter", str(template_path / FILTERS[0])]:
+        return False
+    try:
+        return SIDE_TYPST in (template_path / FILTERS[0]).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -112,7 +112,8 @@ class Confined:
     program with a cap of its own). The caller decides what a non-zero exit
     status means; passing a limit is a ``LimitExceeded``. ``hold_stdin`` keeps
     the child's standard input open until ``result()``, for a child that
-    starts up first and waits for it to close before it converts.
+    starts up first and waits for it to close before it converts; ``pass_fds``
+    are descriptors the child keeps (under their numbers), for a second output.
     """
 
     def __init__(
@@ -125,6 +126,7 @@ class Confined:
         env: dict[str, str],
         cwd: Path | None = None,
         hold_stdin: bool = False,
+        pass_fds: tuple[int, ...] = (),
     ) -> None:
         self.what, self.timeout, self.memory = what, timeout, memory
         if _stopping.is_set():
@@ -139,6 +141,7 @@ class Confined:
                 env=env,
                 cwd=cwd,
                 start_new_session=_POSIX,
+                pass_fds=pass_fds,
             )
         except OSError as exc:
             raise ConversionError(

@@ -3,7 +3,9 @@
 -- Each walk over the document costs pandoc a pass (marshalling every element
 -- to Lua and back), so everything below is done in one walk per document
 -- (see Pandoc at the end), and the alternative-text walk of the PDF only for
--- a document with images.
+-- a document with images. A DOCX run that also writes the Typst source (see
+-- typst_aside) walks once for what both share, then once for the PDF's own
+-- steps, and for the DOCX's only with images.
 
 -- A link with no target ("[text](#)", as in real published summaries) keeps
 -- its text in the PDF: pandoc's Typst writer would otherwise emit an invalid
@@ -102,8 +104,12 @@ local function typst_lang(lang)
 end
 
 -- The template style and the language a span or div asks Typst for, if any.
+-- the output the walks below make: FORMAT, or "typst" while the DOCX run makes the
+-- Typst source on the side (see Pandoc)
+local target = FORMAT
+
 local function typst_wrapping(el)
-  if FORMAT ~= "typst" then
+  if target ~= "typst" then
     return nil, nil
   end
   local lang = el.attributes["lang"] and typst_lang(el.attributes["lang"])
@@ -243,9 +249,56 @@ local DOCX_DECORATIVE = {
   end,
 }
 
+-- The Typst document's own walk, after the content's raw elements are dropped and its
+-- quotes curled; and whether it has images (for the DOCX's own walk).
+local function typst_walk(doc)
+  local images = false
+  doc = doc:walk({
+    Link = Link,
+    Span = Span,
+    Blocks = Blocks,
+    Image = function()
+      images = true
+    end,
+  })
+  if images then
+    doc = doc:walk(ALT_TEXT)
+  end
+  return doc, images
+end
+
+-- Asked by evalcli (for a document whose DOCX and PDF come from the same
+-- Markdown: no image, no annex page), the DOCX run also writes the document's
+-- Typst source, exactly as a Typst run of its own would, to the pipe named in
+-- EVALCLI_TYPST_FD, with the pandoc template of this folder named in
+-- EVALCLI_TYPST_TEMPLATE: the Markdown is read once, and pandoc and this
+-- filter start once, for both documents. Returns whether the document has images.
+local function typst_aside(doc, fd, name)
+  target = "typst"
+  local typst_doc, images = typst_walk(doc)
+  target = FORMAT
+  local path = pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), name })
+  local file = assert(io.open(path, "rb"))
+  local template = pandoc.template.compile(file:read("a"), path)
+  file:close()
+  local out = assert(io.open("/dev/fd/" .. fd, "wb"))
+  out:write(pandoc.write(typst_doc, "typst", { template = template }))
+  out:close()
+  return images
+end
+
 function Pandoc(doc)
   local lang = doc.meta.lang and pandoc.utils.stringify(doc.meta.lang) or "en"
   quotes = QUOTES[lang:sub(1, 2)] or QUOTES.en
+  local aside = os.getenv("EVALCLI_TYPST_FD")
+  if FORMAT == "docx" and aside then
+    -- what both documents share, in one walk; then each document's own
+    doc = doc:walk({ RawInline = RawInline, RawBlock = RawBlock, Str = Str })
+    if typst_aside(doc, aside, os.getenv("EVALCLI_TYPST_TEMPLATE")) then
+      doc = doc:walk(DOCX_DECORATIVE)
+    end
+    return doc
+  end
   -- One walk, in pandoc's fixed order: every inline element (innermost
   -- first), then every block element, then every list of blocks. The raw
   -- elements of the content are dropped as the walk meets them; the raw
