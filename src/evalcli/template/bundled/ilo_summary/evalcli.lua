@@ -281,9 +281,10 @@ local function typst_aside(doc, fd, name)
   local file = assert(io.open(path, "rb"))
   local template = pandoc.template.compile(file:read("a"), path)
   file:close()
+  -- a write that fails fails the run: never half a source that evalcli would compile
   local out = assert(io.open("/dev/fd/" .. fd, "wb"))
-  out:write(pandoc.write(typst_doc, "typst", { template = template }))
-  out:close()
+  assert(out:write(pandoc.write(typst_doc, "typst", { template = template })))
+  assert(out:close())
   return images
 end
 
