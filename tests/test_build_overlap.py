@@ -50,11 +50,11 @@ from evalcli.tools import pandoc
 started = []
 real = pandoc.PandocRun.__init__
 
-def init(self, source, args, *rest):
+def init(self, source, args, *rest, **named):
     # each lane's own: the polish is loaded by the DOCX's thread, the tagging by the PDF's
     own = "lxml.etree" if args[1] == "docx" else "evalcli.outputs.pdftags"
     started.append((args[1], own in sys.modules))
-    real(self, source, args, *rest)
+    real(self, source, args, *rest, **named)
 
 pandoc.PandocRun.__init__ = init
 from evalcli import api
