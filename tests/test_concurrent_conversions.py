@@ -20,7 +20,7 @@ import pytest
 
 from conftest import CONTENT, FIXTURES, process_gone, run
 from evalcli import api
-from evalcli.errors import ConversionError
+from evalcli.errors import ConversionError, InputError
 from evalcli.i18n import msg
 from evalcli.outputs import pdf
 from evalcli.outputs.convert import convert
@@ -373,3 +373,30 @@ def test_a_run_with_every_core_busy_asks_for_one_pandoc_run(tmp_path, monkeypatc
     runs = _pandoc_runs(monkeypatch)
     _built(FIXTURES / "valid", tmp_path / "out")
     assert [_to(command) for command in runs] == ["docx"]
+
+
+def test_a_pdf_refused_before_the_shared_source_is_read_is_refused_for_its_own_reason(
+    tmp_path, monkeypatch
+):
+    # an image described by no one, inside the description of an image that is missing: no
+    # image reaches the documents (one run for both), yet --pdf-standard ua-1 is refused
+    # before the Typst source is read; a source larger than a pipe holds left pandoc waiting
+    # on it until its time limit
+    folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    shutil.copy(FIXTURES / "chart.png", folder / "chart.png")
+    findings = folder / "findings.md"
+    paragraph = "A finding of the evaluation, long enough to fill the pipe to the PDF. " * 10
+    findings.write_text(
+        findings.read_text(encoding="utf-8")
+        + "\n![x ![](chart.png)](missing.png)\n\n"
+        + "\n\n".join([paragraph] * 150)
+        + "\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("evalcli.tools.pandoc.PANDOC_TIMEOUT", 20)
+    runs = _pandoc_runs(monkeypatch)
+    options = BuildOptions(one_pandoc=True, draft=True, pdf_standard="ua-1")
+    with pytest.raises(InputError, match="ua-1 needs a description for every image"):
+        api.build([folder], options, output=tmp_path / "out", force=True)
+    assert [_to(command) for command in runs] == ["docx"]
+    assert sandbox.live_children() == []
