@@ -67,6 +67,11 @@ def _meta(info: DocInfo) -> dict[str, object]:
     }
 
 
+class NoTypstSourceError(ConversionError):
+    """The DOCX's pandoc run wrote no Typst source: it failed (its own error says why), or
+    the template's filter does not write one (a copy whose comments only name the pipe)."""
+
+
 class NotAccessibleError(ConversionError):
     """Typst's PDF/UA-1 check refused the content, e.g. a character the fonts lack.
 
@@ -141,7 +146,7 @@ def make_pdf_typst(
 
     typst = source()
     if not typst:  # the DOCX run failed before it wrote it: its error says why
-        raise ConversionError(msg("pandoc wrote no Typst source"))
+        raise NoTypstSourceError(msg("pandoc wrote no Typst source"))
     text = typst.decode("utf-8")
     with scratch_dir("typst") as scratch:
         root = scratch / "root"
