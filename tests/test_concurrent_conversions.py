@@ -20,7 +20,7 @@ import pytest
 
 from conftest import CONTENT, FIXTURES, process_gone, run
 from evalcli import api
-from evalcli.errors import ConversionError
+from evalcli.errors import ConversionError, InputError
 from evalcli.i18n import msg
 from evalcli.outputs import pdf
 from evalcli.outputs.convert import convert
@@ -373,3 +373,55 @@ def test_a_run_with_every_core_busy_asks_for_one_pandoc_run(tmp_path, monkeypatc
     runs = _pandoc_runs(monkeypatch)
     _built(FIXTURES / "valid", tmp_path / "out")
     assert [_to(command) for command in runs] == ["docx"]
+
+
+def test_a_pdf_refused_before_the_shared_source_is_read_is_refused_for_its_own_reason(
+    tmp_path, monkeypatch
+):
+    # an image described by no one, inside the description of an image that is missing: no
+    # image reaches the documents (one run for both), yet --pdf-standard ua-1 is refused
+    # before the Typst source is read; a source larger than a pipe holds left pandoc waiting
+    # on it until its time limit
+    folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    shutil.copy(FIXTURES / "chart.png", folder / "chart.png")
+    findings = folder / "findings.md"
+    paragraph = "A finding of the evaluation, long enough to fill the pipe to the PDF. " * 10
+    findings.write_text(
+        findings.read_text(encoding="utf-8")
+        + "\n![x ![](chart.png)](missing.png)\n\n"
+        + "\n\n".join([paragraph] * 150)
+        + "\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr("evalcli.tools.pandoc.PANDOC_TIMEOUT", 20)
+    runs = _pandoc_runs(monkeypatch)
+    options = BuildOptions(one_pandoc=True, draft=True, pdf_standard="ua-1")
+    with pytest.raises(InputError, match="ua-1 needs a description for every image"):
+        api.build([folder], options, output=tmp_path / "out", force=True)
+    assert [_to(command) for command in runs] == ["docx"]
+    assert sandbox.live_children() == []
+
+
+def test_a_template_filter_that_only_names_the_pipe_still_gets_its_pdf(tmp_path, monkeypatch):
+    # a copy of the filter edited not to write the Typst source, its comments still naming
+    # the pipe: the DOCX's run writes none, and the PDF gets a run of its own
+    template = shutil.copytree(BUNDLED_DIR / "ilo_summary", tmp_path / "agency")
+    lua = template / "evalcli.lua"
+    text = lua.read_text(encoding="utf-8").replace('os.getenv("EVALCLI_TYPST_FD")', "nil")
+    lua.write_text(text, encoding="utf-8")
+    assert writes_typst_aside(template, "Some text.")
+    folder = shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    metadata = folder / "evaluation.yaml"
+    metadata.write_text(
+        "template: agency\n" + metadata.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    built = {}
+    for cores in (2, 1):  # one core: one pandoc run asked for both documents
+        monkeypatch.setattr(api, "available_cores", lambda cores=cores: cores)
+        runs = _pandoc_runs(monkeypatch)
+        out = tmp_path / f"out{cores}"
+        result = run("build", folder, "-o", out, "--template-dir", template, "--force")
+        assert result.exit_code == 0, result.output
+        assert sorted(_to(command) for command in runs) == ["docx", "typst"]
+        built[cores] = {p.name: p.read_bytes() for p in out.glob("r.*")}
+    assert built[1] == built[2] and set(built[1]) == {"r.docx", "r.pdf"}

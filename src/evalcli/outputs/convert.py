@@ -140,7 +140,13 @@ def convert(
     A PDF that Typst cannot make PDF/UA-1 is made without it, and the reason
     added to ``not_ua``, unless ``--pdf-standard ua-1`` asked for it.
     """
-    from evalcli.outputs.pdf import TYPST_TEMPLATE, NotAccessibleError, make_pdf_typst, start_typst
+    from evalcli.outputs.pdf import (
+        TYPST_TEMPLATE,
+        NotAccessibleError,
+        NoTypstSourceError,
+        make_pdf_typst,
+        start_typst,
+    )
 
     typst_template = typst_template or TYPST_TEMPLATE
     if plan.typst:
@@ -188,7 +194,12 @@ def convert(
                 raise
         docx = docx_job.result() if docx_job else None
         try:
-            pdf = pdf_job.result() if pdf_job else None
+            try:
+                pdf = pdf_job.result() if pdf_job else None
+            except NoTypstSourceError:  # the DOCX was made: the filter does not write it
+                pdf = make_pdf_typst(
+                    markdown, template, info, pdf_standard, images, typst_template, described
+                )
         except NotAccessibleError as exc:
             if pdf_standard == "ua-1":
                 raise InputError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -66,6 +67,11 @@ def _meta(info: DocInfo) -> dict[str, object]:
     }
 
 
+class NoTypstSourceError(ConversionError):
+    """The DOCX's pandoc run wrote no Typst source: it failed (its own error says why), or
+    the template's filter does not write one (a copy whose comments only name the pipe)."""
+
+
 class NotAccessibleError(ConversionError):
     """Typst's PDF/UA-1 check refused the content, e.g. a character the fonts lack.
 
@@ -125,14 +131,22 @@ def make_pdf_typst(
     ``source`` gives the Typst source made by another pandoc run (the DOCX's, see
     ``PandocRun``); without it, pandoc makes it here.
     """
-    standards = typst_standards(standard, described)
+    try:
+        standards = typst_standards(standard, described)
+    except BaseException:
+        # the DOCX's run writes the source all the same: unread, it fills the pipe and
+        # pandoc waits on it until its time limit, the refusal lost behind a timeout
+        if source is not None:
+            with contextlib.suppress(Exception):
+                source()
+        raise
     if source is None:
         source = typst_source(markdown, template, info.epoch, typst_template).result
     from evalcli.outputs.pdftags import row_headers  # loaded while pandoc works
 
     typst = source()
     if not typst:  # the DOCX run failed before it wrote it: its error says why
-        raise ConversionError(msg("pandoc wrote no Typst source"))
+        raise NoTypstSourceError(msg("pandoc wrote no Typst source"))
     text = typst.decode("utf-8")
     with scratch_dir("typst") as scratch:
         root = scratch / "root"
