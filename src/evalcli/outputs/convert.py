@@ -180,6 +180,8 @@ def convert(
     except BaseException:  # no thread to read the shared run: wait here, its folder removed
         if docx_run is not None:
             with contextlib.suppress(Exception):
+                docx_run.side_result()  # unread, a long source would keep pandoc waiting
+            with contextlib.suppress(Exception):
                 docx_run.result()
         raise
     docx_job = None

@@ -189,7 +189,10 @@ def filter_args(template_path: Path, markdown: str | None = None) -> list[str]:
 def writes_typst_aside(template_path: Path, markdown: str) -> bool:
     """Whether one pandoc run can make both documents of ``markdown``: the template's
     evalcli.lua writes the Typst source on the side, and it is the only filter (annexes.lua
-    acts after it, on the document the side output has already left)."""
+    acts after it, on the document the side output has already left). Not on Windows,
+    where a child is given no descriptor beyond its standard streams."""
+    if os.name != "posix":
+        return False
     if filter_args(template_path, markdown) != ["--lua-filter", str(template_path / FILTERS[0])]:
         return False
     try:
