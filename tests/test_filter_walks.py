@@ -22,7 +22,7 @@ import pytest
 
 from conftest import FIXTURES
 from evalcli.template.loader import BUNDLED_DIR
-from evalcli.tools.pandoc import READER, SIDE_TYPST, pandoc_path
+from evalcli.tools.pandoc import READER, SIDE_TEMPLATE, SIDE_TYPST, pandoc_path
 
 TEMPLATE = BUNDLED_DIR / "ilo_summary"
 REFERENCE = FIXTURES / "filters" / "evalcli-walk-by-walk.lua"
@@ -103,7 +103,7 @@ def _convert(lua: str, to: str, reader: str, lang: str, aside: int | None = None
         args += ["--reference-doc", str(TEMPLATE / "reference.docx"), "--output", "-"]
     env = {"SOURCE_DATE_EPOCH": "0", "PATH": ""}
     if aside is not None:  # the Typst source on the side, as tools.pandoc asks for it
-        env |= {SIDE_TYPST: str(aside), "EVALCLI_TYPST_TEMPLATE": "summary.typ"}
+        env |= {SIDE_TYPST: str(aside), SIDE_TEMPLATE: "summary.typ"}
     done = subprocess.run(
         [pandoc_path(), "--from", reader, *args],
         input=DOCUMENT.format(lang=lang).encode("utf-8"),

@@ -52,6 +52,12 @@ def _environment(epoch: int) -> dict[str, str]:
     return env
 
 
+# what a filter that writes the Typst source on the side (PandocRun's ``side``) reads:
+# the pipe's descriptor, and the pandoc template of the filter's folder to write it with
+SIDE_TYPST = "EVALCLI_TYPST_FD"
+SIDE_TEMPLATE = "EVALCLI_TYPST_TEMPLATE"
+
+
 class PandocRun:
     """A pandoc conversion started now and collected later with ``result()``.
 
@@ -78,13 +84,14 @@ class PandocRun:
         self._input = folder / "input"
         self._input.write_bytes(source)
         self._side: int | None = None
+        self._side_read: bytes | None = None
         command = [pandoc_path(), "+RTS", f"-M{PANDOC_MEMORY}", "-RTS", "--sandbox"]
         env = _environment(epoch)
         passed: tuple[int, ...] = ()
         if side is not None:
             self._side, write_end = os.pipe()
             passed = (write_end,)
-            env |= {"EVALCLI_TYPST_FD": str(write_end), "EVALCLI_TYPST_TEMPLATE": side}
+            env |= {SIDE_TYPST: str(write_end), SIDE_TEMPLATE: side}
         try:
             # no address-space cap: GHC's runtime reserves a terabyte it never uses;
             # +RTS -M caps the heap instead
@@ -108,10 +115,12 @@ class PandocRun:
 
     def side_result(self) -> bytes:
         """The Typst source the filter wrote (``side``), once pandoc closed the pipe;
-        empty if pandoc failed before it wrote any (``result()`` says why)."""
+        empty if pandoc failed before it wrote any (``result()`` says why). Read once."""
         import select
         import time
 
+        if self._side_read is not None:
+            return self._side_read
         assert self._side is not None
         deadline = time.monotonic() + PANDOC_TIMEOUT  # pandoc is stopped by then
         parts = []
@@ -126,7 +135,8 @@ class PandocRun:
                 parts.append(chunk)
         finally:
             os.close(self._side)
-        return b"".join(parts)
+            self._side_read = b"".join(parts)
+        return self._side_read
 
     def result(self) -> bytes:
         """pandoc's output; a ConversionError with its message if it failed."""
@@ -163,8 +173,6 @@ def run_pandoc(
 
 # the template folder's pandoc filters, in this order; annexes.lua only acts on annex pages
 FILTERS = ("evalcli.lua", "annexes.lua")
-# what a filter that writes the Typst source on the side (PandocRun's ``side``) reads
-SIDE_TYPST = "EVALCLI_TYPST_FD"
 # what annexes.lua acts on: a div of this class (annexes.md.j2 writes them)
 ANNEX_TABLE = "annex-table"
 
