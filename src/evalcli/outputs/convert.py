@@ -100,6 +100,29 @@ def _finish_docx(job: PandocRun, info: DocInfo) -> bytes:
     return finish_docx(job, info)
 
 
+def _pdf_from_shared(
+    run: PandocRun,
+    markdown: str,
+    template: Template,
+    info: DocInfo,
+    standard: str | None,
+    images: dict[str, Path],
+    typst_template: str,
+    described: bool,
+) -> bytes:
+    """``make_pdf_typst`` on the Typst source of the DOCX's run, which is read whatever
+    happens here: unread, a long source fills the pipe, and pandoc waits on it until its
+    time limit, the reason the PDF failed lost behind a timeout."""
+    from evalcli.outputs.pdf import make_pdf_typst
+
+    pdf_args = (markdown, template, info, standard, images, typst_template, described)
+    try:
+        return make_pdf_typst(*pdf_args, source=run.side_result)
+    finally:
+        with contextlib.suppress(Exception):
+            run.side_result()  # read once: after a read, this is what it read
+
+
 def all_described(report: Report) -> bool:
     """Whether every image of the report has a description (or is decorative): PDF/UA-1."""
     return described(image for section in report.sections.values() for image in section.images)
@@ -161,22 +184,14 @@ def convert(
     )
     docx_run = pandoc_docx(docx_markdown, template, info.epoch, typst_template) if shared else None
     # the PDF first: its pandoc run is followed by the Typst compile, the longer chain
+    pdf_args = (markdown, template, info, pdf_standard, images, typst_template, described)
     try:
-        pdf_job = (
-            _Side(
-                make_pdf_typst,
-                markdown,
-                template,
-                info,
-                pdf_standard,
-                images,
-                typst_template,
-                described,
-                docx_run.side_result if docx_run is not None else None,
-            )
-            if plan.typst
-            else None
-        )
+        if not plan.typst:
+            pdf_job = None
+        elif docx_run is not None:
+            pdf_job = _Side(_pdf_from_shared, docx_run, *pdf_args)
+        else:
+            pdf_job = _Side(make_pdf_typst, *pdf_args)
     except BaseException:  # no thread to read the shared run: wait here, its folder removed
         if docx_run is not None:
             with contextlib.suppress(Exception):
@@ -199,9 +214,7 @@ def convert(
             try:
                 pdf = pdf_job.result() if pdf_job else None
             except NoTypstSourceError:  # the DOCX was made: the filter does not write it
-                pdf = make_pdf_typst(
-                    markdown, template, info, pdf_standard, images, typst_template, described
-                )
+                pdf = make_pdf_typst(*pdf_args)
         except NotAccessibleError as exc:
             if pdf_standard == "ua-1":
                 raise InputError(

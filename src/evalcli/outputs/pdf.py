@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
@@ -131,15 +130,7 @@ def make_pdf_typst(
     ``source`` gives the Typst source made by another pandoc run (the DOCX's, see
     ``PandocRun``); without it, pandoc makes it here.
     """
-    try:
-        standards = typst_standards(standard, described)
-    except BaseException:
-        # the DOCX's run writes the source all the same: unread, it fills the pipe and
-        # pandoc waits on it until its time limit, the refusal lost behind a timeout
-        if source is not None:
-            with contextlib.suppress(Exception):
-                source()
-        raise
+    standards = typst_standards(standard, described)
     if source is None:
         source = typst_source(markdown, template, info.epoch, typst_template).result
     from evalcli.outputs.pdftags import row_headers  # loaded while pandoc works
