@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, FIXTURES, run
+from evalcli import api
+from evalcli.records import replace
+from evalcli.reporting import RunOutput
 
 
 @pytest.fixture
@@ -112,3 +115,28 @@ def test_export_dash_is_standard_output(tmp_path, monkeypatch):
     assert result.exit_code == 0
     assert json.loads(result.stdout)["reports"][0]["metadata"]["project_code"]
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_findings_made_as_reports_finish_print_as_those_made_at_the_end(fmt):
+    folders = [FIXTURES / "bad-project-code", FIXTURES / "valid", CONTENT / "alianzas-peru"]
+    results = api.check(folders)
+    early = RunOutput(fmt)
+    for result in reversed(results):  # in the order processes finish, not the input's
+        early.add(result)
+    assert early.text(results) == RunOutput(fmt).text(results)
+    assert early.text(results, closing=False) == RunOutput(fmt).text(results, closing=False)
+    # a result made again (another object) is printed as it is, not as the one added
+    again = [replace(results[2], findings=results[2].findings[:1]), *results[:2]]
+    assert early.text(again) == RunOutput(fmt).text(again) != early.text(results)
+
+
+def test_the_json_of_a_run_is_its_reports_and_summary():
+    results = api.check([FIXTURES / "bad-project-code", CONTENT / "alianzas-peru"])
+    data = json.loads(RunOutput("json").text(results))
+    assert list(data) == ["version", "reports", "summary"]
+    assert [len(r["findings"]) for r in data["reports"]] == [len(r.findings) for r in results]
+    errors = sum(f.severity == "error" for r in results for f in r.findings)
+    warnings = sum(f.severity == "warning" for r in results for f in r.findings)
+    assert data["summary"] == {"reports": 2, "errors": errors, "warnings": warnings}
+    assert errors > 2

@@ -28,14 +28,19 @@ def run_check(
 ) -> NoReturn:
     """Check the reports, print the findings in ``fmt`` and exit with the worst finding's code."""
     from evalcli import api
-    from evalcli.reporting import shown_path, tally
+    from evalcli.reporting import ReportResult, RunOutput, shown_path
 
     project = console.load_project(fmt, template_dirs, strict=strict)
     selection, notes = console.select(reports, changed_since, shard, project, "check")
     console.echo_notes(notes, fmt, quiet)
     if not selection.reports:
         console.nothing_to_do("check", fmt, notes)
-    progress = console.Progress("checked", quiet or fmt != "text", None)
+    output = RunOutput(fmt, colour=fmt == "text" and console.wants_colour(err=False))
+
+    def ready(_done: int, _total: int, result: ReportResult) -> None:
+        output.add(result)  # its findings made ready to print while the others are checked
+
+    progress = console.Progress("checked", quiet or fmt != "text", ready)
     try:
         results = api.check(
             selection,
@@ -52,11 +57,11 @@ def run_check(
                 for path, sid, words in result.words:
                     count = nmsg("{n} word", "{n} words", words, n=words)
                     console.echo(f"{shown_path(path)}: {count} ({sid})")
-        console.echo_findings(results, err=False)
-        if not quiet:
-            console.echo(tally(results))
+        shown = output.text(results, closing=not quiet)
+        if shown:
+            console.echo(shown)
     else:
-        console.print_findings(results, fmt)
+        console.print_findings(results, fmt, output)
         if fmt == "github":
             from evalcli.reporting.jobsummary import append_summary
 
@@ -86,7 +91,7 @@ def run_build(
 ) -> NoReturn:
     """Build the reports, print the findings and what was written, exit with the worst code."""
     from evalcli import api
-    from evalcli.reporting import ReportResult, tally
+    from evalcli.reporting import ReportResult, RunOutput, tally
 
     wanted = None
     if formats is not None:
@@ -108,9 +113,11 @@ def run_build(
         console.nothing_to_do("build", fmt, notes)
     colour = console.wants_colour(err=False)
     terminal = console.Progress("built", quiet or fmt != "text", None).line is not None
+    shown = RunOutput(fmt)
 
     def plain(done: int, total: int, result: ReportResult) -> None:
         if fmt != "text":
+            shown.add(result)
             return
         console.echo_findings([result], err=True)
         if quiet or (terminal and result.built):
@@ -131,7 +138,7 @@ def run_build(
     finally:
         progress.close()
     if fmt != "text":
-        console.print_findings(results, fmt)
+        console.print_findings(results, fmt, shown)
         if fmt == "github":
             from evalcli.reporting.jobsummary import append_summary
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from evalcli.config import Settings
     from evalcli.project import Project
     from evalcli.report.discover import Selection
-    from evalcli.reporting import ReportResult
+    from evalcli.reporting import ReportResult, RunOutput
 
 
 def echo(text: object = "", err: bool = False) -> None:
@@ -63,16 +63,13 @@ def report_failure(exc: BaseException) -> int:
     return code
 
 
-def print_findings(results: list[ReportResult], fmt: str) -> None:
-    from evalcli.reporting import FORMATTERS
+def print_findings(results: list[ReportResult], fmt: str, output: RunOutput | None = None) -> None:
+    """The findings in ``fmt``, with the closing line; ``output`` has parts made already."""
+    from evalcli.reporting import RunOutput
 
-    if fmt == "text":
-        echo_findings(results, err=False)
-        from evalcli.reporting import tally
-
-        echo(tally(results))
-        return
-    echo(FORMATTERS[fmt](results))
+    if output is None:
+        output = RunOutput(fmt, colour=fmt == "text" and wants_colour(err=False))
+    echo(output.text(results))
 
 
 def wants_colour(err: bool) -> bool:
