@@ -19,6 +19,7 @@ import re
 import shlex
 import shutil
 import sys
+import unicodedata
 from pathlib import Path
 from stat import S_ISLNK
 
@@ -27,14 +28,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CONTENT, FIXTURES, run
-from evalcli import api, i18n
+from evalcli import api, i18n, yamlnodes
+from evalcli.limits import MAX_YAML_DEPTH
 from evalcli.outputs.manifest import MANIFEST_FILE, file_sha256, folder_state
 from evalcli.paths import real_path
 from evalcli.portfolio.parallel import chunk_sizes, run_chunks
 from evalcli.report.markdown import _heading, find_headings, split_attributes
 from evalcli.template import placeholders
 from evalcli.template.loader import builtin_template
-from evalcli.text import BAD_CHARACTER, fold, fold_keep_length, has_bad_character
+from evalcli.text import _COMBINING, BAD_CHARACTER, fold, fold_keep_length, has_bad_character
 
 PATH = Path("findings.md")
 TEMPLATE = builtin_template()
@@ -43,22 +45,11 @@ INDEX = placeholders._index(TEMPLATE)
 # --- placeholders: the anchors searched for together -----------------------------------------
 
 
-def plain_may_match(text: str) -> bool:
-    """The check as it was: each anchor looked for on its own."""
-    lowered = text.casefold().replace("\n", " ")
-    return any(anchor in lowered for anchor in INDEX.anchored)
-
-
-def plain_placeholders(text: str) -> list[tuple[int, str]]:
-    """``find_placeholders`` as it was: one search per anchor, then each regex on its own."""
-    if not plain_may_match(text):
-        return []
+def every_regex(text: str) -> list[tuple[int, str]]:
+    """``find_placeholders`` with no anchor at all: every regex run on the folded text."""
+    sources = {*INDEX.always, *(s for found in INDEX.anchored.values() for s in found)}
 
     def spans(folded: str) -> list[tuple[int, int]]:
-        sources = set(INDEX.always)
-        for anchor, found in INDEX.anchored.items():
-            if anchor in folded.replace("\n", " "):
-                sources.update(found)
         return sorted({m.span() for s in sources for m in re.finditer(s, folded)})
 
     folded = fold_keep_length(text)
@@ -69,56 +60,112 @@ def plain_placeholders(text: str) -> list[tuple[int, str]]:
     return [(start, text[start:end]) for start, end in found]
 
 
+def found(text: str) -> list[tuple[int, str]]:
+    """What check finds; its anchors' search must never let a placeholder through."""
+    result = placeholders.find_placeholders(text, TEMPLATE)
+    if result:
+        assert INDEX.may_match(text), text
+    return result
+
+
 PHRASES = list(TEMPLATE.placeholder_phrases)
 ANCHORS = sorted(INDEX.anchored)
 
 
 def variants(phrase: str) -> list[str]:
-    """A placeholder as authors leave it: as is, shouted, inside prose, broken over lines."""
+    """A placeholder as authors leave it: as is, shouted, inside prose, broken over lines,
+    pasted from Word with doubled, non-breaking or tab spaces, in brackets."""
     return [
         phrase,
         phrase.upper(),
+        phrase.title(),
         f"El texto dice: {phrase}. Y sigue.",
         phrase.replace(" ", "\n"),
         phrase.replace(" ", "  "),
+        phrase.replace(" ", "\u00a0"),
+        phrase.replace(" ", " \t"),
         f"[{phrase}]",
+        f"[ {phrase} ]",
+        f"< {phrase.upper()} >",
         phrase[: len(phrase) // 2],  # half of it: no placeholder
-        phrase.replace("a", "á").replace("e", "é"),  # accents the anchor does not have
     ]
 
 
 @pytest.mark.parametrize("phrase", PHRASES)
-def test_each_placeholder_phrase_is_found_as_the_per_anchor_search_found_it(phrase):
+def test_each_placeholder_phrase_is_found_as_every_regex_finds_it(phrase):
     for text in variants(phrase):
-        assert INDEX.may_match(text) == plain_may_match(text), text
-        assert placeholders.find_placeholders(text, TEMPLATE) == plain_placeholders(text), text
+        assert found(text) == every_regex(text), text
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_a_phrase_with_accents_its_anchor_lacks_is_never_found_wrongly(phrase):
+    # the anchors are looked for without folding: "hága clic" is not "haga clic", so
+    # such a typo may go unseen, but nothing is ever found that is not there
+    text = phrase.replace("a", "á").replace("e", "é")
+    assert set(found(text)) <= set(every_regex(text))
 
 
 @pytest.mark.parametrize("anchor", ANCHORS)
-def test_each_anchor_is_found_as_the_per_anchor_search_found_it(anchor):
+def test_each_anchor_is_found_as_every_regex_finds_it(anchor):
     for text in [*variants(anchor), f"x{anchor}x", anchor[1:], anchor[:-1], f"<{anchor}>"]:
-        assert INDEX.may_match(text) == plain_may_match(text), text
-        assert placeholders.find_placeholders(text, TEMPLATE) == plain_placeholders(text), text
+        assert found(text) == every_regex(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Añadir el nombre del proyecto]",
+        "[ Insérer la date ]",
+        "< ajouter le titre >",
+        "[INSERTAR fecha]",
+        "Haga  clic aquí para escribir texto",
+        "Haga clic\u00a0aquí para escribir texto",
+        "Cliquez ici\npour entrer du texte",
+    ],
+)
+def test_placeholders_that_a_word_anchor_missed_are_found(text):
+    assert found(text) == every_regex(text) != [], text
 
 
 def test_the_anchors_are_scanned_fewer_times_than_there_are_anchors():
-    assert len(INDEX.scanners) < len(INDEX.anchored)
+    assert len(INDEX.marks) + len(INDEX.scanners) < len(INDEX.anchored)
 
 
-_PIECES = st.sampled_from([*ANCHORS, *PHRASES, " ", "\n", "é", "ß", "ﬁ", "K", "x", "TBD", "[", "<"])
+EVERY_CHARACTER = [chr(code) for code in range(sys.maxunicode + 1)]
+
+
+def test_the_letters_that_fold_into_ascii_ones_are_all_named():
+    # ASCII lower case of the UTF-8 bytes gives every ASCII letter case folding gives,
+    # except at these letters; the anchors' search leaves text with them to the regexes
+    into_ascii = {
+        ch for ch in EVERY_CHARACTER if not ch.isascii() and re.search("[ -~]", ch.casefold())
+    }
+    assert into_ascii == set(placeholders.FOLDS_INTO_ASCII)
+
+
+def test_white_space_in_utf8_is_what_the_regexes_take_for_white_space():
+    one = re.compile(placeholders.WHITE_SPACE)
+    for ch in EVERY_CHARACTER:
+        if not 0xD800 <= ord(ch) <= 0xDFFF:
+            white = bool(re.fullmatch(r"\s", ch))
+            assert bool(one.fullmatch(ch.encode())) == white, hex(ord(ch))
+
+
+_PIECES = st.sampled_from(
+    [*ANCHORS, *PHRASES, " ", "\n", "\u00a0", "é", "ß", "ﬁ", "K", "x", "TBD", "[", "<", "]"]
+)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=12).map("".join))
-def test_any_mix_of_anchors_is_found_as_the_per_anchor_search_found_it(text):
-    assert INDEX.may_match(text) == plain_may_match(text)
-    assert placeholders.find_placeholders(text, TEMPLATE) == plain_placeholders(text)
+def test_any_mix_of_anchors_is_found_as_every_regex_finds_it(text):
+    assert found(text) == every_regex(text)
 
 
 def test_the_sample_sections_hold_what_they_held():
     for path in sorted((CONTENT / "alianzas-peru").glob("*.md")):
         text = path.read_text(encoding="utf-8")
-        assert placeholders.find_placeholders(text, TEMPLATE) == plain_placeholders(text)
+        assert found(text) == every_regex(text)
 
 
 # --- headings found with str.find ------------------------------------------------------------
@@ -184,6 +231,34 @@ def test_a_long_text_is_folded_as_a_short_one():
     short = "  Ñandú  Über\tSTRASSE "
     assert fold(short) == "nandu uber strasse"
     assert fold(short * 40) == " ".join(["nandu uber strasse"] * 40)  # past the cached length
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_ascii_text_is_folded_as_any_text(text):
+    # ASCII text is only lower-cased: it has nothing to decompose or strip
+    for sample in (text, text.encode("ascii", "ignore").decode()):
+        decomposed = unicodedata.normalize("NFKD", sample)
+        assert fold_keep_length(sample) == _COMBINING.sub("", decomposed).casefold()
+
+
+# --- YAML read by libyaml when it is surely shallow ------------------------------------------
+
+
+def plain_shallow(text: str) -> bool:
+    """The test as it was: the deepest indentation of any line, counted line by line."""
+    if "*" in text or text.count("[") + text.count("{") > MAX_YAML_DEPTH:
+        return False
+    indents = (len(line) - len(line.lstrip(" -")) for line in text.split("\n"))
+    return max(indents, default=0) <= MAX_YAML_DEPTH
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 20), st.sampled_from(["a: 1", "- x", "", "b:"]))))
+def test_shallow_yaml_is_told_apart_as_line_by_line(lines):
+    text = "\n".join(" " * indent + line for indent, line in lines)
+    for sample in (text, text.replace(" ", "- ", 3), "- " * 9 + text):
+        assert yamlnodes._plainly_shallow(sample) == plain_shallow(sample), sample
 
 
 # --- bad characters ruled out over bytes -------------------------------------------------------

@@ -33,6 +33,8 @@ def normalize_newlines(text: str) -> str:
 
 def fold_keep_length(text: str) -> str:
     """Lower-case and strip accents. Precomposed letters keep the text's length."""
+    if text.isascii():  # nothing to decompose or strip: a flag, not a scan
+        return text.lower()
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 

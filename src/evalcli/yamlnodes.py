@@ -292,14 +292,22 @@ def _plainly_shallow(text: str) -> bool:
     """
     if "*" in text or text.count("[") + text.count("{") > MAX_YAML_DEPTH:
         return False
-    indents = (len(line) - len(line.lstrip(" -")) for line in text.split("\n"))
-    return max(indents, default=0) <= MAX_YAML_DEPTH
+    # a line that starts with more spaces and dashes than that: one search, at C speed
+    return _DEEP_LINE.search(text) is None and not _DEEP_START.match(text)
+
+
+_DEEP_LINE = regexes.compile(f"\n[ -]{{{MAX_YAML_DEPTH + 1}}}")
+_DEEP_START = regexes.compile(f"[ -]{{{MAX_YAML_DEPTH + 1}}}")
+
+
+_location = tuple.__new__  # Location(path, line, column) without its Python __new__
 
 
 def _scalar(value: str, style: str | None, start: Any, end: Any, path: Path) -> Scalar:
     plain = not style  # libyaml gives "" or None for a plain scalar
     text = None if plain and value in _NULLS else value
-    return Scalar(text, _loc(path, start), plain, (start.index, end.index))
+    loc = _location(Location, (path, start.line + 1, start.column + 1))
+    return Scalar(text, loc, plain, (start.index, end.index))
 
 
 class _Composer(YAML_LOADER):  # type: ignore[misc]
@@ -326,10 +334,12 @@ def _convert(node: yaml.Node, path: Path, findings: list[Finding], source: str) 
         seq = Seq([], loc, bool(node.flow_style))
         for child in node.value:
             item = _convert(child, path, findings, source)
-            if not rejoin_item(seq, item, source):
+            # only [...] splits at commas: a block list never calls rejoin
+            if not (seq.flow and rejoin_item(seq, item, source)):
                 seq.items.append(item)
         return seq
     mapping = Map({}, loc, bool(getattr(node, "flow_style", False)))
+    entries = mapping.entries
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             message = msg("a key must be a plain name")
@@ -340,12 +350,12 @@ def _convert(node: yaml.Node, path: Path, findings: list[Finding], source: str) 
         value = _convert(value_node, path, findings, source)
         key_scalar = _scalar(key, key_node.style, key_node.start_mark, key_node.end_mark, path)
         key_loc = key_scalar.loc
-        if rejoin_key(mapping, key_scalar, value, source):
+        if mapping.flow and rejoin_key(mapping, key_scalar, value, source):
             continue
-        if key in mapping.entries:
-            findings.append(_duplicate(key, mapping.entries[key].key_loc, key_loc))
+        if key in entries:
+            findings.append(_duplicate(key, entries[key].key_loc, key_loc))
             continue
-        mapping.entries[key] = Entry(key, key_loc, value)
+        entries[key] = Entry(key, key_loc, value)
     return mapping
 
 

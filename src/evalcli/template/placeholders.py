@@ -13,30 +13,68 @@ from evalcli.text import fold_keep_length
 
 
 class _Index(Record, frozen=True):
-    """Regexes by anchor: a word every match of that regex contains."""
+    """Regexes by anchor: text in lower case that every match of that regex contains.
+
+    A space in an anchor stands for any run of white space, as in the phrases'
+    regexes: a prompt pasted with a double or a non-breaking space, or broken
+    over two lines, is still found.
+    """
 
     anchored: dict[str, tuple[str, ...]]  # regex sources, compiled when their anchor is met
     always: tuple[str, ...]
-    scanners: tuple[re.Pattern[str], ...] = ()  # together, they find any of the anchors
+    marks: tuple[bytes, ...] = ()  # the anchors of one character: found with ``in``, at C speed
+    scanners: tuple[re.Pattern[bytes], ...] = ()  # together, they find any longer anchor
     keep: bool = True  # the patterns are evalcli's own (a bundled template): kept compiled
 
     def spans(self, folded: str) -> list[tuple[int, int]]:
-        # substring tests run at C speed; most text holds no anchor, so no regex runs
-        # (or is even compiled: a template has dozens)
+        # most text holds no anchor, so no regex runs (or is even compiled: a template
+        # has dozens)
         sources = set(self.always)
-        flat = folded.replace("\n", " ")
         for anchor, found in self.anchored.items():
-            if anchor in flat:
+            if _anchor_regex(anchor, self.keep).search(folded):
                 sources.update(found)
         regexes = [_compiled(source, self.keep) for source in sources]
         return sorted({m.span() for regex in regexes for m in regex.finditer(folded)})
 
     def may_match(self, text: str) -> bool:
-        """False when ``text`` surely holds no placeholder (anchors are plain ASCII)."""
-        if self.always:
+        """False when ``text`` surely holds no placeholder (anchors are plain ASCII).
+
+        The anchors are looked for in the text's UTF-8 bytes in ASCII lower case:
+        a third of the time of case-folding the text, and the same ASCII letters,
+        except at the few letters that fold into ASCII ones (``FOLDS_INTO_ASCII``):
+        text with one of those is left to the regexes.
+        """
+        if self.always or any(letter in text for letter in FOLDS_INTO_ASCII):
             return True
-        lowered = text.casefold().replace("\n", " ")
+        lowered = text.encode("utf-8", "surrogatepass").lower()
+        if any(mark in lowered for mark in self.marks):
+            return True
         return any(scanner.search(lowered) for scanner in self.scanners)
+
+
+# the letters beyond ASCII whose case folding holds an ASCII letter (ß, İ, the Kelvin
+# sign, the ligatures ﬁ and ﬂ of text pasted from a PDF ...): tests/test_fast_paths.py
+# derives them from the Unicode tables
+FOLDS_INTO_ASCII = (
+    "\u00df\u0130\u0149\u017f\u01f0\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9e\u212a"
+    "\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06"
+)
+# one white-space character, as ``\s`` finds it in text, in UTF-8: a pasted prompt may
+# have a non-breaking or an em space between its words
+WHITE_SPACE = (
+    rb"(?:[\t-\r\x1c-\x1f ]|\xc2[\x85\xa0]|\xe1\x9a\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]"
+    rb"|\xe2\x81\x9f|\xe3\x80\x80)"
+)
+
+
+def _anchor_source(anchor: str) -> str:
+    """An anchor as a regex over text: its words, any run of white space between them."""
+    return r"\s+".join(re.escape(word) for word in anchor.split(" "))
+
+
+def _anchor_bytes(anchor: str) -> bytes:
+    """The same over the text's UTF-8 bytes."""
+    return (WHITE_SPACE + b"+").join(re.escape(word.encode()) for word in anchor.split(" "))
 
 
 def _phrase_anchor(phrase: str) -> str | None:
@@ -53,23 +91,24 @@ def _phrase_anchor(phrase: str) -> str | None:
     return max(plain, key=len) if plain else None
 
 
-def _scanners(anchors: list[str], keep: bool) -> tuple[re.Pattern[str], ...]:
-    """Patterns that, between them, find any of ``anchors`` (literal text).
+def _scanners(anchors: list[str], keep: bool) -> tuple[re.Pattern[bytes], ...]:
+    """Patterns that, between them, find any of ``anchors`` (two characters or more).
 
     The anchors that start with the same character become one pattern
-    (``c(?:lick or|hoose an)``): the engine looks for that character at C speed
-    and tries the rest only there, so the text is scanned once per first character,
-    not once per anchor (about two thirds of the time of ``in`` for each anchor,
-    on the sample). Literals and alternatives only: linear in the text.
+    (``c(?:lick\\s+or|hoose\\s+an)``, white space spelt out in UTF-8): the engine
+    looks for that character at C speed and tries the rest only there, so the
+    text is scanned once per first character, not once per anchor. Literals, white
+    space and alternatives only: linear in the text.
     """
     groups: dict[str, list[str]] = {}
     for anchor in anchors:
         groups.setdefault(anchor[:1], []).append(anchor[1:])
     scanners = []
     for first, rests in groups.items():
-        source = re.escape(first)
-        if all(rests):  # an anchor of one character: that character alone finds it
-            source += "(?:" + "|".join(re.escape(rest) for rest in rests) + ")"
+        source = re.escape(first.encode())
+        if all(rests):  # an anchor of that character and another: the pair finds it
+            # a rest that starts with a space starts with white space
+            source += b"(?:" + b"|".join(_anchor_bytes(rest) for rest in rests) + b")"
         scanners.append(regexes.compile(source, keep=keep))
     return tuple(scanners)
 
@@ -77,6 +116,11 @@ def _scanners(anchors: list[str], keep: bool) -> tuple[re.Pattern[str], ...]:
 @functools.cache
 def _compiled(source: str, keep: bool) -> re.Pattern[str]:
     return regexes.compile(source, keep=keep)
+
+
+@functools.cache
+def _anchor_regex(anchor: str, keep: bool) -> re.Pattern[str]:
+    return regexes.compile(_anchor_source(anchor), keep=keep)
 
 
 @functools.cache
@@ -92,16 +136,19 @@ def _index(template: Template) -> _Index:
         else:
             always.append(regex)
     for anchors, pattern in template.placeholder_patterns:
-        regex = pattern
-        if not anchors or not all(a.isascii() for a in anchors):
-            always.append(regex)
-        for anchor in anchors:
-            anchored.setdefault(anchor, []).append(regex)
+        # as they are looked for: lower case, one space between words
+        written = [" ".join(anchor.lower().split()) for anchor in anchors]
+        if not written or not all(anchor and anchor.isascii() for anchor in written):
+            always.append(pattern)
+            continue
+        for anchor in written:
+            anchored.setdefault(anchor, []).append(pattern)
     keep = is_bundled(template.path)
     return _Index(
         {k: tuple(v) for k, v in anchored.items()},
         tuple(always),
-        _scanners(list(anchored), keep),
+        tuple(anchor.encode() for anchor in anchored if len(anchor) == 1),
+        _scanners([anchor for anchor in anchored if len(anchor) > 1], keep),
         keep,
     )
 
