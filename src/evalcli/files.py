@@ -149,11 +149,15 @@ def read_user_text(
     try:
         if folder is not None:
             # the descriptor read directly: the buffered file objects around it would
-            # cost as much again as reading a section
-            handle, info = _open_checked(path, folder)
+            # cost as much again as reading a section. It stays non-blocking: that has
+            # no effect on a regular file (open(2)), and _open_own refused anything else
+            handle, info = _open_own(path, folder)
             try:
-                # reading n bytes would allocate n at once: ask for what the file holds
-                data = _read_up_to(handle, min(info.st_size, limit) + 1)
+                # reading n bytes would allocate n at once: ask for what the file holds,
+                # or one byte past the limit to tell a file that is too large (or that
+                # says it is empty, as some file systems do, and is not)
+                size = info.st_size
+                data = _read_up_to(handle, size if 0 < size <= limit else limit + 1)
             finally:
                 os.close(handle)
         else:

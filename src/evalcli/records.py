@@ -83,6 +83,7 @@ class _RecordMeta(type):
         namespace["__record_defaults__"] = defaults
         namespace["__match_args__"] = fields
         namespace["__record_key__"] = operator.attrgetter(*fields) if fields else _no_fields
+        namespace["__record_values__"] = _values(fields)
         cls = super().__new__(mcls, name, bases, namespace)
         cls.__init__ = _first_init(frozen)  # type: ignore[misc]
         if frozen:
@@ -101,6 +102,17 @@ class _RecordMeta(type):
 
 def _no_fields(_record: object) -> tuple[()]:
     return ()
+
+
+def _values(fields: tuple[str, ...]) -> Callable[[object], tuple[Any, ...]]:
+    """A record's values as a tuple, read in C (pickling a portfolio's findings reads
+    every field of every one)."""
+    if len(fields) > 1:
+        return operator.attrgetter(*fields)
+    if fields:
+        one = operator.attrgetter(fields[0])
+        return lambda record: (one(record),)
+    return _no_fields
 
 
 def _first_init(frozen: bool) -> Callable[..., None]:
@@ -180,6 +192,7 @@ class Record(metaclass=_RecordMeta):
     __record_fields__: ClassVar[tuple[str, ...]] = ()
     __record_defaults__: ClassVar[dict[str, _Field]] = {}
     __record_key__: ClassVar[Callable[[object], Any]]
+    __record_values__: ClassVar[Callable[[object], tuple[Any, ...]]]
 
     def __init_subclass__(cls, **_options: bool) -> None:  # frozen, order, eq: the metaclass's
         super().__init_subclass__()
@@ -194,7 +207,7 @@ class Record(metaclass=_RecordMeta):
         return f"{type(self).__name__}({values})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), tuple(getattr(self, key) for key in self.__record_fields__)
+        return type(self), type(self).__record_values__(self)
 
 
 def replace(record: R, /, **changes: Any) -> R:

@@ -157,7 +157,9 @@ def _split_values(
 ) -> list[Finding]:
     """Values YAML reads as several (commas inside ``{...}``/``[...]``) that no finding of
     their field names: evalcli keeps the text as typed, every other YAML reader would not."""
-    findings = []
+    findings: list[Finding] = []
+    if not any(scalar.split for scalar in scalars_in(report.metadata)):
+        return findings  # the usual case: one walk, not one per field
     for key in template.fields:
         at = {(f.loc.line, f.loc.column) for f in found.get(key, [])}
         for scalar in scalars_in(report.value(key)):

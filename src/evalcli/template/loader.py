@@ -571,8 +571,9 @@ def find_template(name: str, allowed: tuple[Path, ...] = ()) -> Path:
     for folder in allowed:
         if folder.name == name:
             return folder
-    if _NAME.fullmatch(name) and (BUNDLED_DIR / name / TEMPLATE_FILE).is_file():
-        return BUNDLED_DIR / name
+    bundled = _bundled(name)
+    if bundled is not None:
+        return bundled
     known = ", ".join([*bundled_names(), *(f.name for f in allowed)])
     raise UnknownTemplateError(
         msg(
@@ -582,6 +583,15 @@ def find_template(name: str, allowed: tuple[Path, ...] = ()) -> Path:
             known=known,
         )
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _bundled(name: str) -> Path | None:
+    """The folder of the bundled template ``name``; looked for once per process (a
+    portfolio names the same template a thousand times, and evalcli's own files stay)."""
+    if _NAME.fullmatch(name) and (BUNDLED_DIR / name / TEMPLATE_FILE).is_file():
+        return BUNDLED_DIR / name
+    return None
 
 
 def builtin_template(name: str = DEFAULT_TEMPLATE) -> Template:
