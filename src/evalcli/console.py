@@ -80,14 +80,14 @@ def wants_colour(err: bool) -> bool:
 
 
 def echo_findings(results: list[ReportResult], err: bool) -> None:
-    from evalcli.reporting import result_lines
-    from evalcli.reporting.terminal import paint_finding
+    """Each report's findings as text lines, a report's lines in one write."""
+    from evalcli.reporting import RunOutput
 
-    colour = wants_colour(err)
+    output = RunOutput("text", colour=wants_colour(err))
     for result in results:
-        for finding, line in zip(result.findings, result_lines(result), strict=True):
-            shown = paint_finding(line, finding.severity) if colour else line
-            echo(shown, err=err)
+        part = output.part(result)
+        if part:
+            echo(part, err=err)
 
 
 def load_settings(fmt: str = "text") -> Settings:

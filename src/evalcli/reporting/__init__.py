@@ -108,17 +108,18 @@ def json_text(data: object, **options: object) -> str:
     return text
 
 
-def where(finding: Finding) -> str:
-    """``file:line:column``, or ``file`` for a finding about the whole file."""
-    name = shown_path(finding.loc.file)
-    if finding.loc.line <= 0:
-        return name
-    return f"{name}:{finding.loc.line}:{finding.loc.column}"
-
-
 def text_lines(findings: Sequence[Finding]) -> list[str]:
-    """One line per finding: ``file:line:column: severity[code] message``."""
-    return [f"{where(f)}: {f.severity}[{f.code}] {inert(f.text)}" for f in findings]
+    """One line per finding: ``file:line:column: severity[code] message`` (``file`` alone
+    for a finding about the whole file)."""
+    shown: dict[Path, str] = {}  # a report's findings name a few files, many times each
+    lines = []
+    for f in findings:
+        name = shown.get(f.loc.file)
+        if name is None:
+            name = shown[f.loc.file] = shown_path(f.loc.file)
+        place = name if f.loc.line <= 0 else f"{name}:{f.loc.line}:{f.loc.column}"
+        lines.append(f"{place}: {f.severity}[{f.code}] {inert(f.text)}")
+    return lines
 
 
 def result_lines(result: ReportResult) -> list[str]:
@@ -248,9 +249,11 @@ class RunOutput:
         self._parts: dict[int, tuple[ReportResult, str]] = {}  # by id; the result kept alive
 
     def add(self, result: ReportResult) -> None:
-        self._parts[id(result)] = (result, self._part(result))
+        self._parts[id(result)] = (result, self.part(result))
 
-    def _part(self, result: ReportResult) -> str:
+    def part(self, result: ReportResult) -> str:
+        """One report's part of the output: its findings (as text or annotations, "" when it
+        has none), or its JSON."""
         if self.fmt == "json":
             return json_text(_report_dict(result), separators=_COMPACT)
         with i18n.speaking(i18n.report_language(result.language)):
@@ -266,7 +269,7 @@ class RunOutput:
 
     def _made(self, result: ReportResult) -> str:
         kept = self._parts.get(id(result))
-        return kept[1] if kept is not None and kept[0] is result else self._part(result)
+        return kept[1] if kept is not None and kept[0] is result else self.part(result)
 
     def text(self, results: Sequence[ReportResult], closing: bool = True) -> str:
         """The whole output; ``closing``: with the run's closing line (text and github)."""
