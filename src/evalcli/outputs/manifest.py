@@ -35,7 +35,8 @@ from evalcli.i18n import LANGUAGES, from_data, verbatim
 from evalcli.records import Record, field
 
 MANIFEST_FILE = ".evalcli-manifest.json"
-MANIFEST_VERSION = 3  # 2: entries signed; 3: each entry kept as the very text signed
+# 2: entries signed; 3: each entry kept as the very text signed; 4: findings as lists
+MANIFEST_VERSION = 4
 # about 1.1 KB per report as written: 16 MiB holds over 10,000 reports, and parsing that
 # much JSON costs about 390 MB at worst (docs/security.md)
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
@@ -179,7 +180,7 @@ class Entry(Record):
     note: str
     pages: int | None
     files: dict[str, tuple[int, int, str]]  # file name in the output folder -> size, mtime, sha
-    findings: list[dict[str, Any]]
+    findings: list[list[Any]]  # as finding_record writes them
     inputs: dict[str, FileState] = field(default_factory=dict)  # the report's files
     recorded: int = 0  # when, in ns since the epoch
     language: str | None = None  # the report's, for --messages report
@@ -214,7 +215,11 @@ def _entry(data: Any) -> Entry | None:
             str(data["note"]),
             None if data["pages"] is None else int(data["pages"]),
             files,
-            [f for f in data["findings"] if isinstance(f, dict) and f.get("code") in CODES],
+            [
+                f
+                for f in data["findings"]
+                if isinstance(f, list) and len(f) == _FINDING_FIELDS and f[0] in CODES
+            ],
             {
                 str(name): (int(size), int(mtime), str(sha))
                 for name, (size, mtime, sha) in data.get("inputs", {}).items()
@@ -232,40 +237,45 @@ def _entry(data: Any) -> Entry | None:
 _CODE_OF = {code.value: code for code in FindingCode}  # a look-up, not an Enum call
 
 
-def finding_record(finding: Finding, report: Path) -> dict[str, Any]:
+# a finding in the manifest: a list, not a mapping (the keys, written for every finding of
+# every report, were an eighth of a portfolio's manifest and of the time to read it)
+_FINDING_FIELDS = 8  # code, severity, file, line, column, field, section, message
+
+
+def finding_record(finding: Finding, report: Path) -> list[Any]:
     """A finding as manifest data, its file relative to the report folder."""
     file = os.path.relpath(_absolute(finding.loc.file), _absolute(report))
-    return {
-        "code": finding.code,
-        "message": finding.message.as_data(),
-        "severity": finding.severity,
-        "file": Path(file).as_posix(),
-        "line": finding.loc.line,
-        "column": finding.loc.column,
-        "field": finding.field,
-        "section": finding.section,
-    }
+    return [
+        finding.code.value,
+        finding.severity,
+        Path(file).as_posix(),
+        finding.loc.line,
+        finding.loc.column,
+        finding.field,
+        finding.section,
+        finding.message.as_data(),
+    ]
 
 
 def finding_from_record(
-    data: dict[str, Any], report: Path, files: dict[str, Path] | None = None
+    data: list[Any], report: Path, files: dict[str, Path] | None = None
 ) -> Finding:
     """A finding read back from the manifest; ``files`` caches the paths of one report."""
-    severity = data.get("severity")
+    code, severity, name, line, column, field_name, section, message = data
     if severity not in ("error", "warning", "info"):
-        severity = CODES[data["code"]].severity
-    name = str(data.get("file", ""))
+        severity = CODES[code].severity
+    name = str(name or "")
     cache = files if files is not None else {}
     path = cache.get(name)
     if path is None:
         path = cache[name] = Path(os.path.normpath(os.path.join(report, name)))  # noqa: PTH118
     return Finding(
-        _CODE_OF.get(data["code"]) or FindingCode(data["code"]),
-        from_data(data.get("message")) or verbatim(""),
-        Location(path, int(data.get("line") or 0), int(data.get("column") or 0)),
+        _CODE_OF.get(code) or FindingCode(code),
+        from_data(message) or verbatim(""),
+        Location(path, int(line or 0), int(column or 0)),
         severity,
-        data.get("field") if isinstance(data.get("field"), str) else None,
-        data.get("section") if isinstance(data.get("section"), str) else None,
+        field_name if isinstance(field_name, str) else None,
+        section if isinstance(section, str) else None,
     )
 
 
