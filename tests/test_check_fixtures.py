@@ -133,3 +133,15 @@ def test_folder_of_reports_is_searched_recursively():
     paths = [r["path"].rsplit("/", 1)[-1] for r in data["reports"]]
     assert "valid" in paths and "wrong-types" in paths
     assert data["summary"]["reports"] == len(paths)
+
+
+def test_a_placeholder_typed_with_full_width_brackets_is_found(report_copy):
+    # "［" and "＜" (East Asian keyboards, Word's full-width forms) fold into "[" and "<"
+    report = report_copy("valid")
+    background = report / "background.md"
+    text = background.read_text(encoding="utf-8")
+    background.write_text(text + "\n［Insertar el nombre del socio］\n", encoding="utf-8")
+    result = run("check", report)
+    assert result.exit_code == 1
+    assert "［Insertar el nombre del socio］" in result.stdout
+    assert "[placeholder]" in result.stdout

@@ -40,25 +40,52 @@ class _Index(Record, frozen=True):
         """False when ``text`` surely holds no placeholder (anchors are plain ASCII).
 
         The anchors are looked for in the text's UTF-8 bytes in ASCII lower case:
-        a third of the time of case-folding the text, and the same ASCII letters,
-        except at the few letters that fold into ASCII ones (``FOLDS_INTO_ASCII``):
-        text with one of those is left to the regexes.
+        a third of the time of folding the text, and the same ASCII characters,
+        except at the characters that fold into ASCII ones (``FOLDS_INTO_ASCII``):
+        text with one of those is folded first, as the regexes see it.
         """
-        if self.always or any(letter in text for letter in FOLDS_INTO_ASCII):
+        if self.always:
             return True
+        if not text.isascii() and _FOLDS_INTO_ASCII.search(text):
+            text = fold_keep_length(text)  # "［Insertar］" is "[insertar]" to the regexes
         lowered = text.encode("utf-8", "surrogatepass").lower()
         if any(mark in lowered for mark in self.marks):
             return True
         return any(scanner.search(lowered) for scanner in self.scanners)
 
 
-# the letters beyond ASCII whose case folding holds an ASCII letter (ß, İ, the Kelvin
-# sign, the ligatures ﬁ and ﬂ of text pasted from a PDF ...): tests/test_fast_paths.py
-# derives them from the Unicode tables
+# the characters beyond ASCII that fold (``fold_keep_length``) into text with ASCII in it:
+# ß, İ, the Kelvin sign, the ligatures ﬁ and ﬂ of text pasted from a PDF, the full-width
+# "［" and "＜" of East Asian keyboards, "…", "º" ... A regex class; tests/test_fast_paths.py
+# derives it from the Unicode tables. Left out: white space (``WHITE_SPACE`` finds it)
+# and ASCII letters with accents, the documented limit ("hága clic" is not "haga clic")
 FOLDS_INTO_ASCII = (
-    "\u00df\u0130\u0149\u017f\u01f0\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9e\u212a"
-    "\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06"
+    "\u00a8\u00aa\u00af\u00b2-\u00b4\u00b8-\u00ba\u00bc-\u00be\u00df\u0132\u0133"
+    "\u013f\u0140\u0149\u017f\u01c4-\u01cc\u01f1-\u01f3\u02b0\u02b2\u02b3"
+    "\u02b7\u02b8\u02d8-\u02dd\u02e1-\u02e3\u037a\u037e\u0384\u0385\u1d2c\u1d2e"
+    "\u1d30\u1d31\u1d33-\u1d3a\u1d3c\u1d3e-\u1d43\u1d47-\u1d49\u1d4d\u1d4f\u1d50"
+    "\u1d52\u1d56-\u1d58\u1d5b\u1d62-\u1d65\u1d9c\u1da0\u1dbb\u1e9a\u1e9b\u1e9e"
+    "\u1fbd\u1fbf-\u1fc1\u1fcd-\u1fcf\u1fdd-\u1fdf\u1fed-\u1fef\u1ffd\u1ffe\u2017"
+    "\u2024-\u2026\u203c\u203e\u2047-\u2049\u2070\u2071\u2074-\u207a\u207c-\u208a"
+    "\u208c-\u208e\u2090-\u2093\u2095-\u209c\u20a8\u2100-\u2103\u2105\u2106"
+    "\u2109-\u210e\u2110-\u2113\u2115\u2116\u2119-\u211d\u2120-\u2122\u2124\u2128"
+    "\u212a\u212c\u212d\u212f-\u2131\u2133\u2134\u2139\u213b\u2145-\u2149"
+    "\u2150-\u217f\u2189\u2260\u226e\u226f\u2460-\u24ea\u2a74-\u2a76\u2c7c\u2c7d"
+    "\u309b\u309c\u3200-\u321e\u3220-\u3243\u3250-\u325f\u32b1-\u32cf"
+    "\u3358-\u337a\u3380-\u33ff\ua7f2-\ua7f4\ufb00-\ufb06\ufb29\ufc5e-\ufc63"
+    "\ufdfa\ufdfb\ufe10\ufe13-\ufe16\ufe19\ufe30\ufe33-\ufe38\ufe47-\ufe50\ufe52"
+    "\ufe54-\ufe57\ufe59-\ufe5c\ufe5f-\ufe66\ufe68-\ufe6b\ufe70\ufe72\ufe74\ufe76"
+    "\ufe78\ufe7a\ufe7c\ufe7e\uff01-\uff5e\uffe3\U000107a5\U0001d400-\U0001d454"
+    "\U0001d456-\U0001d49c\U0001d49e\U0001d49f\U0001d4a2\U0001d4a5\U0001d4a6"
+    "\U0001d4a9-\U0001d4ac\U0001d4ae-\U0001d4b9\U0001d4bb\U0001d4bd-\U0001d4c3"
+    "\U0001d4c5-\U0001d505\U0001d507-\U0001d50a\U0001d50d-\U0001d514"
+    "\U0001d516-\U0001d51c\U0001d51e-\U0001d539\U0001d53b-\U0001d53e"
+    "\U0001d540-\U0001d544\U0001d546\U0001d54a-\U0001d550\U0001d552-\U0001d6a3"
+    "\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10a\U0001f110-\U0001f12e"
+    "\U0001f130-\U0001f14f\U0001f16a-\U0001f16c\U0001f190\U0001fbf0-\U0001fbf9"
 )
+_FOLDS_INTO_ASCII = regexes.compile(f"[{FOLDS_INTO_ASCII}]")
+
 # one white-space character, as ``\s`` finds it in text, in UTF-8: a pasted prompt may
 # have a non-breaking or an em space between its words
 WHITE_SPACE = (
