@@ -145,6 +145,15 @@ def test_placeholders_written_with_characters_that_fold_into_ascii_are_found(tex
     assert found(text) == every_regex(text) != [], text
 
 
+def test_a_prompt_in_brackets_ends_before_the_next_bracket_of_its_kind():
+    # the search from one "[" stops at the next one: a 50,000-character line of unclosed
+    # "[add" is searched in time in step with its length, not with its square
+    assert found("[Añadir [Añadir nombre]") == [(8, "[Añadir nombre]")]
+    assert found("<add <insert the date>") == [(5, "<insert the date>")]
+    assert found("[Insertar fecha <dd/mm/aaaa>]") == [(0, "[Insertar fecha <dd/mm/aaaa>")]
+    assert found("[add " * 10_000) == []
+
+
 def test_the_anchors_are_scanned_fewer_times_than_there_are_anchors():
     assert len(INDEX.marks) + len(INDEX.scanners) < len(INDEX.anchored)
 
