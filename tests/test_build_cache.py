@@ -238,3 +238,66 @@ def test_a_committed_link_under_a_report_name_is_removed_when_not_built(tmp_path
     (out / "notes.txt").write_text("not a report's output\n", encoding="utf-8")
     assert run("build", folder, "-o", out, "--to", "md").exit_code == 1
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+GOOD_FINDING = ["placeholder", "warning", "background.md", 3, 1, None, "background", "TBD"]
+
+
+def resigned(out: Path, change) -> None:
+    """The manifest's only entry changed by ``change`` and signed again with this machine's
+    key: what a bug, or an older or newer evalcli, could leave there."""
+    manifest = Manifest(out, machine_key(out))
+    (name,) = manifest.entries
+    data = manifest.entries[name].as_json()
+    change(data)
+    text = json.dumps(data)
+    raw = json.loads((out / MANIFEST_FILE).read_bytes())
+    raw["reports"][name] = {"entry": text, "mac": manifest._mac(name, text)}
+    (out / MANIFEST_FILE).write_text(json.dumps(raw), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update(findings=[[*GOOD_FINDING[:3], "3", 1, *GOOD_FINDING[5:]]]),
+        lambda d: d.update(findings=[[*GOOD_FINDING[:3], "x", 1, *GOOD_FINDING[5:]]]),
+        lambda d: d.update(findings=[[*GOOD_FINDING[:3], [3], 1, *GOOD_FINDING[5:]]]),
+        lambda d: d.update(findings=[[*GOOD_FINDING[:3], 3, float("inf"), *GOOD_FINDING[5:]]]),
+        lambda d: d.update(findings=[[*GOOD_FINDING[:2], None, 3, 1, *GOOD_FINDING[5:]]]),
+        lambda d: d.update(findings=[[["placeholder"], *GOOD_FINDING[1:]]]),
+        lambda d: d.update(findings=[GOOD_FINDING[:7]]),  # dropped, it would replay no finding
+        lambda d: d.update(findings=[[*GOOD_FINDING, "one more"]]),
+        lambda d: d.update(findings=[dict(zip(["code", "severity"], GOOD_FINDING, strict=False))]),
+        lambda d: d.update(findings=[GOOD_FINDING, "placeholder"]),
+        lambda d: d.update(findings={"a": GOOD_FINDING}),
+        lambda d: d.update(pages=float("inf")),
+        lambda d: d.update(recorded=float("nan")),
+        lambda d: d["files"].update({"r.md": [float("inf"), 1, "x"]}),
+    ],
+)
+def test_a_signed_entry_not_as_evalcli_writes_it_is_a_miss(tmp_path, monkeypatch, change):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    assert run("build", "r", "-o", "out", "--to", "md").exit_code == 0
+    resigned(tmp_path / "out", lambda d: d.update(findings=[GOOD_FINDING]))
+    replayed = run("build", "r", "-o", "out", "--to", "md")
+    assert "up to date" in replayed.stdout and "[placeholder] TBD" in replayed.stderr
+    resigned(tmp_path / "out", change)
+    again = run("build", "r", "-o", "out", "--to", "md")  # no traceback: run checks
+    assert again.exit_code == 0, again.output
+    assert "up to date" not in again.stdout and "wrote out/r.md" in again.stdout
+    assert "[placeholder]" not in again.stderr
+
+
+def test_a_manifest_of_the_previous_version_means_a_rebuild(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    assert run("build", "r", "-o", "out", "--to", "md").exit_code == 0
+    path = tmp_path / "out" / MANIFEST_FILE
+    raw = json.loads(path.read_bytes())
+    raw["version"] = 3  # as evalcli wrote it before findings were lists: mappings
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    again = run("build", "r", "-o", "out", "--to", "md")
+    assert again.exit_code == 0 and "wrote out/r.md" in again.stdout, again.output
+    assert json.loads(path.read_bytes())["version"] == 4
+    assert "up to date" in run("build", "r", "-o", "out", "--to", "md").stdout

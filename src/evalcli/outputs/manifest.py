@@ -215,11 +215,7 @@ def _entry(data: Any) -> Entry | None:
             str(data["note"]),
             None if data["pages"] is None else int(data["pages"]),
             files,
-            [
-                f
-                for f in data["findings"]
-                if isinstance(f, list) and len(f) == _FINDING_FIELDS and f[0] in CODES
-            ],
+            data["findings"],
             {
                 str(name): (int(size), int(mtime), str(sha))
                 for name, (size, mtime, sha) in data.get("inputs", {}).items()
@@ -227,11 +223,28 @@ def _entry(data: Any) -> Entry | None:
             int(data.get("recorded", 0)),
             data.get("language") if data.get("language") in LANGUAGES else None,
         )
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):  # inf, for one
         return None
     if len(files) != len(data["files"]) or not _plain_name(entry.stem):
         return None
+    # a finding not as finding_record writes it makes the entry a miss: dropped, it would
+    # replay the report with one finding fewer (an error, for all one knows)
+    if type(entry.findings) is not list or not all(map(_is_finding, entry.findings)):
+        return None
     return entry
+
+
+def _is_finding(data: Any) -> bool:
+    """``data`` is a finding as ``finding_record`` writes it (the rest is read leniently)."""
+    return (
+        type(data) is list
+        and len(data) == _FINDING_FIELDS
+        and type(data[0]) is str
+        and data[0] in CODES
+        and type(data[2]) is str
+        and type(data[3]) is int
+        and type(data[4]) is int
+    )
 
 
 _CODE_OF = {code.value: code for code in FindingCode}  # a look-up, not an Enum call
