@@ -301,3 +301,34 @@ def test_a_manifest_of_the_previous_version_means_a_rebuild(tmp_path, monkeypatc
     assert again.exit_code == 0 and "wrote out/r.md" in again.stdout, again.output
     assert json.loads(path.read_bytes())["version"] == 4
     assert "up to date" in run("build", "r", "-o", "out", "--to", "md").stdout
+
+
+def as_previous_version(out: Path) -> None:
+    """The manifest as the previous release (version 3) wrote it: findings as mappings."""
+    path = out / MANIFEST_FILE
+    raw = json.loads(path.read_bytes())
+    manifest = Manifest(out, machine_key(out))
+    keys = ["code", "severity", "file", "line", "column", "field", "section", "message"]
+    for name, value in raw["reports"].items():
+        data = json.loads(value["entry"])
+        data["findings"] = [dict(zip(keys, f, strict=True)) for f in data["findings"]]
+        text = json.dumps(data, separators=(",", ":"))
+        raw["reports"][name] = {"entry": text, "mac": manifest._mac(name, text)}
+    raw["version"] = 3
+    path.write_text(json.dumps(raw), encoding="utf-8")
+
+
+def test_the_previous_versions_entries_still_vouch_for_their_outputs(tmp_path, monkeypatch):
+    """After an upgrade, a report that is not built keeps the draft this machine built."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(FIXTURES / "valid", tmp_path / "r")
+    shutil.copytree(FIXTURES / "placeholder-text", tmp_path / "bad")
+    assert run("build", "r", "bad", "-o", "out", "--to", "md", "--draft").exit_code == 0
+    as_previous_version(tmp_path / "out")
+    again = run("build", "r", "bad", "-o", "out", "--to", "md")
+    assert again.exit_code == 1
+    assert "wrote out/r.md" in again.stdout and "up to date" not in again.stdout
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MANIFEST_FILE, "bad.md", "r.md"]
+    assert json.loads((tmp_path / "out" / MANIFEST_FILE).read_bytes())["version"] == 4
+    third = run("build", "r", "bad", "-o", "out", "--to", "md")  # written anew: still vouching
+    assert "up to date" in third.stdout and (tmp_path / "out" / "bad.md").exists()

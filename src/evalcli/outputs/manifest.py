@@ -37,6 +37,9 @@ from evalcli.records import Record, field
 MANIFEST_FILE = ".evalcli-manifest.json"
 # 2: entries signed; 3: each entry kept as the very text signed; 4: findings as lists
 MANIFEST_VERSION = 4
+# the previous release's entries vouch for their outputs (a report not built keeps them, as
+# with this release's own) but are never replayed: their findings are in the old form
+VOUCHING_VERSIONS = (3,)
 # about 1.1 KB per report as written: 16 MiB holds over 10,000 reports, and parsing that
 # much JSON costs about 390 MB at worst (docs/security.md)
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
@@ -324,7 +327,11 @@ class Manifest:
                 data = json.loads(stream.read(min(size, MAX_MANIFEST_BYTES) + 1) or b"")
             except (OSError, ValueError, RecursionError):
                 return
-        if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        if not isinstance(data, dict):
+            return
+        version = data.get("version")
+        current = version == MANIFEST_VERSION
+        if not current and version not in VOUCHING_VERSIONS:
             return
         reports = data.get("reports")
         if not isinstance(reports, dict):
@@ -338,12 +345,16 @@ class Manifest:
             if not hmac.compare_digest(mac, self._mac(name, text)):
                 continue
             try:
-                entry = _entry(json.loads(text))
+                parsed = json.loads(text)
             except (ValueError, RecursionError):
                 continue
+            if not current and isinstance(parsed, dict):
+                parsed.update(key="", findings=[])  # no build has the key "": never fresh
+            entry = _entry(parsed)
             if entry is not None:
                 self.entries[name] = entry
-                self._texts[name] = (entry.as_json(), text)
+                if current:  # else written anew, in this version's form
+                    self._texts[name] = (entry.as_json(), text)
 
     def _mac(self, name: str, text: str) -> str:
         """The signature of an entry's text and its report's name, under the key."""
