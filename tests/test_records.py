@@ -123,6 +123,26 @@ def test_replace_asdict_copy_and_pickle():
     assert pickle.loads(pickle.dumps(Bag([1], "b"))) == Bag([1], "b")
 
 
+class Nothing(Record):
+    pass
+
+
+class One(Record, frozen=True):
+    value: tuple[int, ...]
+
+
+class Two(Handle):
+    size: int = 0
+
+
+@pytest.mark.parametrize("record", [Nothing(), One(()), One((1,)), Two("a", 2), Two("b")])
+def test_records_of_no_one_or_inherited_fields_pickle(record):
+    # __reduce__ reads the values with one attrgetter; one field must still give a 1-tuple
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        again = pickle.loads(pickle.dumps(record, protocol))
+        assert type(again) is type(record) and asdict(again) == asdict(record)
+
+
 def test_a_finding_survives_the_trip_to_a_worker_and_back():
     """What a worker process sends back: a finding with its message and location."""
     finding = Finding.of(
