@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 
 from evalcli import regexes
 from evalcli.records import Record
@@ -41,55 +42,44 @@ class _Index(Record, frozen=True):
 
         The anchors are looked for in the text's UTF-8 bytes in ASCII lower case:
         a third of the time of folding the text, and the same ASCII characters,
-        except at the characters that fold into ASCII ones (``FOLDS_INTO_ASCII``):
+        except at the characters that fold into ASCII ones (``folds_into_ascii``):
         text with one of those is folded first, as the regexes see it.
         """
         if self.always:
             return True
-        lowered = text.encode("utf-8", "surrogatepass").lower()
-        if not text.isascii() and _FOLDS_INTO_ASCII.search(lowered):
-            # "［Insertar］" is "[insertar]" to the regexes
+        if folds_into_ascii(text):  # "［Insertar］" is "[insertar]" to the regexes
             lowered = fold_keep_length(text).encode("utf-8", "surrogatepass")
+        else:
+            lowered = text.encode("utf-8", "surrogatepass").lower()
         if any(mark in lowered for mark in self.marks):
             return True
         return any(scanner.search(lowered) for scanner in self.scanners)
 
 
-# the characters beyond ASCII that fold (``fold_keep_length``) into text with ASCII in it,
-# in UTF-8: ß, İ, the Kelvin sign, the ligatures ﬁ and ﬂ of text pasted from a PDF, the
-# full-width "［" and "＜" of East Asian keyboards, "…", "º" ... tests/test_fast_paths.py
-# derives them from the Unicode tables. Left out: white space (``WHITE_SPACE`` finds it)
-# and ASCII letters with accents, the documented limit ("hága clic" is not "haga clic").
-# Over the bytes, a few alternatives by first byte: a class of 1,600 characters, over text,
-# is tried range by range at every character, twenty times slower
-FOLDS_INTO_ASCII = (
-    rb"(?:\xc2[\xa8\xaa\xaf\xb2-\xb4\xb8-\xba\xbc-\xbe]|\xc3\x9f|\xc4[\xb2-\xb3\xbf]|"
-    rb"\xc5[\x80\x89\xbf]|\xc7[\x84-\x8c\xb1-\xb3]|\xca[\xb0\xb2-\xb3\xb7-\xb8]|"
-    rb"\xcb[\x98-\x9d\xa1-\xa3]|\xcd[\xba\xbe]|\xce[\x84-\x85]|"
-    rb"\xe1(?:\xb4[\xac\xae\xb0-\xb1\xb3-\xba\xbc\xbe-\xbf]|"
-    rb"\xb5[\x80-\x83\x87-\x89\x8d\x8f-\x90\x92\x96-\x98\x9b\xa2-\xa5]|\xb6[\x9c\xa0\xbb]|"
-    rb"\xba[\x9a-\x9b\x9e]|\xbe[\xbd\xbf]|"
-    rb"\xbf[\x80-\x81\x8d-\x8f\x9d-\x9f\xad-\xaf\xbd-\xbe])|"
-    rb"\xe2(?:\x80[\x97\xa4-\xa6\xbc\xbe]|\x81[\x87-\x89\xb0-\xb1\xb4-\xba\xbc-\xbf]|"
-    rb"\x82[\x80-\x8a\x8c-\x8e\x90-\x93\x95-\x9c\xa8]|"
-    rb"\x84[\x80-\x83\x85-\x86\x89-\x8e\x90-\x93\x95-\x96\x99-\x9d\xa0-\xa2\xa4\xa8\xaa\xac-\xad\xaf-\xb1\xb3-\xb4\xb9\xbb]"
-    rb"|\x85[\x85-\x89\x90-\xbf]|\x86\x89|\x89[\xa0\xae-\xaf]|\x91[\xa0-\xbf]|"
-    rb"\x92[\x80-\xbf]|\x93[\x80-\xaa]|\xa9[\xb4-\xb6]|\xb1[\xbc-\xbd])|"
-    rb"\xe3(?:\x82[\x9b-\x9c]|\x88[\x80-\x9e\xa0-\xbf]|\x89[\x80-\x83\x90-\x9f]|"
-    rb"\x8a[\xb1-\xbf]|\x8b[\x80-\x8f]|\x8d[\x98-\xba]|[\x8e-\x8f][\x80-\xbf])|"
-    rb"\xea\x9f[\xb2-\xb4]|\xef(?:\xac[\x80-\x86\xa9]|\xb1[\x9e-\xa3]|\xb7[\xba-\xbb]|"
-    rb"\xb8[\x90\x93-\x96\x99\xb0\xb3-\xb8]|"
-    rb"\xb9[\x87-\x90\x92\x94-\x97\x99-\x9c\x9f-\xa6\xa8-\xab\xb0\xb2\xb4\xb6\xb8\xba\xbc\xbe]"
-    rb"|\xbc[\x81-\xbf]|\xbd[\x80-\x9e]|\xbf\xa3)|\xf0(?:\x90\x9e\xa5|"
-    rb"\x9d(?:[\x90\x96-\x99][\x80-\xbf]|\x91[\x80-\x94\x96-\xbf]|"
-    rb"\x92[\x80-\x9c\x9e-\x9f\xa2\xa5-\xa6\xa9-\xac\xae-\xb9\xbb\xbd-\xbf]|"
-    rb"\x93[\x80-\x83\x85-\xbf]|"
-    rb"\x94[\x80-\x85\x87-\x8a\x8d-\x94\x96-\x9c\x9e-\xb9\xbb-\xbe]|"
-    rb"\x95[\x80-\x84\x86\x8a-\x90\x92-\xbf]|\x9a[\x80-\xa3]|\x9f[\x8e-\xbf])|"
-    rb"\x9f(?:\x84[\x80-\x8a\x90-\xae\xb0-\xbf]|\x85[\x80-\x8f\xaa-\xac]|\x86\x90|"
-    rb"\xaf[\xb0-\xb9])))"
+# The characters beyond ASCII that fold (``fold_keep_length``) into text with ASCII in it
+# (ß, İ, the Kelvin sign, the ligatures ﬁ and ﬂ of text pasted from a PDF, the full-width
+# "［" and "＜" of East Asian keyboards, "º", "…" ...), white space aside (``WHITE_SPACE``
+# finds it) and ASCII letters with accents (the documented limit: "hága clic" is not
+# "haga clic"). tests/test_fast_paths.py derives them from the Unicode tables. All but five
+# change under NFKC, whose check runs in C from a table; in Latin-1 text, thirteen are left.
+_LATIN1_INTO_ASCII = (
+    "\u00a8\u00aa\u00af\u00b2\u00b3\u00b4\u00b8\u00b9\u00ba\u00bc\u00bd\u00be\u00df"
 )
-_FOLDS_INTO_ASCII = regexes.compile(FOLDS_INTO_ASCII)
+_NFKC_INTO_ASCII = "\u00df\u1e9e\u2260\u226e\u226f"  # unchanged by NFKC, yet folded into ASCII
+
+
+def folds_into_ascii(text: str) -> bool:
+    """True when folding ``text`` may give ASCII characters its UTF-8 bytes do not hold."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("latin-1")  # a copy at memory speed for Latin-1 text; refused at once else
+    except UnicodeEncodeError:
+        if not unicodedata.is_normalized("NFKC", text):
+            return True
+        return any(ch in text for ch in _NFKC_INTO_ASCII)
+    return any(ch in text for ch in _LATIN1_INTO_ASCII)  # one memchr each
+
 
 # one white-space character, as ``\s`` finds it in text, in UTF-8: a pasted prompt may
 # have a non-breaking or an em space between its words
