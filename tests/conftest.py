@@ -11,8 +11,9 @@ from click.testing import CliRunner, Result
 
 from evalcli.cli import cli
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent  # the repository's own folder, holding tests/; nothing beside it is read
+FIXTURES = TESTS / "fixtures"
 CONTENT = ROOT / "content"
 pytest_plugins = ("validators",)  # openxml-audit and pdfua on every document built
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import FIXTURES, ROOT
 
 
 def test_no_module_imports_a_layer_above_its_own():
@@ -44,7 +44,7 @@ def test_check_loads_no_converter():
 def test_a_date_without_a_year_is_reported_without_loading_babel(tmp_path):
     # the month names (babel) are looked up only when the text could be a date
     report = tmp_path / "report"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "valid", report)
+    shutil.copytree(FIXTURES / "valid", report)
     meta = report / "evaluation.yaml"
     text = meta.read_text(encoding="utf-8")
     meta.write_text(

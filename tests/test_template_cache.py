@@ -73,7 +73,11 @@ DAMAGE = ["garbage", "truncated", "flipped", "unsealed", "other-key", "shape", "
 
 @pytest.mark.parametrize("damage", DAMAGE)
 def test_a_damaged_cache_is_parsed_again(
-    template: Path, parses: list[Path], damage: str, monkeypatch: pytest.MonkeyPatch
+    template: Path,
+    parses: list[Path],
+    damage: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ):
     _load(template)
     (cached,) = parsed.cache_folder().glob("*.nodes")
@@ -98,7 +102,7 @@ def test_a_damaged_cache_is_parsed_again(
         root, _ = parse_yaml(text, source)
         assert root is not None
         with monkeypatch.context() as elsewhere:
-            elsewhere.setenv("XDG_STATE_HOME", str(template.parents[1] / "other-state"))
+            elsewhere.setenv("XDG_STATE_HOME", str(tmp_path / "other-state"))
             copied = parsed.encode(made_by, source, text, root)
         assert copied is not None and copied != data
         cached.write_bytes(copied)
