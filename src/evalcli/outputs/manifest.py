@@ -276,19 +276,19 @@ def finding_record(finding: Finding, report: Path) -> list[Any]:
 def finding_from_record(
     data: list[Any], report: Path, files: dict[str, Path] | None = None
 ) -> Finding:
-    """A finding read back from the manifest; ``files`` caches the paths of one report."""
+    """A finding read back from the manifest (its types held by ``_is_finding``);
+    ``files`` caches the paths of one report."""
     code, severity, name, line, column, field_name, section, message = data
     if severity not in ("error", "warning", "info"):
         severity = CODES[code].severity
-    name = str(name or "")
     cache = files if files is not None else {}
     path = cache.get(name)
     if path is None:
         path = cache[name] = Path(os.path.normpath(os.path.join(report, name)))  # noqa: PTH118
     return Finding(
-        _CODE_OF.get(code) or FindingCode(code),
+        _CODE_OF[code],
         from_data(message) or verbatim(""),
-        Location(path, int(line or 0), int(column or 0)),
+        Location(path, line, column),
         severity,
         field_name if isinstance(field_name, str) else None,
         section if isinstance(section, str) else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from evalcli import i18n, regexes
@@ -111,15 +111,24 @@ def json_text(data: object, **options: object) -> str:
 def text_lines(findings: Sequence[Finding]) -> list[str]:
     """One line per finding: ``file:line:column: severity[code] message`` (``file`` alone
     for a finding about the whole file)."""
-    shown: dict[Path, str] = {}  # a report's findings name a few files, many times each
     lines = []
-    for f in findings:
-        name = shown.get(f.loc.file)
-        if name is None:
-            name = shown[f.loc.file] = shown_path(f.loc.file)
+    for f, name in zip(findings, _files_shown(findings, shown_path), strict=True):
         place = name if f.loc.line <= 0 else f"{name}:{f.loc.line}:{f.loc.column}"
         lines.append(f"{place}: {f.severity}[{f.code}] {inert(f.text)}")
     return lines
+
+
+def _files_shown(findings: Sequence[Finding], show: Callable[[Path], str]) -> list[str]:
+    """Each finding's file as ``show`` gives it, worked out once per file: a report's
+    findings name a few files, many times each."""
+    shown: dict[Path, str] = {}
+    names = []
+    for f in findings:
+        name = shown.get(f.loc.file)
+        if name is None:
+            name = shown[f.loc.file] = show(f.loc.file)
+        names.append(name)
+    return names
 
 
 def result_lines(result: ReportResult) -> list[str]:
@@ -188,15 +197,9 @@ def finding_dict(f: Finding, file: str | None = None) -> dict[str, object]:
 
 
 def _findings_data(result: ReportResult) -> list[dict[str, object]]:
-    shown: dict[Path, str] = {}  # a report's findings name a few files, many times each
-    data = []
+    files = _files_shown(result.findings, display_path)
     with i18n.speaking(i18n.report_language(result.language)):
-        for f in result.findings:
-            file = shown.get(f.loc.file)
-            if file is None:
-                file = shown[f.loc.file] = display_path(f.loc.file)
-            data.append(finding_dict(f, file))
-    return data
+        return [finding_dict(f, file) for f, file in zip(result.findings, files, strict=True)]
 
 
 def _report_dict(result: ReportResult) -> dict[str, object]:
